@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+PRESET_DEV := dev
+PRESET_REL := release
+JOBS ?= 2
+
+.PHONY: run test build build-dev bench fmt lint bootstrap clean
+
+bootstrap:
+	@scripts/bootstrap
+
+# Release build; binaries in build/bin.
+build:
+	@test -f build/$(PRESET_REL)/build.ninja || cmake --preset $(PRESET_REL)
+	cmake --build build/$(PRESET_REL) -j $(JOBS)
+
+build-dev:
+	@test -f build/$(PRESET_DEV)/build.ninja || cmake --preset $(PRESET_DEV)
+	cmake --build build/$(PRESET_DEV) -j $(JOBS)
+
+run: bootstrap build
+	scripts/run
+
+# Every test, with AddressSanitizer and UndefinedBehaviorSanitizer, against real SQLite files and
+# a real PostgreSQL server started by the tests themselves.
+test: bootstrap build-dev
+	cd build/$(PRESET_DEV) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: bootstrap build
+	scripts/bench
+
+fmt:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+lint: build-dev
+	git ls-files 'src/*.cpp' | xargs clang-tidy -p build/$(PRESET_DEV) --quiet
+
+clean:
+	rm -rf build

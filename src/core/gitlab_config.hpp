@@ -1,0 +1,39 @@
+#pragma once
+// The single GitLab configuration (behaviour.md §1, §2). Secrets are held here in clear only in
+// memory; the store keeps them encrypted and no API ever returns them.
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace provisio {
+
+enum class ProvisioningType { kJit, kAutoProvisioning };
+std::string_view to_string(ProvisioningType t);  // "JIT" | "AUTO_PROVISIONING"
+std::optional<ProvisioningType> parse_provisioning_type(std::string_view s);
+
+inline constexpr std::string_view kDefaultGitlabUrl = "https://gitlab.com";
+
+struct GitlabConfig {
+  bool enabled = false;
+  std::string application_id;
+  std::string url = std::string(kDefaultGitlabUrl);
+  std::optional<std::string> secret;  // OAuth application secret
+  bool synchronize_groups = false;
+  ProvisioningType provisioning_type = ProvisioningType::kJit;
+  std::set<std::string> allowed_groups;  // root-group slugs, kept sorted
+  bool allow_users_to_sign_up = true;
+  std::optional<std::string> provisioning_token;
+  std::optional<std::string> webhook_secret;
+};
+
+// Drops trailing slashes: "https://gitlab.example.com/" -> "https://gitlab.example.com".
+std::string normalize_gitlab_url(std::string url);
+
+// The rules that hold for any stored configuration: an http(s) URL, automatic provisioning only
+// with a token and at least one allowed group.
+Status validate(const GitlabConfig& config);
+
+}  // namespace provisio

@@ -1,0 +1,67 @@
+#pragma once
+// Background tasks: the run history and the queue that nodes claim work from (behaviour.md §1).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace provisio {
+
+using TaskId = std::int64_t;
+
+enum class TaskType { kGitlabAuthProvisioning, kGitlabProjectPermissionsProvisioning };
+enum class TaskStatus { kPending, kInProgress, kSuccess, kFailed, kCanceled };
+
+std::string_view to_string(TaskType t);  // "GITLAB_AUTH_PROVISIONING", ...
+std::string_view to_string(TaskStatus s);  // "PENDING", ...
+std::optional<TaskType> parse_task_type(std::string_view s);
+std::optional<TaskStatus> parse_task_status(std::string_view s);
+
+// What a sync changed; recorded on its task and summarised for people.
+struct SyncCounts {
+  std::int64_t users_created = 0;
+  std::int64_t users_updated = 0;
+  std::int64_t users_reactivated = 0;
+  std::int64_t users_deactivated = 0;
+  std::int64_t groups_created = 0;
+  std::int64_t groups_renamed = 0;
+  std::int64_t groups_deleted = 0;
+  std::int64_t memberships_added = 0;
+  std::int64_t memberships_removed = 0;
+  std::int64_t projects_synced = 0;
+  std::int64_t permissions_granted = 0;
+  std::int64_t permissions_revoked = 0;
+  std::int64_t visibilities_changed = 0;
+  std::int64_t gitlab_requests = 0;
+  std::int64_t duration_ms = 0;
+  friend bool operator==(const SyncCounts&, const SyncCounts&) = default;
+};
+
+struct Task {
+  TaskId id = 0;
+  std::string uuid;
+  TaskType type = TaskType::kGitlabAuthProvisioning;
+  TaskStatus status = TaskStatus::kPending;
+  std::optional<std::int64_t> project_id;  // for a per-project sync
+  std::string submitter;                   // a login, or "scheduler"
+  Millis submitted_at = 0;
+  std::optional<Millis> started_at;
+  std::optional<Millis> finished_at;
+  std::optional<std::string> node_id;      // the node holding the lease
+  std::optional<Millis> lease_until;       // a node's claim expires at this time
+  std::vector<std::string> info_messages;  // the summary
+  std::vector<std::string> warnings;
+  std::optional<std::string> error_message;
+  SyncCounts counts;
+  bool held = false;  // the guard held its plan back
+
+  std::optional<Millis> execution_time_ms() const {
+    if (started_at && finished_at) return *finished_at - *started_at;
+    return std::nullopt;
+  }
+};
+
+}  // namespace provisio

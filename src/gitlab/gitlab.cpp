@@ -1,0 +1,2 @@
+// The GitLab client arrives with its own issue; this file keeps the layer's target in the build.
+namespace provisio::gitlab {}

@@ -1,0 +1,38 @@
+#pragma once
+// Multi-row statements for the bulk path: many rows per statement, so PostgreSQL pays one round
+// trip per few hundred rows instead of one per row. Internal to src/store.
+
+#include <string>
+#include <vector>
+
+#include "core/audit.hpp"
+#include "store/sql.hpp"
+
+namespace provisio::store {
+
+// Executes head + "row, row, ..." + tail for chunks of items, where row(b, item) binds one
+// item's values and returns its "(...)" text. Returns the rows changed.
+template <typename T, typename RowFn>
+long long batched(sql::Lease& lease, const std::string& head, const std::string& tail,
+                  std::size_t params_per_row, const std::vector<T>& items, RowFn row) {
+  long long changed = 0;
+  const std::size_t per = sql::rows_per_statement(lease.dialect(), params_per_row);
+  for (std::size_t start = 0; start < items.size(); start += per) {
+    const std::size_t end = std::min(items.size(), start + per);
+    sql::Binder b(*lease);
+    std::string text = head;
+    text.reserve(head.size() + (end - start) * params_per_row * 10 + tail.size());
+    for (std::size_t i = start; i < end; ++i) {
+      if (i > start) text += ", ";
+      text += row(b, items[i]);
+    }
+    text += tail;
+    changed += b.execute(text);
+  }
+  return changed;
+}
+
+// Appends audit rows in batches, inside the caller's transaction.
+long long insert_audit(sql::Lease& lease, const std::vector<AuditEntry>& entries);
+
+}  // namespace provisio::store

@@ -1,0 +1,85 @@
+#pragma once
+// The Store on SQLite and PostgreSQL through SOCI: one set of statements, the few dialect
+// differences spelled out where they occur. Internal to src/store; others use store.hpp.
+
+#include <memory>
+
+#include "store/sql.hpp"
+#include "store/store.hpp"
+
+namespace provisio::store {
+
+class SociStore final : public Store {
+ public:
+  SociStore(std::unique_ptr<sql::Db> db, std::shared_ptr<const SecretBox> secrets)
+      : db_(std::move(db)), secrets_(std::move(secrets)) {}
+
+  std::string_view backend() const override;
+  Status migrate() override;
+  Result<int> schema_version() override;
+
+  Result<User> create_user(const User& user,
+                           const std::optional<std::string>& password_hash) override;
+  Result<User> get_user(UserId id) override;
+  Result<User> find_user_by_login(std::string_view login) override;
+  Result<User> find_user_by_external_id(ExternalProvider provider,
+                                        std::string_view external_id) override;
+  Result<Page<User>> list_users(const UserQuery& query) override;
+  Status update_user(const User& user) override;
+  Result<std::optional<std::string>> password_hash(UserId id) override;
+  Status set_password_hash(UserId id, const std::string& hash) override;
+
+  Result<Group> create_group(const Group& group) override;
+  Result<Group> get_group(GroupId id) override;
+  Result<Group> find_group_by_name(std::string_view name) override;
+  Result<Page<Group>> list_groups(const GroupQuery& query) override;
+  Status update_group(const Group& group) override;
+  Status delete_group(GroupId id) override;
+  Status add_membership(GroupId group, UserId user) override;
+  Status remove_membership(GroupId group, UserId user) override;
+  Result<std::vector<UserId>> group_members(GroupId group) override;
+  Result<std::vector<GroupId>> user_groups(UserId user) override;
+
+  Result<Project> create_project(const Project& project) override;
+  Result<Project> find_project_by_key(std::string_view key) override;
+  Result<Page<Project>> list_projects(std::string_view q, int page_index, int page_size) override;
+  Status update_project(const Project& project) override;
+  Status delete_project(ProjectId id) override;
+
+  Status grant(const PermissionGrant& grant) override;
+  Status revoke(const PermissionGrant& grant) override;
+  Result<std::vector<PermissionGrant>> grants(std::optional<ProjectId> project) override;
+
+  Result<AuthorizationState> load_state() override;
+  Result<ApplyResult> apply(const ChangeSet& changes) override;
+
+  Result<std::optional<GitlabConfig>> load_gitlab_config() override;
+  Status save_gitlab_config(const GitlabConfig& config) override;
+  Status delete_gitlab_config() override;
+  Result<std::vector<RoleMapping>> role_mappings() override;
+  Status save_role_mapping(const RoleMapping& mapping) override;
+  Status delete_role_mapping(std::string_view role) override;
+
+  Result<Task> enqueue_task(const Task& task, bool only_if_idle) override;
+  Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
+                                         Millis lease_ms) override;
+  Status heartbeat_task(TaskId id, std::string_view node_id, Millis now,
+                        Millis lease_ms) override;
+  Status finish_task(TaskId id, std::string_view node_id, Millis now,
+                     const TaskOutcome& outcome) override;
+  Result<Task> get_task(TaskId id) override;
+  Result<Page<Task>> list_tasks(const TaskQuery& query) override;
+
+  Status append_audit(const std::vector<AuditEntry>& entries) override;
+  Result<Page<AuditEntry>> list_audit(const AuditQuery& query) override;
+
+ private:
+  // Serialises writers that must not interleave across nodes (task claims, migrations):
+  // PostgreSQL takes a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already did.
+  void lock_queue(sql::Lease& lease);
+
+  std::unique_ptr<sql::Db> db_;
+  std::shared_ptr<const SecretBox> secrets_;
+};
+
+}  // namespace provisio::store

@@ -1,0 +1,183 @@
+// The bulk path: a whole ChangeSet in one transaction, in multi-row statements.
+#include <unordered_map>
+
+#include "store/bulk.hpp"
+#include "store/query.hpp"
+#include "store/soci_store.hpp"
+
+namespace provisio::store {
+
+using sql::Binder;
+using sql::guarded;
+using sql::Lease;
+using sql::Tx;
+
+namespace {
+
+constexpr const char* kBig = "BIGINT";
+constexpr const char* kText = "TEXT";
+long long flag(bool v) { return v ? 1 : 0; }
+std::optional<long long> opt(std::optional<std::int64_t> v) {
+  return v ? std::optional<long long>(*v) : std::nullopt;
+}
+
+// uuid -> id of rows just created, read back in batches.
+std::unordered_map<std::string, long long> ids_of(Lease& lease, const std::string& table,
+                                                  const std::vector<std::string>& uuids) {
+  std::unordered_map<std::string, long long> out;
+  out.reserve(uuids.size());
+  const std::size_t per = sql::rows_per_statement(lease.dialect(), 1);
+  for (std::size_t start = 0; start < uuids.size(); start += per) {
+    const std::size_t end = std::min(uuids.size(), start + per);
+    Binder b(*lease);
+    long long id = 0;
+    std::string uuid;
+    b.statement().exchange(soci::into(id));
+    b.statement().exchange(soci::into(uuid));
+    std::string sql = "SELECT id, uuid FROM " + table + " WHERE uuid IN (";
+    for (std::size_t i = start; i < end; ++i) sql += (i > start ? ", " : "") + b.value(uuids[i]);
+    sql += ")";
+    if (b.query(sql)) {
+      do {
+        out.emplace(uuid, id);
+      } while (b.statement().fetch());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+long long insert_audit(Lease& lease, const std::vector<AuditEntry>& entries) {
+  const long long now = now_ms();
+  return batched(lease,
+                 "INSERT INTO audit_log (at, actor, action, entity_type, entity, before_value, "
+                 "after_value, cause, task_id) VALUES ",
+                 "", 9, entries, [&](Binder& b, const AuditEntry& a) {
+                   return b.row({a.at != 0 ? a.at : now, a.actor, a.action, a.entity_type,
+                                 a.entity, a.before, a.after, a.cause, opt(a.task_id)});
+                 });
+}
+
+Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
+  if (c.empty()) return ApplyResult{};
+  return guarded([&]() -> Result<ApplyResult> {
+    Lease lease(*db_);
+    Tx tx(lease);
+    const long long now = now_ms();
+    long long written = 0;
+
+    // 1. New groups and users, then their ids.
+    written += batched(lease,
+                       "INSERT INTO user_groups (uuid, name, description, managed, is_default, "
+                       "external_id) VALUES ",
+                       "", 5, c.groups_to_create, [&](Binder& b, const Group& g) {
+                         return b.row({g.uuid, g.name, g.description, flag(g.managed), 0LL,
+                                       g.external_id});
+                       });
+    written += batched(
+        lease,
+        "INSERT INTO users (uuid, login, name, email, active, is_local, managed, "
+        "external_provider, external_id, external_login, created_at, updated_at) VALUES ",
+        "", 12, c.users_to_create, [&](Binder& b, const User& u) {
+          const long long created = u.created_at != 0 ? u.created_at : now;
+          return b.row({u.uuid, u.login, u.name, u.email, flag(u.active), flag(u.local),
+                        flag(u.managed), std::string(to_string(u.external_provider)),
+                        u.external_id, u.external_login, created, created});
+        });
+    std::vector<std::string> uuids;
+    for (const Group& g : c.groups_to_create) uuids.push_back(g.uuid);
+    const auto group_ids = ids_of(lease, "user_groups", uuids);
+    uuids.clear();
+    for (const User& u : c.users_to_create) uuids.push_back(u.uuid);
+    const auto user_ids = ids_of(lease, "users", uuids);
+
+    const auto resolve = [](const RowRef& ref, const auto& created, std::string_view what) {
+      if (ref.id != 0) return ref.id;
+      const auto it = created.find(ref.uuid);
+      if (it == created.end()) {
+        throw std::invalid_argument(std::string(what) + " " + ref.uuid +
+                                    " is neither stored nor created by this change set");
+      }
+      return static_cast<std::int64_t>(it->second);
+    };
+
+    // Every active user belongs to the default group.
+    long long default_group = 0;
+    *lease << "SELECT id FROM user_groups WHERE is_default = 1", soci::into(default_group);
+    std::vector<long long> new_active;
+    for (const User& u : c.users_to_create) {
+      if (u.active) new_active.push_back(user_ids.at(u.uuid));
+    }
+    written += batched(lease, "INSERT INTO group_members (group_id, user_id) VALUES ",
+                       " ON CONFLICT DO NOTHING", 2, new_active, [&](Binder& b, long long id) {
+                         return b.row({default_group, id});
+                       });
+
+    // 2. Updates of existing rows.
+    written += batched(lease,
+                       "UPDATE users SET name = v.column2, email = v.column3, active = v.column4, "
+                       "managed = v.column5, external_login = v.column6, updated_at = v.column7 "
+                       "FROM (VALUES ",
+                       ") AS v WHERE users.id = v.column1", 7, c.users_to_update,
+                       [&](Binder& b, const User& u) {
+                         return b.row({{u.id, kBig}, {u.name, kText}, {u.email, kText},
+                                       {flag(u.active), kBig}, {flag(u.managed), kBig},
+                                       {u.external_login, kText}, {now, kBig}});
+                       });
+    written += batched(lease,
+                       "UPDATE user_groups SET name = v.column2, description = v.column3, "
+                       "managed = v.column4 FROM (VALUES ",
+                       ") AS v WHERE user_groups.id = v.column1", 4, c.groups_to_update,
+                       [&](Binder& b, const Group& g) {
+                         return b.row({{g.id, kBig}, {g.name, kText}, {g.description, kText},
+                                       {flag(g.managed), kBig}});
+                       });
+
+    // 3. Removals, before additions, so a rename that frees a name can be followed by a create.
+    written += batched(lease, "DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ", ")",
+                       2, c.memberships_to_remove, [&](Binder& b, const MembershipChange& m) {
+                         return b.row({{resolve(m.group, group_ids, "group"), kBig},
+                                       {resolve(m.user, user_ids, "user"), kBig}});
+                       });
+    written += batched(lease,
+                       "DELETE FROM permissions WHERE (project_id, user_id, permission) IN "
+                       "(VALUES ",
+                       ")", 3, c.permissions_to_revoke,
+                       [&](Binder& b, const UserPermissionChange& p) {
+                         return b.row({{p.project_id, kBig},
+                                       {resolve(p.user, user_ids, "user"), kBig},
+                                       {std::string(to_string(p.permission)), kText}});
+                       });
+    written += batched(lease, "DELETE FROM user_groups WHERE is_default = 0 AND id IN (", ")", 1,
+                       c.groups_to_delete,
+                       [&](Binder& b, GroupId id) { return b.value({id, kBig}); });
+
+    // 4. Additions.
+    written += batched(lease, "INSERT INTO group_members (group_id, user_id) VALUES ",
+                       " ON CONFLICT DO NOTHING", 2, c.memberships_to_add,
+                       [&](Binder& b, const MembershipChange& m) {
+                         return b.row({resolve(m.group, group_ids, "group"),
+                                       resolve(m.user, user_ids, "user")});
+                       });
+    written += batched(lease,
+                       "INSERT INTO permissions (project_id, user_id, permission) VALUES ",
+                       " ON CONFLICT DO NOTHING", 3, c.permissions_to_grant,
+                       [&](Binder& b, const UserPermissionChange& p) {
+                         return b.row({p.project_id, resolve(p.user, user_ids, "user"),
+                                       std::string(to_string(p.permission))});
+                       });
+    written += batched(lease,
+                       "UPDATE projects SET visibility = v.column2 FROM (VALUES ",
+                       ") AS v WHERE projects.id = v.column1", 2, c.visibilities,
+                       [&](Binder& b, const VisibilityChange& v) {
+                         return b.row({{v.project_id, kBig},
+                                       {std::string(to_string(v.visibility)), kText}});
+                       });
+    written += insert_audit(lease, c.audit);
+    tx.commit();
+    return ApplyResult{written};
+  });
+}
+
+}  // namespace provisio::store

@@ -1,0 +1,233 @@
+// The task queue (claims, leases, outcomes) and the audit log.
+#include "store/bulk.hpp"
+#include "store/query.hpp"
+#include "store/rows.hpp"
+#include "store/soci_store.hpp"
+#include "store/uuid.hpp"
+
+namespace provisio::store {
+
+using sql::Binder;
+using sql::guarded;
+using sql::Lease;
+using sql::Tx;
+
+namespace {
+
+template <typename Row>
+auto collect(Binder& b, Row& row, const std::string& sql) {
+  std::vector<decltype(row.get())> out;
+  if (b.query(sql)) {
+    do {
+      out.push_back(row.get());
+    } while (b.statement().fetch());
+  }
+  return out;
+}
+
+Result<Task> read_task(Lease& lease, long long id) {
+  rows::TaskRow row;
+  Binder b(*lease);
+  row.bind(b.statement());
+  auto found = collect(b, row, std::string("SELECT ") + rows::TaskRow::kColumns +
+                                   " FROM tasks WHERE id = " + b.add(id));
+  if (found.empty()) {
+    return make_error(ErrorCode::kNotFound, "Task " + std::to_string(id) + " not found.");
+  }
+  return found.front();
+}
+
+}  // namespace
+
+Result<Task> SociStore::enqueue_task(const Task& task, bool only_if_idle) {
+  return guarded([&]() -> Result<Task> {
+    Lease lease(*db_);
+    Tx tx(lease);
+    lock_queue(lease);
+    const std::string type(to_string(task.type));
+    if (only_if_idle) {
+      long long busy = 0;
+      *lease << "SELECT id FROM tasks WHERE task_type = :t AND status IN ('PENDING', "
+                "'IN_PROGRESS') ORDER BY id LIMIT 1",
+          soci::use(type), soci::into(busy);
+      if (lease->got_data()) {
+        return make_error(ErrorCode::kAlreadyExists,
+                          "A synchronization is already pending or running (task " +
+                              std::to_string(busy) + ").");
+      }
+    }
+    Task t = task;
+    if (t.uuid.empty()) t.uuid = new_uuid();
+    if (t.submitted_at == 0) t.submitted_at = now_ms();
+    t.status = TaskStatus::kPending;
+    Binder b(*lease);
+    b.execute("INSERT INTO tasks (uuid, task_type, status, project_id, submitter, submitted_at, "
+              "info_messages, warnings, counts, held) VALUES (" +
+              b.add(t.uuid) + ", " + b.add(type) + ", 'PENDING', " +
+              b.add(std::optional<long long>(t.project_id)) + ", " + b.add(t.submitter) + ", " +
+              b.add(static_cast<long long>(t.submitted_at)) + ", '[]', '[]', '{}', 0)");
+    long long id = 0;
+    *lease << "SELECT id FROM tasks WHERE uuid = :u", soci::use(t.uuid), soci::into(id);
+    t.id = id;
+    tx.commit();
+    return t;
+  });
+}
+
+Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Millis now,
+                                                  Millis lease_ms) {
+  return guarded([&]() -> Result<std::optional<Task>> {
+    Lease lease(*db_);
+    Tx tx(lease);
+    lock_queue(lease);
+    long long at = now;
+    long long live = 0;
+    *lease << "SELECT COUNT(*) FROM tasks WHERE status = 'IN_PROGRESS' AND lease_until >= :now",
+        soci::use(at), soci::into(live);
+    if (live > 0) return std::optional<Task>();
+    long long id = 0;
+    const std::string pick =
+        std::string("SELECT id FROM tasks WHERE status = 'PENDING' OR (status = 'IN_PROGRESS' "
+                    "AND lease_until < :now) ORDER BY submitted_at, id LIMIT 1") +
+        (lease.dialect() == sql::Dialect::kPostgresql ? " FOR UPDATE SKIP LOCKED" : "");
+    *lease << pick, soci::use(at), soci::into(id);
+    if (!lease->got_data()) return std::optional<Task>();
+    const std::string node(node_id);
+    long long until = now + lease_ms;
+    *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, lease_until = :u, "
+              "started_at = :now, finished_at = NULL WHERE id = :id",
+        soci::use(node), soci::use(until), soci::use(at), soci::use(id);
+    auto task = read_task(lease, id);
+    if (!task) return tl::unexpected(task.error());
+    tx.commit();
+    return std::optional<Task>(*task);
+  });
+}
+
+Status SociStore::heartbeat_task(TaskId id, std::string_view node_id, Millis now,
+                                 Millis lease_ms) {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    Binder b(*lease);
+    const long long changed =
+        b.execute("UPDATE tasks SET lease_until = " + b.add(static_cast<long long>(now + lease_ms)) +
+                  " WHERE id = " + b.add(static_cast<long long>(id)) + " AND node_id = " +
+                  b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
+    if (changed == 0) {
+      return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
+                                                 " is no longer held by this node (lease lost).");
+    }
+    return {};
+  });
+}
+
+Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
+                              const TaskOutcome& outcome) {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    Binder b(*lease);
+    const long long changed = b.execute(
+        "UPDATE tasks SET status = " + b.add(std::string(to_string(outcome.status))) +
+        ", finished_at = " + b.add(static_cast<long long>(now)) +
+        ", lease_until = NULL, info_messages = " +
+        b.add(rows::encode_strings(outcome.info_messages)) +
+        ", warnings = " + b.add(rows::encode_strings(outcome.warnings)) +
+        ", error_message = " + b.add(outcome.error_message) +
+        ", counts = " + b.add(rows::encode_counts(outcome.counts)) +
+        ", held = " + b.add(static_cast<long long>(outcome.held)) +
+        " WHERE id = " + b.add(static_cast<long long>(id)) + " AND node_id = " +
+        b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
+    if (changed == 0) {
+      return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
+                                                 " is no longer held by this node (lease lost).");
+    }
+    return {};
+  });
+}
+
+Result<Task> SociStore::get_task(TaskId id) {
+  return guarded([&]() -> Result<Task> {
+    Lease lease(*db_);
+    return read_task(lease, id);
+  });
+}
+
+Result<Page<Task>> SociStore::list_tasks(const TaskQuery& query) {
+  return guarded([&]() -> Result<Page<Task>> {
+    Lease lease(*db_);
+    const auto where = [&](Binder& b) {
+      std::string w = " WHERE 1 = 1";
+      if (query.type) w += " AND task_type = " + b.add(std::string(to_string(*query.type)));
+      if (!query.statuses.empty()) {
+        w += " AND status IN (";
+        for (std::size_t i = 0; i < query.statuses.size(); ++i) {
+          w += (i ? ", " : "") + b.add(std::string(to_string(query.statuses[i])));
+        }
+        w += ")";
+      }
+      return w;
+    };
+    Page<Task> page;
+    {
+      Binder b(*lease);
+      long long total = 0;
+      b.statement().exchange(soci::into(total));
+      b.query("SELECT COUNT(*) FROM tasks" + where(b));
+      page.total = total;
+    }
+    rows::TaskRow row;
+    Binder b(*lease);
+    row.bind(b.statement());
+    const std::string w = where(b);
+    page.items = collect(b, row,
+                         std::string("SELECT ") + rows::TaskRow::kColumns + " FROM tasks" + w +
+                             " ORDER BY submitted_at DESC, id DESC" +
+                             limit_offset(b, query.page_index, query.page_size));
+    return page;
+  });
+}
+
+Status SociStore::append_audit(const std::vector<AuditEntry>& entries) {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    Tx tx(lease);
+    insert_audit(lease, entries);
+    tx.commit();
+    return {};
+  });
+}
+
+Result<Page<AuditEntry>> SociStore::list_audit(const AuditQuery& query) {
+  return guarded([&]() -> Result<Page<AuditEntry>> {
+    Lease lease(*db_);
+    const auto where = [&](Binder& b) {
+      std::string w = " WHERE 1 = 1";
+      if (query.entity_type) w += " AND entity_type = " + b.add(*query.entity_type);
+      if (query.entity) w += " AND entity = " + b.add(*query.entity);
+      if (query.actor) w += " AND actor = " + b.add(*query.actor);
+      if (query.task_id) w += " AND task_id = " + b.add(static_cast<long long>(*query.task_id));
+      if (query.since) w += " AND at >= " + b.add(static_cast<long long>(*query.since));
+      if (query.until) w += " AND at < " + b.add(static_cast<long long>(*query.until));
+      return w;
+    };
+    Page<AuditEntry> page;
+    {
+      Binder b(*lease);
+      long long total = 0;
+      b.statement().exchange(soci::into(total));
+      b.query("SELECT COUNT(*) FROM audit_log" + where(b));
+      page.total = total;
+    }
+    rows::AuditRow row;
+    Binder b(*lease);
+    row.bind(b.statement());
+    const std::string w = where(b);
+    page.items = collect(b, row,
+                         std::string("SELECT ") + rows::AuditRow::kColumns + " FROM audit_log" + w +
+                             " ORDER BY id DESC" +
+                             limit_offset(b, query.page_index, query.page_size));
+    return page;
+  });
+}
+
+}  // namespace provisio::store

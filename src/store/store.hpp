@@ -1,0 +1,180 @@
+#pragma once
+// Start here for the database. Store is everything the rest of the code may ask of the database;
+// SQLite (embedded, the default) and PostgreSQL (several nodes) implement it, and one conformance
+// suite (tests/store) runs against both.
+//
+// Thread safety: a Store is safe to call from several threads at once; each call takes its own
+// connection from a small pool. Every method that writes is one transaction: it commits whole or
+// leaves nothing behind.
+//
+// Secrets: the GitLab configuration's secrets are encrypted with the SecretBox given at open and
+// are decrypted only when read back through load_gitlab_config().
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/audit.hpp"
+#include "core/error.hpp"
+#include "core/gitlab_config.hpp"
+#include "core/role_mapping.hpp"
+#include "core/state.hpp"
+#include "core/task.hpp"
+#include "store/change_set.hpp"
+#include "store/database_url.hpp"
+#include "store/secret_box.hpp"
+
+namespace provisio::store {
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+struct UserQuery {
+  std::string q;  // substring of login, name or email
+  std::optional<bool> active;
+  std::optional<bool> managed;
+  int page_index = 1;  // 1-based
+  int page_size = 50;
+};
+
+struct GroupQuery {
+  std::string q;  // substring of the name
+  std::optional<bool> managed;
+  int page_index = 1;
+  int page_size = 50;
+};
+
+struct TaskQuery {
+  std::optional<TaskType> type;
+  std::vector<TaskStatus> statuses;  // empty: any
+  int page_index = 1;
+  int page_size = 100;
+};
+
+struct AuditQuery {
+  std::optional<std::string> entity_type;
+  std::optional<std::string> entity;
+  std::optional<std::string> actor;
+  std::optional<TaskId> task_id;
+  std::optional<Millis> since;
+  std::optional<Millis> until;
+  int page_index = 1;
+  int page_size = 100;
+};
+
+struct ApplyResult {
+  std::int64_t rows_written = 0;
+};
+
+// How a task's run ended; written with the task's lease checked.
+struct TaskOutcome {
+  TaskStatus status = TaskStatus::kSuccess;
+  std::vector<std::string> info_messages;
+  std::vector<std::string> warnings;
+  std::optional<std::string> error_message;
+  SyncCounts counts;
+  bool held = false;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Which database this is: "sqlite" or "postgresql".
+  virtual std::string_view backend() const = 0;
+
+  // ---- schema
+  // Applies every migration not yet recorded in schema_migrations, each in its own transaction.
+  // Refuses (kFailedPrecondition) a database whose schema is newer than this binary knows.
+  virtual Status migrate() = 0;
+  virtual Result<int> schema_version() = 0;
+
+  // ---- users
+  // Creates a user (uuid generated when empty) and adds it to the default group when active.
+  virtual Result<User> create_user(const User& user,
+                                   const std::optional<std::string>& password_hash) = 0;
+  virtual Result<User> get_user(UserId id) = 0;
+  virtual Result<User> find_user_by_login(std::string_view login) = 0;
+  virtual Result<User> find_user_by_external_id(ExternalProvider provider,
+                                                std::string_view external_id) = 0;
+  virtual Result<Page<User>> list_users(const UserQuery& query) = 0;
+  // Overwrites name, email, active, managed, external fields and last connection.
+  virtual Status update_user(const User& user) = 0;
+  virtual Result<std::optional<std::string>> password_hash(UserId id) = 0;
+  virtual Status set_password_hash(UserId id, const std::string& hash) = 0;
+
+  // ---- groups and memberships
+  virtual Result<Group> create_group(const Group& group) = 0;
+  virtual Result<Group> get_group(GroupId id) = 0;
+  virtual Result<Group> find_group_by_name(std::string_view name) = 0;
+  virtual Result<Page<Group>> list_groups(const GroupQuery& query) = 0;
+  virtual Status update_group(const Group& group) = 0;  // name, description, managed
+  virtual Status delete_group(GroupId id) = 0;  // refuses the default group
+  virtual Status add_membership(GroupId group, UserId user) = 0;  // idempotent
+  virtual Status remove_membership(GroupId group, UserId user) = 0;  // idempotent
+  virtual Result<std::vector<UserId>> group_members(GroupId group) = 0;
+  virtual Result<std::vector<GroupId>> user_groups(UserId user) = 0;
+
+  // ---- projects
+  virtual Result<Project> create_project(const Project& project) = 0;
+  virtual Result<Project> find_project_by_key(std::string_view key) = 0;
+  virtual Result<Page<Project>> list_projects(std::string_view q, int page_index,
+                                              int page_size) = 0;
+  virtual Status update_project(const Project& project) = 0;  // name, visibility, binding
+  virtual Status delete_project(ProjectId id) = 0;
+
+  // ---- permissions
+  virtual Status grant(const PermissionGrant& grant) = 0;   // idempotent
+  virtual Status revoke(const PermissionGrant& grant) = 0;  // idempotent
+  // Grants on one project, or global grants when project is empty.
+  virtual Result<std::vector<PermissionGrant>> grants(std::optional<ProjectId> project) = 0;
+
+  // ---- the whole state, for export and for the sync's plan
+  virtual Result<AuthorizationState> load_state() = 0;
+
+  // ---- bulk path: every change of the set in one transaction, written in batched statements.
+  virtual Result<ApplyResult> apply(const ChangeSet& changes) = 0;
+
+  // ---- GitLab configuration (a single one) and role mappings
+  virtual Result<std::optional<GitlabConfig>> load_gitlab_config() = 0;
+  virtual Status save_gitlab_config(const GitlabConfig& config) = 0;
+  virtual Status delete_gitlab_config() = 0;
+  virtual Result<std::vector<RoleMapping>> role_mappings() = 0;  // base roles always present
+  virtual Status save_role_mapping(const RoleMapping& mapping) = 0;  // insert or replace
+  virtual Status delete_role_mapping(std::string_view role) = 0;     // refuses base roles
+
+  // ---- task queue
+  // Queues a task. When only_if_idle is true and a task of the same type is pending or in
+  // progress, nothing is queued and kAlreadyExists names that task.
+  virtual Result<Task> enqueue_task(const Task& task, bool only_if_idle) = 0;
+  // Atomically claims the oldest claimable task for node_id: a pending one, or one in progress
+  // whose lease expired before `now` (its node died). At most one task is in progress with a
+  // live lease at any time, across every node sharing the database. Empty when nothing is
+  // claimable or another node holds a live lease.
+  virtual Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
+                                                 Millis lease_ms) = 0;
+  // Extends the lease. kAborted when the task is no longer held by node_id (lease lost).
+  virtual Status heartbeat_task(TaskId id, std::string_view node_id, Millis now,
+                                Millis lease_ms) = 0;
+  // Records the end of a run. kAborted when the task is no longer held by node_id.
+  virtual Status finish_task(TaskId id, std::string_view node_id, Millis now,
+                             const TaskOutcome& outcome) = 0;
+  virtual Result<Task> get_task(TaskId id) = 0;
+  virtual Result<Page<Task>> list_tasks(const TaskQuery& query) = 0;
+
+  // ---- audit
+  virtual Status append_audit(const std::vector<AuditEntry>& entries) = 0;
+  virtual Result<Page<AuditEntry>> list_audit(const AuditQuery& query) = 0;
+};
+
+// Opens the database named by url (see database_url.hpp) with a pool of `connections`.
+// Does not migrate: call migrate().
+Result<std::unique_ptr<Store>> open_store(const DatabaseUrl& url,
+                                          std::shared_ptr<const SecretBox> secrets,
+                                          int connections = 4);
+
+}  // namespace provisio::store

@@ -1,0 +1,160 @@
+#include "store/uuid.hpp"
+#include "store_fixture.hpp"
+
+namespace provisio::store {
+namespace {
+
+User gitlab_user(int n) {
+  User u;
+  u.uuid = new_uuid();
+  u.login = "gl-user-" + std::to_string(n);
+  u.name = "GitLab User " + std::to_string(n);
+  u.email = "u" + std::to_string(n) + "@example.com";
+  u.managed = true;
+  u.external_provider = ExternalProvider::kGitlab;
+  u.external_id = std::to_string(n);
+  u.external_login = "user" + std::to_string(n);
+  return u;
+}
+
+Group gitlab_group(const std::string& path, int id) {
+  Group g;
+  g.uuid = new_uuid();
+  g.name = path;
+  g.managed = true;
+  g.external_id = std::to_string(id);
+  return g;
+}
+
+struct Counts {
+  long long users = 0, groups = 0, members = 0, permissions = 0, audit = 0;
+};
+
+}  // namespace
+
+class ApplyTest : public StoreTest {
+ protected:
+  Counts counts() {
+    Counts c;
+    auto s = raw_session();
+    *s << "SELECT COUNT(*) FROM users", soci::into(c.users);
+    *s << "SELECT COUNT(*) FROM user_groups", soci::into(c.groups);
+    *s << "SELECT COUNT(*) FROM group_members", soci::into(c.members);
+    *s << "SELECT COUNT(*) FROM permissions", soci::into(c.permissions);
+    *s << "SELECT COUNT(*) FROM audit_log", soci::into(c.audit);
+    return c;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApplyTest, ::testing::Values("sqlite", "postgresql"),
+                         backend_name);
+
+TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
+  Project p;
+  p.key = "app";
+  p.name = "App";
+  p.gitlab_project_id = 10;
+  auto project = store_->create_project(p);
+  ChangeSet c;
+  for (int i = 0; i < 1200; ++i) c.users_to_create.push_back(gitlab_user(i));
+  c.users_to_create[5].active = false;
+  c.groups_to_create.push_back(gitlab_group("root", 1));
+  c.groups_to_create.push_back(gitlab_group("root/sub", 2));
+  for (int i = 0; i < 1200; ++i) {
+    c.memberships_to_add.push_back(
+        {RowRef::of_uuid(c.groups_to_create[i % 2].uuid), RowRef::of_uuid(c.users_to_create[i].uuid)});
+    c.permissions_to_grant.push_back(
+        {project->id, RowRef::of_uuid(c.users_to_create[i].uuid), ProjectPermission::kUser});
+  }
+  c.visibilities.push_back({project->id, Visibility::kPrivate});
+  AuditEntry a;
+  a.actor = "sync";
+  a.action = "user.create";
+  a.entity_type = "user";
+  a.entity = "gl-user-0";
+  a.cause = "direct member of root";
+  c.audit.push_back(a);
+
+  auto result = store_->apply(c);
+  ASSERT_TRUE(result) << result.error().message;
+  const Counts after = counts();
+  EXPECT_EQ(after.users, 1200);
+  EXPECT_EQ(after.groups, 3);
+  EXPECT_EQ(after.members, 1200 + 1199);  // + sonar-users for every active new user
+  EXPECT_EQ(after.permissions, 1200);
+  EXPECT_EQ(after.audit, 1);
+  EXPECT_EQ(store_->find_project_by_key("app")->visibility, Visibility::kPrivate);
+  EXPECT_EQ(result->rows_written, 2 + 1200 + 1199 + 1200 + 1200 + 1 + 1);
+
+  // Second change set: update, remove, revoke, delete a group.
+  auto state = store_->load_state();
+  ChangeSet d;
+  User u0 = *store_->find_user_by_login("gl-user-0");
+  u0.name = "Renamed";
+  u0.active = false;
+  d.users_to_update.push_back(u0);
+  Group sub = *store_->find_group_by_name("root/sub");
+  Group root = *store_->find_group_by_name("root");
+  root.name = "root-renamed";
+  d.groups_to_update.push_back(root);
+  d.groups_to_delete.push_back(sub.id);
+  d.memberships_to_remove.push_back({RowRef::of_id(root.id), RowRef::of_id(u0.id)});
+  d.permissions_to_revoke.push_back({project->id, RowRef::of_id(u0.id), ProjectPermission::kUser});
+  ASSERT_TRUE(store_->apply(d));
+  EXPECT_EQ(store_->get_user(u0.id)->name, "Renamed");
+  EXPECT_FALSE(store_->get_user(u0.id)->active);
+  EXPECT_TRUE(store_->find_group_by_name("root-renamed"));
+  EXPECT_FALSE(store_->find_group_by_name("root/sub"));
+  const Counts last = counts();
+  EXPECT_EQ(last.groups, 2);
+  EXPECT_EQ(last.members, 1200 + 1199 - 600 - 1);
+  EXPECT_EQ(last.permissions, 1199);
+}
+
+TEST_P(ApplyTest, AChangeSetFailingHalfwayLeavesNoRowsBehind) {
+  ASSERT_TRUE(store_->create_user(gitlab_user(600), std::nullopt));  // login taken
+  const Counts before = counts();
+  ChangeSet c;
+  c.groups_to_create.push_back(gitlab_group("root", 1));
+  for (int i = 0; i < 1000; ++i) {
+    User u = gitlab_user(i);
+    if (i == 600) u.external_id = "other";  // only the login collides
+    c.users_to_create.push_back(u);
+    c.memberships_to_add.push_back(
+        {RowRef::of_uuid(c.groups_to_create[0].uuid), RowRef::of_uuid(u.uuid)});
+  }
+  AuditEntry a;
+  a.actor = "sync";
+  a.action = "user.create";
+  a.entity_type = "user";
+  a.entity = "x";
+  c.audit.push_back(a);
+  auto result = store_->apply(c);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kAlreadyExists);
+  const Counts after = counts();
+  EXPECT_EQ(after.users, before.users);
+  EXPECT_EQ(after.groups, before.groups);
+  EXPECT_EQ(after.members, before.members);
+  EXPECT_EQ(after.audit, before.audit);
+}
+
+TEST_P(ApplyTest, AReferenceToAnUnknownRowIsRefusedWithNothingWritten) {
+  const Counts before = counts();
+  ChangeSet c;
+  c.users_to_create.push_back(gitlab_user(1));
+  c.memberships_to_add.push_back({RowRef::of_uuid("no-such-group"),
+                                  RowRef::of_uuid(c.users_to_create[0].uuid)});
+  auto result = store_->apply(c);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(counts().users, before.users);
+}
+
+TEST_P(ApplyTest, AnEmptyChangeSetWritesNothing) {
+  auto result = store_->apply(ChangeSet{});
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->rows_written, 0);
+}
+
+}  // namespace provisio::store

@@ -1,0 +1,71 @@
+#include "store_fixture.hpp"
+
+namespace provisio::store {
+
+TEST_P(StoreTest, TheGitlabConfigurationRoundTripsWithSecretsSealed) {
+  EXPECT_FALSE(*store_->load_gitlab_config());
+  GitlabConfig c;
+  c.enabled = true;
+  c.application_id = "app-id";
+  c.url = "https://gitlab.example.com";
+  c.secret = "oauth-secret-value";
+  c.provisioning_type = ProvisioningType::kAutoProvisioning;
+  c.provisioning_token = "glpat-token-value";
+  c.allowed_groups = {"zeta", "alpha"};
+  c.synchronize_groups = true;
+  ASSERT_TRUE(store_->save_gitlab_config(c));
+  auto back = store_->load_gitlab_config();
+  ASSERT_TRUE(back && *back) << (back ? "" : back.error().message);
+  EXPECT_EQ((*back)->secret, "oauth-secret-value");
+  EXPECT_EQ((*back)->provisioning_token, "glpat-token-value");
+  EXPECT_FALSE((*back)->webhook_secret);
+  EXPECT_EQ((*back)->allowed_groups, (std::set<std::string>{"alpha", "zeta"}));
+  EXPECT_EQ((*back)->provisioning_type, ProvisioningType::kAutoProvisioning);
+
+  // At rest the secrets are ciphertext.
+  std::string secret, token;
+  *raw_session() << "SELECT secret_sealed, token_sealed FROM gitlab_config", soci::into(secret),
+      soci::into(token);
+  EXPECT_EQ(secret.find("oauth-secret-value"), std::string::npos);
+  EXPECT_EQ(token.find("glpat"), std::string::npos);
+  EXPECT_EQ(secret.rfind("v1:", 0), 0u);
+
+  c.enabled = false;  // saving again replaces the single configuration
+  ASSERT_TRUE(store_->save_gitlab_config(c));
+  EXPECT_FALSE((*store_->load_gitlab_config())->enabled);
+  ASSERT_TRUE(store_->delete_gitlab_config());
+  EXPECT_FALSE(*store_->load_gitlab_config());
+}
+
+TEST_P(StoreTest, AnotherKeyCannotReadTheSecrets) {
+  GitlabConfig c;
+  c.secret = "s";
+  ASSERT_TRUE(store_->save_gitlab_config(c));
+  auto url = parse_database_url(url_);
+  auto other = open_store(*url, std::make_shared<SecretBox>(SecretBox::Key{9}));
+  auto read = (*other)->load_gitlab_config();
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(read.error().message.find("\"s\""), std::string::npos);
+}
+
+TEST_P(StoreTest, CustomRolesAreAddedChangedAndDeletedButBaseRolesStay) {
+  RoleMapping custom{"Security Lead", {true, true, false, true, false, false}};
+  ASSERT_TRUE(store_->save_role_mapping(custom));
+  auto roles = store_->role_mappings();
+  ASSERT_EQ(roles->size(), 7u);
+  EXPECT_EQ(roles->back().role, "Security Lead");
+  EXPECT_EQ(roles->back().permissions, custom.permissions);
+
+  RoleMapping empty{"Security Lead", {}};
+  EXPECT_EQ(store_->save_role_mapping(empty).error().code, ErrorCode::kInvalidArgument);
+
+  RoleMapping guest{"guest", {}};  // a base role may lose every permission
+  ASSERT_TRUE(store_->save_role_mapping(guest));
+  EXPECT_EQ(store_->delete_role_mapping("guest").error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(store_->delete_role_mapping("Security Lead"));
+  EXPECT_EQ(store_->delete_role_mapping("Security Lead").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->role_mappings()->size(), 6u);
+}
+
+}  // namespace provisio::store

@@ -1,0 +1,150 @@
+#include <thread>
+
+#include "store_fixture.hpp"
+
+namespace provisio::store {
+namespace {
+
+Task full_sync(const std::string& who = "admin") {
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = who;
+  return t;
+}
+
+constexpr Millis kLease = 30'000;
+
+}  // namespace
+
+TEST_P(StoreTest, QueuesAndRefusesASecondPendingSync) {
+  auto t = store_->enqueue_task(full_sync(), true);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->status, TaskStatus::kPending);
+  auto again = store_->enqueue_task(full_sync(), true);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(store_->enqueue_task(full_sync(), false));  // when asked, queue anyway
+}
+
+TEST_P(StoreTest, ARunningTaskIsHeldByOneNodeOnly) {
+  auto node_b = open();
+  auto t = store_->enqueue_task(full_sync(), true);
+  auto claimed = store_->claim_task("node-a", 1'000, kLease);
+  ASSERT_TRUE(claimed) << claimed.error().message;
+  ASSERT_TRUE(*claimed);
+  EXPECT_EQ((*claimed)->id, t->id);
+  EXPECT_EQ((*claimed)->status, TaskStatus::kInProgress);
+  EXPECT_EQ((*claimed)->node_id, "node-a");
+
+  // Another node, even with a task of its own queued, cannot start while A's lease lives.
+  ASSERT_TRUE(node_b->enqueue_task(full_sync("b"), false));
+  auto by_b = node_b->claim_task("node-b", 2'000, kLease);
+  ASSERT_TRUE(by_b);
+  EXPECT_FALSE(*by_b);
+  EXPECT_EQ(node_b->heartbeat_task(t->id, "node-b", 2'000, kLease).error().code,
+            ErrorCode::kAborted);
+  EXPECT_EQ(node_b->finish_task(t->id, "node-b", 2'000, {}).error().code, ErrorCode::kAborted);
+
+  // A keeps its lease alive; B still cannot take the task.
+  ASSERT_TRUE(store_->heartbeat_task(t->id, "node-a", 20'000, kLease));
+  EXPECT_FALSE(*node_b->claim_task("node-b", 40'000, kLease));
+}
+
+TEST_P(StoreTest, ADeadNodesTaskIsRetakenAfterItsLeaseExpires) {
+  auto node_b = open();
+  auto t = store_->enqueue_task(full_sync(), true);
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
+  // Node A dies: no heartbeat. Past the lease, B takes the same task over.
+  auto by_b = node_b->claim_task("node-b", 1'000 + kLease + 1, kLease);
+  ASSERT_TRUE(by_b && *by_b);
+  EXPECT_EQ((*by_b)->id, t->id);
+  EXPECT_EQ((*by_b)->node_id, "node-b");
+  // A wakes up: it has lost the task and cannot record an outcome.
+  EXPECT_EQ(store_->heartbeat_task(t->id, "node-a", 40'000, kLease).error().code,
+            ErrorCode::kAborted);
+  TaskOutcome done;
+  done.status = TaskStatus::kSuccess;
+  done.info_messages = {"3 users created"};
+  done.warnings = {"2 bots skipped"};
+  done.counts.users_created = 3;
+  ASSERT_TRUE(node_b->finish_task(t->id, "node-b", 50'000, done));
+  auto finished = store_->get_task(t->id);
+  EXPECT_EQ(finished->status, TaskStatus::kSuccess);
+  EXPECT_EQ(finished->finished_at, 50'000);
+  EXPECT_EQ(finished->info_messages, done.info_messages);
+  EXPECT_EQ(finished->warnings, done.warnings);
+  EXPECT_EQ(finished->counts, done.counts);
+  EXPECT_FALSE(finished->lease_until);
+}
+
+TEST_P(StoreTest, ConcurrentClaimsFromManyNodesGiveTheTaskToExactlyOne) {
+  ASSERT_TRUE(store_->enqueue_task(full_sync(), true));
+  constexpr int kNodes = 6;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open(1));
+  std::atomic<int> winners{0};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = nodes[i]->claim_task("node-" + std::to_string(i), 1'000, kLease);
+      if (!c) {
+        ++errors;
+      } else if (*c) {
+        ++winners;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(winners.load(), 1);
+}
+
+TEST_P(StoreTest, ListsTasksNewestFirstWithFilters) {
+  auto a = store_->enqueue_task(full_sync(), false);
+  Task per_project = full_sync();
+  per_project.type = TaskType::kGitlabProjectPermissionsProvisioning;
+  per_project.project_id = 5;
+  auto b = store_->enqueue_task(per_project, false);
+  ASSERT_TRUE(*store_->claim_task("n", 1'000, kLease));
+  TaskOutcome failed;
+  failed.status = TaskStatus::kFailed;
+  failed.error_message = "GitLab unreachable";
+  ASSERT_TRUE(store_->finish_task(a->id, "n", 2'000, failed));
+  auto all = store_->list_tasks({});
+  ASSERT_EQ(all->total, 2);
+  EXPECT_EQ(all->items.front().id, b->id);
+  auto failed_only = store_->list_tasks({.statuses = {TaskStatus::kFailed}});
+  ASSERT_EQ(failed_only->total, 1);
+  EXPECT_EQ(failed_only->items.front().error_message, "GitLab unreachable");
+  EXPECT_EQ(failed_only->items.front().execution_time_ms(), 1'000);
+  auto per = store_->list_tasks({.type = TaskType::kGitlabProjectPermissionsProvisioning});
+  ASSERT_EQ(per->total, 1);
+  EXPECT_EQ(per->items.front().project_id, 5);
+}
+
+TEST_P(StoreTest, AuditEntriesAreFiltered) {
+  std::vector<AuditEntry> entries;
+  for (int i = 0; i < 5; ++i) {
+    AuditEntry e;
+    e.at = 1'000 + i;
+    e.actor = i < 3 ? "sync" : "admin";
+    e.action = "user.create";
+    e.entity_type = "user";
+    e.entity = "user" + std::to_string(i);
+    e.after = "active";
+    e.cause = "direct member of group team";
+    if (i < 3) e.task_id = 9;
+    entries.push_back(e);
+  }
+  ASSERT_TRUE(store_->append_audit(entries));
+  EXPECT_EQ(store_->list_audit({})->total, 5);
+  auto by_task = store_->list_audit({.task_id = 9});
+  EXPECT_EQ(by_task->total, 3);
+  EXPECT_EQ(by_task->items.front().cause, "direct member of group team");
+  EXPECT_EQ(store_->list_audit({.actor = "admin"})->total, 2);
+  EXPECT_EQ(store_->list_audit({.since = 1'003})->total, 2);
+  EXPECT_EQ(store_->list_audit({.entity = "user1"})->items.at(0).at, 1'001);
+}
+
+}  // namespace provisio::store

@@ -1,0 +1,48 @@
+#include "core/gitlab_config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace provisio {
+namespace {
+
+TEST(GitlabConfig, DefaultsFollowTheSpec) {
+  const GitlabConfig c;
+  EXPECT_EQ(c.url, "https://gitlab.com");
+  EXPECT_EQ(c.provisioning_type, ProvisioningType::kJit);
+  EXPECT_FALSE(c.enabled);
+  EXPECT_TRUE(validate(c));
+}
+
+TEST(GitlabConfig, TrailingSlashesAreDropped) {
+  EXPECT_EQ(normalize_gitlab_url("https://gitlab.example.com/"), "https://gitlab.example.com");
+  EXPECT_EQ(normalize_gitlab_url("https://gitlab.example.com//"), "https://gitlab.example.com");
+  EXPECT_EQ(normalize_gitlab_url("https://h/gitlab"), "https://h/gitlab");
+}
+
+TEST(GitlabConfig, AutomaticProvisioningNeedsATokenAndAllowedGroups) {
+  GitlabConfig c;
+  c.provisioning_type = ProvisioningType::kAutoProvisioning;
+  auto r = validate(c);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("token"), std::string::npos);
+  c.provisioning_token = "t";
+  r = validate(c);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("allowed group"), std::string::npos);
+  c.allowed_groups = {"acme"};
+  EXPECT_TRUE(validate(c));
+}
+
+TEST(GitlabConfig, RefusesBadUrlsAndNestedAllowedGroups) {
+  GitlabConfig c;
+  c.url = "ftp://gitlab.example.com";
+  EXPECT_FALSE(validate(c));
+  c.url = "gitlab.example.com";
+  EXPECT_FALSE(validate(c));
+  c.url = "https://gitlab.example.com";
+  c.allowed_groups = {"acme/sub"};
+  EXPECT_FALSE(validate(c));
+}
+
+}  // namespace
+}  // namespace provisio
