@@ -2,6 +2,8 @@
 PRESET_DEV := dev
 PRESET_REL := release
 JOBS ?= 2
+# What `make build` leaves in build/bin.
+BINARIES := provisio
 
 .PHONY: run test build build-dev bench fmt lint bootstrap clean
 
@@ -11,7 +13,7 @@ bootstrap:
 # Release build; binaries in build/bin.
 build:
 	@test -f build/$(PRESET_REL)/build.ninja || cmake --preset $(PRESET_REL)
-	cmake --build build/$(PRESET_REL) -j $(JOBS)
+	cmake --build build/$(PRESET_REL) -j $(JOBS) --target $(BINARIES)
 
 build-dev:
 	@test -f build/$(PRESET_DEV)/build.ninja || cmake --preset $(PRESET_DEV)
@@ -26,6 +28,7 @@ test: bootstrap build-dev
 	cd build/$(PRESET_DEV) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench: bootstrap build
+	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk pg_cluster
 	scripts/bench
 
 fmt:

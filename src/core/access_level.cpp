@@ -19,15 +19,24 @@ constexpr std::array<std::pair<AccessLevel, std::string_view>, 6> kBaseRoles{{
 
 std::optional<AccessLevel> access_level_from_int(int value) {
   switch (value) {
-    case 0: return AccessLevel::kNoAccess;
-    case 5: return AccessLevel::kMinimalAccess;
-    case 10: return AccessLevel::kGuest;
-    case 15: return AccessLevel::kPlanner;
-    case 20: return AccessLevel::kReporter;
-    case 30: return AccessLevel::kDeveloper;
-    case 40: return AccessLevel::kMaintainer;
-    case 50: return AccessLevel::kOwner;
-    default: return std::nullopt;
+    case 0:
+      return AccessLevel::kNoAccess;
+    case 5:
+      return AccessLevel::kMinimalAccess;
+    case 10:
+      return AccessLevel::kGuest;
+    case 15:
+      return AccessLevel::kPlanner;
+    case 20:
+      return AccessLevel::kReporter;
+    case 30:
+      return AccessLevel::kDeveloper;
+    case 40:
+      return AccessLevel::kMaintainer;
+    case 50:
+      return AccessLevel::kOwner;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -13,15 +13,22 @@
 namespace provisio {
 
 enum class GlobalPermission { kAdmin, kGateAdmin, kProfileAdmin, kScan, kProvisioning };
-enum class ProjectPermission { kUser, kCodeViewer, kIssueAdmin, kSecurityHotspotAdmin, kAdmin, kScan };
+enum class ProjectPermission {
+  kUser,
+  kCodeViewer,
+  kIssueAdmin,
+  kSecurityHotspotAdmin,
+  kAdmin,
+  kScan
+};
 
 inline constexpr std::array kAllGlobalPermissions = {
     GlobalPermission::kAdmin, GlobalPermission::kGateAdmin, GlobalPermission::kProfileAdmin,
     GlobalPermission::kScan, GlobalPermission::kProvisioning};
 inline constexpr std::array kAllProjectPermissions = {
-    ProjectPermission::kUser,  ProjectPermission::kCodeViewer,
+    ProjectPermission::kUser,       ProjectPermission::kCodeViewer,
     ProjectPermission::kIssueAdmin, ProjectPermission::kSecurityHotspotAdmin,
-    ProjectPermission::kAdmin, ProjectPermission::kScan};
+    ProjectPermission::kAdmin,      ProjectPermission::kScan};
 
 // Keys as the Web API spells them: "admin", "gateadmin", ..., "user", "codeviewer", ...
 std::string_view to_string(GlobalPermission p);

@@ -8,7 +8,8 @@ namespace {
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -16,12 +17,18 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 
 bool RolePermissions::has(ProjectPermission p) const {
   switch (p) {
-    case ProjectPermission::kUser: return user;
-    case ProjectPermission::kCodeViewer: return code_viewer;
-    case ProjectPermission::kIssueAdmin: return issue_admin;
-    case ProjectPermission::kSecurityHotspotAdmin: return security_hotspot_admin;
-    case ProjectPermission::kAdmin: return admin;
-    case ProjectPermission::kScan: return scan;
+    case ProjectPermission::kUser:
+      return user;
+    case ProjectPermission::kCodeViewer:
+      return code_viewer;
+    case ProjectPermission::kIssueAdmin:
+      return issue_admin;
+    case ProjectPermission::kSecurityHotspotAdmin:
+      return security_hotspot_admin;
+    case ProjectPermission::kAdmin:
+      return admin;
+    case ProjectPermission::kScan:
+      return scan;
   }
   return false;
 }
@@ -68,8 +75,8 @@ Status validate_new_custom_role(const std::vector<RoleMapping>& existing, const 
 
 Status validate_role_update(const RoleMapping& role) {
   if (!role.is_base() && !role.permissions.any()) {
-    return make_error(ErrorCode::kInvalidArgument, "The custom role '" + role.role +
-                                                       "' must keep at least one permission.");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "The custom role '" + role.role + "' must keep at least one permission.");
   }
   return {};
 }

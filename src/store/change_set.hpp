@@ -41,10 +41,10 @@ struct VisibilityChange {
 };
 
 struct ChangeSet {
-  std::vector<User> users_to_create;    // uuid required; id ignored
-  std::vector<User> users_to_update;    // by id: name, email, active, managed, external_login
-  std::vector<Group> groups_to_create;  // uuid required; id ignored
-  std::vector<Group> groups_to_update;  // by id: name, description, managed
+  std::vector<User> users_to_create;      // uuid required; id ignored
+  std::vector<User> users_to_update;      // by id: name, email, active, managed, external_login
+  std::vector<Group> groups_to_create;    // uuid required; id ignored
+  std::vector<Group> groups_to_update;    // by id: name, description, managed
   std::vector<GroupId> groups_to_delete;  // with their memberships and grants
   std::vector<MembershipChange> memberships_to_add;
   std::vector<MembershipChange> memberships_to_remove;

@@ -27,8 +27,9 @@ Result<DatabaseUrl> parse_database_url(std::string_view url) {
     out.sqlite_path = std::string(url.substr(7));
     if (out.sqlite_path.rfind("//", 0) == 0) out.sqlite_path.erase(0, 2);  // sqlite://path
     if (out.sqlite_path.empty()) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "The database URL 'sqlite:' needs a file path, e.g. sqlite:data/provisio.db.");
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          "The database URL 'sqlite:' needs a file path, e.g. sqlite:data/provisio.db.");
     }
     return out;
   }

@@ -11,8 +11,8 @@ namespace provisio::store {
 struct DatabaseUrl {
   enum class Kind { kSqlite, kPostgresql };
   Kind kind = Kind::kSqlite;
-  std::string sqlite_path;        // for kSqlite
-  std::string postgresql_uri;     // for kPostgresql: passed to libpq as it is
+  std::string sqlite_path;     // for kSqlite
+  std::string postgresql_uri;  // for kPostgresql: passed to libpq as it is
 
   // The URL with any password replaced by "***", for logs and messages.
   std::string redacted() const;

@@ -65,9 +65,9 @@ std::vector<Migration> build() {
   permission TEXT NOT NULL,
   CHECK ((user_id IS NULL) <> (group_id IS NULL))
 ))",
-                     "CREATE UNIQUE INDEX permissions_unique ON permissions "
-                     "(COALESCE(project_id, 0), COALESCE(user_id, 0), COALESCE(group_id, 0), "
-                     "permission)",
+                     std::string("CREATE UNIQUE INDEX permissions_unique ON permissions ") +
+                         "(COALESCE(project_id, 0), COALESCE(user_id, 0), COALESCE(group_id, 0), " +
+                         "permission)",
                      "CREATE INDEX permissions_user ON permissions (user_id)",
                      "CREATE INDEX permissions_group ON permissions (group_id)",
                      "CREATE INDEX permissions_project ON permissions (project_id)",
@@ -129,9 +129,9 @@ std::vector<Migration> build() {
                      "CREATE INDEX audit_task ON audit_log (task_id)",
                      "CREATE INDEX audit_entity ON audit_log (entity_type, entity)",
                      // The default group: every active user belongs to it.
-                     "INSERT INTO user_groups (uuid, name, description, managed, is_default) "
-                     "VALUES ('00000000-0000-4000-8000-000000000001', 'sonar-users', "
-                     "'Every active user', 0, 1)",
+                     std::string("INSERT INTO user_groups (uuid, name, description, managed, ") +
+                         "is_default) VALUES ('00000000-0000-4000-8000-000000000001', " +
+                         "'sonar-users', 'Every active user', 0, 1)",
                      // The base roles with their default permissions (behaviour.md §1).
                      "INSERT INTO role_mappings VALUES ('owner', 1, 1, 1, 1, 1, 1)",
                      "INSERT INTO role_mappings VALUES ('maintainer', 1, 1, 1, 1, 1, 1)",

@@ -39,7 +39,8 @@ struct GroupRow {
 };
 
 struct ProjectRow {
-  static constexpr const char* kColumns = "id, uuid, project_key, name, visibility, gitlab_project_id";
+  static constexpr const char* kColumns =
+      "id, uuid, project_key, name, visibility, gitlab_project_id";
   long long id = 0, gitlab_id = 0;
   std::string uuid, key, name, visibility;
   soci::indicator gitlab_ind = soci::i_ok;

@@ -54,9 +54,9 @@ Result<std::shared_ptr<SecretBox>> SecretBox::open_key_file(const std::string& p
     return make_error(ErrorCode::kUnavailable, "Cannot read the key file '" + path + "'.");
   }
   if ((st.st_mode & 077) != 0) {
-    return make_error(ErrorCode::kFailedPrecondition,
-                      "The key file '" + path +
-                          "' is readable by other users; run: chmod 600 " + path);
+    return make_error(
+        ErrorCode::kFailedPrecondition,
+        "The key file '" + path + "' is readable by other users; run: chmod 600 " + path);
   }
   std::ifstream in(path, std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -78,8 +78,7 @@ std::string SecretBox::seal(std::string_view plaintext) const {
                         reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
                         nonce, key_.data());
   std::string b64(sodium_base64_ENCODED_LEN(buf.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), buf.data(), buf.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(b64.data(), b64.size(), buf.data(), buf.size(), sodium_base64_VARIANT_ORIGINAL);
   b64.resize(std::char_traits<char>::length(b64.c_str()));
   return std::string(kPrefix) + b64;
 }
@@ -102,8 +101,7 @@ Result<std::string> SecretBox::open(std::string_view sealed) const {
   std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
                                  buf.data() + crypto_secretbox_NONCEBYTES,
-                                 len - crypto_secretbox_NONCEBYTES, buf.data(),
-                                 key_.data()) != 0) {
+                                 len - crypto_secretbox_NONCEBYTES, buf.data(), key_.data()) != 0) {
     return bad();
   }
   return plain;

@@ -29,9 +29,10 @@ void SociStore::lock_queue(Lease& lease) {
 Status SociStore::migrate() {
   return guarded([&]() -> Status {
     Lease lease(*db_);
-    *lease << render("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                     "name TEXT NOT NULL, applied_at {bigint} NOT NULL)",
-                     lease.dialect());
+    *lease << render(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at {bigint} NOT NULL)",
+        lease.dialect());
     const int known = migrations().back().version;
     for (const Migration& m : migrations()) {
       Tx tx(lease);
@@ -48,7 +49,8 @@ Status SociStore::migrate() {
                               "upgrade.");
       }
       if (m.version <= current) continue;
-      for (const std::string& statement : m.statements) *lease << render(statement, lease.dialect());
+      for (const std::string& statement : m.statements)
+        *lease << render(statement, lease.dialect());
       long long at = now_ms();
       *lease << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
           soci::use(m.version), soci::use(m.name), soci::use(at);
@@ -168,15 +170,14 @@ Result<User> SociStore::find_user_by_external_id(ExternalProvider provider,
     rows::UserRow row;
     Binder b(*lease);
     row.bind(b.statement());
-    auto found = collect(b, row,
-                         std::string("SELECT ") + rows::UserRow::kColumns +
-                             " FROM users WHERE external_provider = " +
-                             b.add(std::string(to_string(provider))) +
-                             " AND external_id = " + b.add(std::string(external_id)));
+    auto found = collect(
+        b, row,
+        std::string("SELECT ") + rows::UserRow::kColumns +
+            " FROM users WHERE external_provider = " + b.add(std::string(to_string(provider))) +
+            " AND external_id = " + b.add(std::string(external_id)));
     if (found.empty()) {
-      return make_error(ErrorCode::kNotFound,
-                        "No user with " + std::string(to_string(provider)) + " id " +
-                            std::string(external_id) + ".");
+      return make_error(ErrorCode::kNotFound, "No user with " + std::string(to_string(provider)) +
+                                                  " id " + std::string(external_id) + ".");
     }
     return found.front();
   });
@@ -209,9 +210,10 @@ Result<Page<User>> SociStore::list_users(const UserQuery& query) {
     Binder b(*lease);
     row.bind(b.statement());
     const std::string w = where(b);
-    page.items = collect(b, row,
-                         std::string("SELECT ") + rows::UserRow::kColumns + " FROM users" + w +
-                             " ORDER BY login" + limit_offset(b, query.page_index, query.page_size));
+    page.items =
+        collect(b, row,
+                std::string("SELECT ") + rows::UserRow::kColumns + " FROM users" + w +
+                    " ORDER BY login" + limit_offset(b, query.page_index, query.page_size));
     return page;
   });
 }
@@ -229,7 +231,8 @@ Status SociStore::update_user(const User& u) {
         b.add(u.external_login) + ", updated_at = " + b.add(static_cast<long long>(now_ms())) +
         ", last_connection_at = " + b.add(std::optional<long long>(u.last_connection_at)) +
         " WHERE id = " + b.add(static_cast<long long>(u.id)));
-    if (changed == 0) return make_error(ErrorCode::kNotFound, "User " + std::to_string(u.id) + " not found.");
+    if (changed == 0)
+      return make_error(ErrorCode::kNotFound, "User " + std::to_string(u.id) + " not found.");
     return {};
   });
 }
@@ -252,8 +255,8 @@ Status SociStore::set_password_hash(UserId id, const std::string& hash) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    if (b.execute("UPDATE users SET password_hash = " + b.add(hash) + " WHERE id = " +
-                  b.add(static_cast<long long>(id))) == 0) {
+    if (b.execute("UPDATE users SET password_hash = " + b.add(hash) +
+                  " WHERE id = " + b.add(static_cast<long long>(id))) == 0) {
       return make_error(ErrorCode::kNotFound, "User not found.");
     }
     return {};
@@ -269,10 +272,11 @@ Result<Group> SociStore::create_group(const Group& group) {
     g.is_default = false;  // there is exactly one default group, made by the schema
     Lease lease(*db_);
     Binder b(*lease);
-    b.execute("INSERT INTO user_groups (uuid, name, description, managed, is_default, "
-              "external_id) VALUES (" +
-              b.add(g.uuid) + ", " + b.add(g.name) + ", " + b.add(g.description) + ", " +
-              b.add(static_cast<long long>(g.managed)) + ", 0, " + b.add(g.external_id) + ")");
+    b.execute(
+        "INSERT INTO user_groups (uuid, name, description, managed, is_default, "
+        "external_id) VALUES (" +
+        b.add(g.uuid) + ", " + b.add(g.name) + ", " + b.add(g.description) + ", " +
+        b.add(static_cast<long long>(g.managed)) + ", 0, " + b.add(g.external_id) + ")");
     long long id = 0;
     *lease << "SELECT id FROM user_groups WHERE uuid = :u", soci::use(g.uuid), soci::into(id);
     g.id = id;
@@ -319,10 +323,10 @@ Result<Page<Group>> SociStore::list_groups(const GroupQuery& query) {
     Binder b(*lease);
     row.bind(b.statement());
     const std::string w = where(b);
-    page.items = collect(b, row,
-                         std::string("SELECT ") + rows::GroupRow::kColumns + " FROM user_groups" +
-                             w + " ORDER BY name" +
-                             limit_offset(b, query.page_index, query.page_size));
+    page.items =
+        collect(b, row,
+                std::string("SELECT ") + rows::GroupRow::kColumns + " FROM user_groups" + w +
+                    " ORDER BY name" + limit_offset(b, query.page_index, query.page_size));
     return page;
   });
 }
@@ -364,7 +368,8 @@ Status SociStore::add_membership(GroupId group, UserId user) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
     long long g = group, u = user;
-    *lease << "INSERT INTO group_members (group_id, user_id) VALUES (:g, :u) ON CONFLICT DO NOTHING",
+    *lease
+        << "INSERT INTO group_members (group_id, user_id) VALUES (:g, :u) ON CONFLICT DO NOTHING",
         soci::use(g), soci::use(u);
     return {};
   });
@@ -396,8 +401,8 @@ std::vector<long long> ids(Lease& lease, const std::string& sql, long long param
 Result<std::vector<UserId>> SociStore::group_members(GroupId group) {
   return guarded([&]() -> Result<std::vector<UserId>> {
     Lease lease(*db_);
-    auto v = ids(lease, "SELECT user_id FROM group_members WHERE group_id = :g ORDER BY user_id",
-                 group);
+    auto v =
+        ids(lease, "SELECT user_id FROM group_members WHERE group_id = :g ORDER BY user_id", group);
     return std::vector<UserId>(v.begin(), v.end());
   });
 }
@@ -405,8 +410,8 @@ Result<std::vector<UserId>> SociStore::group_members(GroupId group) {
 Result<std::vector<GroupId>> SociStore::user_groups(UserId user) {
   return guarded([&]() -> Result<std::vector<GroupId>> {
     Lease lease(*db_);
-    auto v = ids(lease, "SELECT group_id FROM group_members WHERE user_id = :u ORDER BY group_id",
-                 user);
+    auto v =
+        ids(lease, "SELECT group_id FROM group_members WHERE user_id = :u ORDER BY group_id", user);
     return std::vector<GroupId>(v.begin(), v.end());
   });
 }
@@ -419,12 +424,13 @@ Result<Project> SociStore::create_project(const Project& project) {
     if (p.uuid.empty()) p.uuid = new_uuid();
     Lease lease(*db_);
     Binder b(*lease);
-    b.execute("INSERT INTO projects (uuid, project_key, name, visibility, gitlab_project_id, "
-              "created_at) VALUES (" +
-              b.add(p.uuid) + ", " + b.add(p.key) + ", " + b.add(p.name) + ", " +
-              b.add(std::string(to_string(p.visibility))) + ", " +
-              b.add(std::optional<long long>(p.gitlab_project_id)) + ", " +
-              b.add(static_cast<long long>(now_ms())) + ")");
+    b.execute(
+        "INSERT INTO projects (uuid, project_key, name, visibility, gitlab_project_id, "
+        "created_at) VALUES (" +
+        b.add(p.uuid) + ", " + b.add(p.key) + ", " + b.add(p.name) + ", " +
+        b.add(std::string(to_string(p.visibility))) + ", " +
+        b.add(std::optional<long long>(p.gitlab_project_id)) + ", " +
+        b.add(static_cast<long long>(now_ms())) + ")");
     long long id = 0;
     *lease << "SELECT id FROM projects WHERE uuid = :u", soci::use(p.uuid), soci::into(id);
     p.id = id;
@@ -471,9 +477,9 @@ Status SociStore::update_project(const Project& p) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    if (b.execute("UPDATE projects SET name = " + b.add(p.name) + ", visibility = " +
-                  b.add(std::string(to_string(p.visibility))) + ", gitlab_project_id = " +
-                  b.add(std::optional<long long>(p.gitlab_project_id)) +
+    if (b.execute("UPDATE projects SET name = " + b.add(p.name) +
+                  ", visibility = " + b.add(std::string(to_string(p.visibility))) +
+                  ", gitlab_project_id = " + b.add(std::optional<long long>(p.gitlab_project_id)) +
                   " WHERE id = " + b.add(static_cast<long long>(p.id))) == 0) {
       return make_error(ErrorCode::kNotFound, "Project " + std::to_string(p.id) + " not found.");
     }
@@ -513,12 +519,12 @@ Status SociStore::revoke(const PermissionGrant& g) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    b.execute("DELETE FROM permissions WHERE COALESCE(project_id, 0) = " +
-              b.add(static_cast<long long>(g.project_id.value_or(0))) +
-              " AND COALESCE(user_id, 0) = " + b.add(static_cast<long long>(g.user_id.value_or(0))) +
-              " AND COALESCE(group_id, 0) = " +
-              b.add(static_cast<long long>(g.group_id.value_or(0))) +
-              " AND permission = " + b.add(g.permission));
+    b.execute(
+        "DELETE FROM permissions WHERE COALESCE(project_id, 0) = " +
+        b.add(static_cast<long long>(g.project_id.value_or(0))) +
+        " AND COALESCE(user_id, 0) = " + b.add(static_cast<long long>(g.user_id.value_or(0))) +
+        " AND COALESCE(group_id, 0) = " + b.add(static_cast<long long>(g.group_id.value_or(0))) +
+        " AND permission = " + b.add(g.permission));
     return {};
   });
 }
@@ -560,15 +566,16 @@ Result<AuthorizationState> SociStore::load_state() {
       rows::UserRow row;
       Binder b(*lease);
       row.bind(b.statement());
-      s.users = collect(b, row, std::string("SELECT ") + rows::UserRow::kColumns +
-                                    " FROM users ORDER BY id");
+      s.users = collect(
+          b, row, std::string("SELECT ") + rows::UserRow::kColumns + " FROM users ORDER BY id");
     }
     {
       rows::GroupRow row;
       Binder b(*lease);
       row.bind(b.statement());
-      s.groups = collect(b, row, std::string("SELECT ") + rows::GroupRow::kColumns +
-                                     " FROM user_groups ORDER BY id");
+      s.groups = collect(
+          b, row,
+          std::string("SELECT ") + rows::GroupRow::kColumns + " FROM user_groups ORDER BY id");
     }
     {
       long long g = 0, u = 0;
@@ -582,19 +589,23 @@ Result<AuthorizationState> SociStore::load_state() {
       rows::ProjectRow row;
       Binder b(*lease);
       row.bind(b.statement());
-      s.projects = collect(b, row, std::string("SELECT ") + rows::ProjectRow::kColumns +
-                                       " FROM projects ORDER BY id");
+      s.projects = collect(
+          b, row,
+          std::string("SELECT ") + rows::ProjectRow::kColumns + " FROM projects ORDER BY id");
     }
     {
       rows::GrantRow row;
       Binder b(*lease);
       row.bind(b.statement());
-      s.permissions = collect(b, row, std::string("SELECT ") + rows::GrantRow::kColumns +
-                                          " FROM permissions ORDER BY id");
+      s.permissions = collect(
+          b, row,
+          std::string("SELECT ") + rows::GrantRow::kColumns + " FROM permissions ORDER BY id");
     }
     return s;
   });
 }
+
+int latest_schema_version() { return migrations().back().version; }
 
 Result<std::unique_ptr<Store>> open_store(const DatabaseUrl& url,
                                           std::shared_ptr<const SecretBox> secrets,

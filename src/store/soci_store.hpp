@@ -63,8 +63,7 @@ class SociStore final : public Store {
   Result<Task> enqueue_task(const Task& task, bool only_if_idle) override;
   Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
                                          Millis lease_ms) override;
-  Status heartbeat_task(TaskId id, std::string_view node_id, Millis now,
-                        Millis lease_ms) override;
+  Status heartbeat_task(TaskId id, std::string_view node_id, Millis now, Millis lease_ms) override;
   Status finish_task(TaskId id, std::string_view node_id, Millis now,
                      const TaskOutcome& outcome) override;
   Result<Task> get_task(TaskId id) override;

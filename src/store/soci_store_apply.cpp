@@ -54,8 +54,8 @@ long long insert_audit(Lease& lease, const std::vector<AuditEntry>& entries) {
                  "INSERT INTO audit_log (at, actor, action, entity_type, entity, before_value, "
                  "after_value, cause, task_id) VALUES ",
                  "", 9, entries, [&](Binder& b, const AuditEntry& a) {
-                   return b.row({a.at != 0 ? a.at : now, a.actor, a.action, a.entity_type,
-                                 a.entity, a.before, a.after, a.cause, opt(a.task_id)});
+                   return b.row({a.at != 0 ? a.at : now, a.actor, a.action, a.entity_type, a.entity,
+                                 a.before, a.after, a.cause, opt(a.task_id)});
                  });
 }
 
@@ -68,23 +68,23 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
     long long written = 0;
 
     // 1. New groups and users, then their ids.
-    written += batched(lease,
-                       "INSERT INTO user_groups (uuid, name, description, managed, is_default, "
-                       "external_id) VALUES ",
-                       "", 5, c.groups_to_create, [&](Binder& b, const Group& g) {
-                         return b.row({g.uuid, g.name, g.description, flag(g.managed), 0LL,
-                                       g.external_id});
-                       });
     written += batched(
         lease,
-        "INSERT INTO users (uuid, login, name, email, active, is_local, managed, "
-        "external_provider, external_id, external_login, created_at, updated_at) VALUES ",
-        "", 12, c.users_to_create, [&](Binder& b, const User& u) {
-          const long long created = u.created_at != 0 ? u.created_at : now;
-          return b.row({u.uuid, u.login, u.name, u.email, flag(u.active), flag(u.local),
-                        flag(u.managed), std::string(to_string(u.external_provider)),
-                        u.external_id, u.external_login, created, created});
+        "INSERT INTO user_groups (uuid, name, description, managed, is_default, "
+        "external_id) VALUES ",
+        "", 5, c.groups_to_create, [&](Binder& b, const Group& g) {
+          return b.row({g.uuid, g.name, g.description, flag(g.managed), 0LL, g.external_id});
         });
+    written +=
+        batched(lease,
+                "INSERT INTO users (uuid, login, name, email, active, is_local, managed, "
+                "external_provider, external_id, external_login, created_at, updated_at) VALUES ",
+                "", 12, c.users_to_create, [&](Binder& b, const User& u) {
+                  const long long created = u.created_at != 0 ? u.created_at : now;
+                  return b.row({u.uuid, u.login, u.name, u.email, flag(u.active), flag(u.local),
+                                flag(u.managed), std::string(to_string(u.external_provider)),
+                                u.external_id, u.external_login, created, created});
+                });
     std::vector<std::string> uuids;
     for (const Group& g : c.groups_to_create) uuids.push_back(g.uuid);
     const auto group_ids = ids_of(lease, "user_groups", uuids);
@@ -121,59 +121,62 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                        "FROM (VALUES ",
                        ") AS v WHERE users.id = v.column1", 7, c.users_to_update,
                        [&](Binder& b, const User& u) {
-                         return b.row({{u.id, kBig}, {u.name, kText}, {u.email, kText},
-                                       {flag(u.active), kBig}, {flag(u.managed), kBig},
-                                       {u.external_login, kText}, {now, kBig}});
+                         return b.row({{u.id, kBig},
+                                       {u.name, kText},
+                                       {u.email, kText},
+                                       {flag(u.active), kBig},
+                                       {flag(u.managed), kBig},
+                                       {u.external_login, kText},
+                                       {now, kBig}});
                        });
-    written += batched(lease,
-                       "UPDATE user_groups SET name = v.column2, description = v.column3, "
-                       "managed = v.column4 FROM (VALUES ",
-                       ") AS v WHERE user_groups.id = v.column1", 4, c.groups_to_update,
-                       [&](Binder& b, const Group& g) {
-                         return b.row({{g.id, kBig}, {g.name, kText}, {g.description, kText},
-                                       {flag(g.managed), kBig}});
-                       });
+    written += batched(
+        lease,
+        "UPDATE user_groups SET name = v.column2, description = v.column3, "
+        "managed = v.column4 FROM (VALUES ",
+        ") AS v WHERE user_groups.id = v.column1", 4, c.groups_to_update,
+        [&](Binder& b, const Group& g) {
+          return b.row(
+              {{g.id, kBig}, {g.name, kText}, {g.description, kText}, {flag(g.managed), kBig}});
+        });
 
     // 3. Removals, before additions, so a rename that frees a name can be followed by a create.
-    written += batched(lease, "DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ", ")",
-                       2, c.memberships_to_remove, [&](Binder& b, const MembershipChange& m) {
+    written += batched(lease, "DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ",
+                       ")", 2, c.memberships_to_remove, [&](Binder& b, const MembershipChange& m) {
                          return b.row({{resolve(m.group, group_ids, "group"), kBig},
                                        {resolve(m.user, user_ids, "user"), kBig}});
                        });
-    written += batched(lease,
-                       "DELETE FROM permissions WHERE (project_id, user_id, permission) IN "
-                       "(VALUES ",
-                       ")", 3, c.permissions_to_revoke,
-                       [&](Binder& b, const UserPermissionChange& p) {
-                         return b.row({{p.project_id, kBig},
-                                       {resolve(p.user, user_ids, "user"), kBig},
-                                       {std::string(to_string(p.permission)), kText}});
-                       });
+    written +=
+        batched(lease,
+                "DELETE FROM permissions WHERE (project_id, user_id, permission) IN "
+                "(VALUES ",
+                ")", 3, c.permissions_to_revoke, [&](Binder& b, const UserPermissionChange& p) {
+                  return b.row({{p.project_id, kBig},
+                                {resolve(p.user, user_ids, "user"), kBig},
+                                {std::string(to_string(p.permission)), kText}});
+                });
     written += batched(lease, "DELETE FROM user_groups WHERE is_default = 0 AND id IN (", ")", 1,
-                       c.groups_to_delete,
-                       [&](Binder& b, GroupId id) { return b.value({id, kBig}); });
+                       c.groups_to_delete, [&](Binder& b, GroupId id) {
+                         return b.value({id, kBig});
+                       });
 
     // 4. Additions.
-    written += batched(lease, "INSERT INTO group_members (group_id, user_id) VALUES ",
-                       " ON CONFLICT DO NOTHING", 2, c.memberships_to_add,
-                       [&](Binder& b, const MembershipChange& m) {
-                         return b.row({resolve(m.group, group_ids, "group"),
-                                       resolve(m.user, user_ids, "user")});
-                       });
-    written += batched(lease,
-                       "INSERT INTO permissions (project_id, user_id, permission) VALUES ",
+    written += batched(
+        lease, "INSERT INTO group_members (group_id, user_id) VALUES ", " ON CONFLICT DO NOTHING",
+        2, c.memberships_to_add, [&](Binder& b, const MembershipChange& m) {
+          return b.row({resolve(m.group, group_ids, "group"), resolve(m.user, user_ids, "user")});
+        });
+    written += batched(lease, "INSERT INTO permissions (project_id, user_id, permission) VALUES ",
                        " ON CONFLICT DO NOTHING", 3, c.permissions_to_grant,
                        [&](Binder& b, const UserPermissionChange& p) {
                          return b.row({p.project_id, resolve(p.user, user_ids, "user"),
                                        std::string(to_string(p.permission))});
                        });
-    written += batched(lease,
-                       "UPDATE projects SET visibility = v.column2 FROM (VALUES ",
-                       ") AS v WHERE projects.id = v.column1", 2, c.visibilities,
-                       [&](Binder& b, const VisibilityChange& v) {
-                         return b.row({{v.project_id, kBig},
-                                       {std::string(to_string(v.visibility)), kText}});
-                       });
+    written += batched(
+        lease, "UPDATE projects SET visibility = v.column2 FROM (VALUES ",
+        ") AS v WHERE projects.id = v.column1", 2, c.visibilities,
+        [&](Binder& b, const VisibilityChange& v) {
+          return b.row({{v.project_id, kBig}, {std::string(to_string(v.visibility)), kText}});
+        });
     written += insert_audit(lease, c.audit);
     tx.commit();
     return ApplyResult{written};

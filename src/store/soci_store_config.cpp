@@ -9,7 +9,6 @@ namespace provisio::store {
 using sql::Binder;
 using sql::guarded;
 using sql::Lease;
-using sql::Tx;
 
 namespace {
 
@@ -134,8 +133,8 @@ Result<std::vector<RoleMapping>> SociStore::role_mappings() {
     st.execute();
     std::vector<RoleMapping> out;
     while (st.fetch()) {
-      out.push_back(RoleMapping{role, RolePermissions{u != 0, cv != 0, ia != 0, sha != 0,
-                                                      ad != 0, sc != 0}});
+      out.push_back(
+          RoleMapping{role, RolePermissions{u != 0, cv != 0, ia != 0, sha != 0, ad != 0, sc != 0}});
     }
     // Base roles first, from owner down, then custom roles by name.
     const auto rank = [](const RoleMapping& m) {
@@ -155,18 +154,19 @@ Status SociStore::save_role_mapping(const RoleMapping& m) {
     Lease lease(*db_);
     const RolePermissions& p = m.permissions;
     Binder b(*lease);
-    b.execute("INSERT INTO role_mappings (role, perm_user, perm_codeviewer, perm_issueadmin, "
-              "perm_securityhotspotadmin, perm_admin, perm_scan) VALUES (" +
-              b.add(m.role) + ", " + b.add(static_cast<long long>(p.user)) + ", " +
-              b.add(static_cast<long long>(p.code_viewer)) + ", " +
-              b.add(static_cast<long long>(p.issue_admin)) + ", " +
-              b.add(static_cast<long long>(p.security_hotspot_admin)) + ", " +
-              b.add(static_cast<long long>(p.admin)) + ", " + b.add(static_cast<long long>(p.scan)) +
-              ") ON CONFLICT (role) DO UPDATE SET perm_user = excluded.perm_user, "
-              "perm_codeviewer = excluded.perm_codeviewer, perm_issueadmin = "
-              "excluded.perm_issueadmin, perm_securityhotspotadmin = "
-              "excluded.perm_securityhotspotadmin, perm_admin = excluded.perm_admin, perm_scan = "
-              "excluded.perm_scan");
+    b.execute(
+        "INSERT INTO role_mappings (role, perm_user, perm_codeviewer, perm_issueadmin, "
+        "perm_securityhotspotadmin, perm_admin, perm_scan) VALUES (" +
+        b.add(m.role) + ", " + b.add(static_cast<long long>(p.user)) + ", " +
+        b.add(static_cast<long long>(p.code_viewer)) + ", " +
+        b.add(static_cast<long long>(p.issue_admin)) + ", " +
+        b.add(static_cast<long long>(p.security_hotspot_admin)) + ", " +
+        b.add(static_cast<long long>(p.admin)) + ", " + b.add(static_cast<long long>(p.scan)) +
+        ") ON CONFLICT (role) DO UPDATE SET perm_user = excluded.perm_user, "
+        "perm_codeviewer = excluded.perm_codeviewer, perm_issueadmin = "
+        "excluded.perm_issueadmin, perm_securityhotspotadmin = "
+        "excluded.perm_securityhotspotadmin, perm_admin = excluded.perm_admin, perm_scan = "
+        "excluded.perm_scan");
     return {};
   });
 }

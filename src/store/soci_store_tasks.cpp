@@ -29,8 +29,9 @@ Result<Task> read_task(Lease& lease, long long id) {
   rows::TaskRow row;
   Binder b(*lease);
   row.bind(b.statement());
-  auto found = collect(b, row, std::string("SELECT ") + rows::TaskRow::kColumns +
-                                   " FROM tasks WHERE id = " + b.add(id));
+  auto found = collect(
+      b, row,
+      std::string("SELECT ") + rows::TaskRow::kColumns + " FROM tasks WHERE id = " + b.add(id));
   if (found.empty()) {
     return make_error(ErrorCode::kNotFound, "Task " + std::to_string(id) + " not found.");
   }
@@ -51,9 +52,9 @@ Result<Task> SociStore::enqueue_task(const Task& task, bool only_if_idle) {
                 "'IN_PROGRESS') ORDER BY id LIMIT 1",
           soci::use(type), soci::into(busy);
       if (lease->got_data()) {
-        return make_error(ErrorCode::kAlreadyExists,
-                          "A synchronization is already pending or running (task " +
-                              std::to_string(busy) + ").");
+        return make_error(
+            ErrorCode::kAlreadyExists,
+            "A synchronization is already pending or running (task " + std::to_string(busy) + ").");
       }
     }
     Task t = task;
@@ -61,11 +62,12 @@ Result<Task> SociStore::enqueue_task(const Task& task, bool only_if_idle) {
     if (t.submitted_at == 0) t.submitted_at = now_ms();
     t.status = TaskStatus::kPending;
     Binder b(*lease);
-    b.execute("INSERT INTO tasks (uuid, task_type, status, project_id, submitter, submitted_at, "
-              "info_messages, warnings, counts, held) VALUES (" +
-              b.add(t.uuid) + ", " + b.add(type) + ", 'PENDING', " +
-              b.add(std::optional<long long>(t.project_id)) + ", " + b.add(t.submitter) + ", " +
-              b.add(static_cast<long long>(t.submitted_at)) + ", '[]', '[]', '{}', 0)");
+    b.execute(
+        "INSERT INTO tasks (uuid, task_type, status, project_id, submitter, submitted_at, "
+        "info_messages, warnings, counts, held) VALUES (" +
+        b.add(t.uuid) + ", " + b.add(type) + ", 'PENDING', " +
+        b.add(std::optional<long long>(t.project_id)) + ", " + b.add(t.submitter) + ", " +
+        b.add(static_cast<long long>(t.submitted_at)) + ", '[]', '[]', '{}', 0)");
     long long id = 0;
     *lease << "SELECT id FROM tasks WHERE uuid = :u", soci::use(t.uuid), soci::into(id);
     t.id = id;
@@ -87,8 +89,9 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
     if (live > 0) return std::optional<Task>();
     long long id = 0;
     const std::string pick =
-        std::string("SELECT id FROM tasks WHERE status = 'PENDING' OR (status = 'IN_PROGRESS' "
-                    "AND lease_until < :now) ORDER BY submitted_at, id LIMIT 1") +
+        std::string(
+            "SELECT id FROM tasks WHERE status = 'PENDING' OR (status = 'IN_PROGRESS' "
+            "AND lease_until < :now) ORDER BY submitted_at, id LIMIT 1") +
         (lease.dialect() == sql::Dialect::kPostgresql ? " FOR UPDATE SKIP LOCKED" : "");
     *lease << pick, soci::use(at), soci::into(id);
     if (!lease->got_data()) return std::optional<Task>();
@@ -104,15 +107,14 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
   });
 }
 
-Status SociStore::heartbeat_task(TaskId id, std::string_view node_id, Millis now,
-                                 Millis lease_ms) {
+Status SociStore::heartbeat_task(TaskId id, std::string_view node_id, Millis now, Millis lease_ms) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    const long long changed =
-        b.execute("UPDATE tasks SET lease_until = " + b.add(static_cast<long long>(now + lease_ms)) +
-                  " WHERE id = " + b.add(static_cast<long long>(id)) + " AND node_id = " +
-                  b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
+    const long long changed = b.execute(
+        "UPDATE tasks SET lease_until = " + b.add(static_cast<long long>(now) + lease_ms) +
+        " WHERE id = " + b.add(static_cast<long long>(id)) +
+        " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
     if (changed == 0) {
       return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
                                                  " is no longer held by this node (lease lost).");
@@ -126,17 +128,17 @@ Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    const long long changed = b.execute(
-        "UPDATE tasks SET status = " + b.add(std::string(to_string(outcome.status))) +
-        ", finished_at = " + b.add(static_cast<long long>(now)) +
-        ", lease_until = NULL, info_messages = " +
-        b.add(rows::encode_strings(outcome.info_messages)) +
-        ", warnings = " + b.add(rows::encode_strings(outcome.warnings)) +
-        ", error_message = " + b.add(outcome.error_message) +
-        ", counts = " + b.add(rows::encode_counts(outcome.counts)) +
-        ", held = " + b.add(static_cast<long long>(outcome.held)) +
-        " WHERE id = " + b.add(static_cast<long long>(id)) + " AND node_id = " +
-        b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
+    const long long changed =
+        b.execute("UPDATE tasks SET status = " + b.add(std::string(to_string(outcome.status))) +
+                  ", finished_at = " + b.add(static_cast<long long>(now)) +
+                  ", lease_until = NULL, info_messages = " +
+                  b.add(rows::encode_strings(outcome.info_messages)) +
+                  ", warnings = " + b.add(rows::encode_strings(outcome.warnings)) +
+                  ", error_message = " + b.add(outcome.error_message) +
+                  ", counts = " + b.add(rows::encode_counts(outcome.counts)) +
+                  ", held = " + b.add(static_cast<long long>(outcome.held)) +
+                  " WHERE id = " + b.add(static_cast<long long>(id)) +
+                  " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
     if (changed == 0) {
       return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
                                                  " is no longer held by this node (lease lost).");
@@ -222,10 +224,10 @@ Result<Page<AuditEntry>> SociStore::list_audit(const AuditQuery& query) {
     Binder b(*lease);
     row.bind(b.statement());
     const std::string w = where(b);
-    page.items = collect(b, row,
-                         std::string("SELECT ") + rows::AuditRow::kColumns + " FROM audit_log" + w +
-                             " ORDER BY id DESC" +
-                             limit_offset(b, query.page_index, query.page_size));
+    page.items =
+        collect(b, row,
+                std::string("SELECT ") + rows::AuditRow::kColumns + " FROM audit_log" + w +
+                    " ORDER BY id DESC" + limit_offset(b, query.page_index, query.page_size));
     return page;
   });
 }

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <sys/stat.h>
 
 #include <stdexcept>
 
@@ -52,7 +53,11 @@ Db::Db(const DatabaseUrl& url, int connections)
   for (int i = 0; i < connections; ++i) {
     soci::session& s = pool_->at(static_cast<std::size_t>(i));
     if (dialect_ == Dialect::kSqlite) {
+      // The file holds password hashes: readable by its owner only (SQLite gives the -wal and
+      // -shm files the database file's mode).
+      const mode_t old_mask = ::umask(077);
       s.open(*soci::factory_sqlite3(), sqlite_connect_string(url.sqlite_path));
+      ::umask(old_mask);
       // WAL: readers never block the writer; foreign keys for ON DELETE CASCADE; a busy
       // timeout so concurrent writers queue instead of failing.
       s << "PRAGMA journal_mode=WAL";
@@ -169,7 +174,7 @@ std::string Binder::value(const Value& value) {
         }
       },
       value.v);
-  const std::string placeholder = ":p" + std::to_string(next_++);
+  std::string placeholder = ":p" + std::to_string(next_++);
   if (value.cast == nullptr) return placeholder;
   return "CAST(" + placeholder + " AS " + value.cast + ")";
 }

@@ -4,12 +4,12 @@
 
 #include <soci/soci.h>
 
-#include <deque>
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/error.hpp"
@@ -90,11 +90,12 @@ class Binder {
     std::variant<long long, std::optional<long long>, std::string, std::optional<std::string>> v;
     const char* cast = nullptr;
     Value(long long x, const char* c = nullptr) : v(x), cast(c) {}  // NOLINT: implicit on purpose
-    Value(int x, const char* c = nullptr) : v(static_cast<long long>(x)), cast(c) {}  // NOLINT
+    Value(int x, const char* c = nullptr) : v(static_cast<long long>(x)), cast(c) {}   // NOLINT
     Value(long x, const char* c = nullptr) : v(static_cast<long long>(x)), cast(c) {}  // NOLINT
-    Value(std::optional<long long> x, const char* c = nullptr) : v(x), cast(c) {}  // NOLINT
-    Value(std::string x, const char* c = nullptr) : v(std::move(x)), cast(c) {}  // NOLINT
-    Value(std::optional<std::string> x, const char* c = nullptr) : v(std::move(x)), cast(c) {}  // NOLINT
+    Value(std::optional<long long> x, const char* c = nullptr) : v(x), cast(c) {}      // NOLINT
+    Value(std::string x, const char* c = nullptr) : v(std::move(x)), cast(c) {}        // NOLINT
+    Value(std::optional<std::string> x, const char* c = nullptr)
+        : v(std::move(x)), cast(c) {}  // NOLINT
   };
   // Binds the values by position, in order, and returns "(?, ?, ...)". Positional binding keeps
   // a statement with thousands of values linear to prepare; never mix with add() in a statement.

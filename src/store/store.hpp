@@ -112,9 +112,9 @@ class Store {
   virtual Result<Group> get_group(GroupId id) = 0;
   virtual Result<Group> find_group_by_name(std::string_view name) = 0;
   virtual Result<Page<Group>> list_groups(const GroupQuery& query) = 0;
-  virtual Status update_group(const Group& group) = 0;  // name, description, managed
-  virtual Status delete_group(GroupId id) = 0;  // refuses the default group
-  virtual Status add_membership(GroupId group, UserId user) = 0;  // idempotent
+  virtual Status update_group(const Group& group) = 0;               // name, description, managed
+  virtual Status delete_group(GroupId id) = 0;                       // refuses the default group
+  virtual Status add_membership(GroupId group, UserId user) = 0;     // idempotent
   virtual Status remove_membership(GroupId group, UserId user) = 0;  // idempotent
   virtual Result<std::vector<UserId>> group_members(GroupId group) = 0;
   virtual Result<std::vector<GroupId>> user_groups(UserId user) = 0;
@@ -143,7 +143,7 @@ class Store {
   virtual Result<std::optional<GitlabConfig>> load_gitlab_config() = 0;
   virtual Status save_gitlab_config(const GitlabConfig& config) = 0;
   virtual Status delete_gitlab_config() = 0;
-  virtual Result<std::vector<RoleMapping>> role_mappings() = 0;  // base roles always present
+  virtual Result<std::vector<RoleMapping>> role_mappings() = 0;      // base roles always present
   virtual Status save_role_mapping(const RoleMapping& mapping) = 0;  // insert or replace
   virtual Status delete_role_mapping(std::string_view role) = 0;     // refuses base roles
 
@@ -170,6 +170,9 @@ class Store {
   virtual Status append_audit(const std::vector<AuditEntry>& entries) = 0;
   virtual Result<Page<AuditEntry>> list_audit(const AuditQuery& query) = 0;
 };
+
+// The schema version this binary migrates to; a database at a lower version needs `migrate`.
+int latest_schema_version();
 
 // Opens the database named by url (see database_url.hpp) with a pool of `connections`.
 // Does not migrate: call migrate().

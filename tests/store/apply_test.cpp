@@ -61,8 +61,8 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
   c.groups_to_create.push_back(gitlab_group("root", 1));
   c.groups_to_create.push_back(gitlab_group("root/sub", 2));
   for (int i = 0; i < 1200; ++i) {
-    c.memberships_to_add.push_back(
-        {RowRef::of_uuid(c.groups_to_create[i % 2].uuid), RowRef::of_uuid(c.users_to_create[i].uuid)});
+    c.memberships_to_add.push_back({RowRef::of_uuid(c.groups_to_create[i % 2].uuid),
+                                    RowRef::of_uuid(c.users_to_create[i].uuid)});
     c.permissions_to_grant.push_back(
         {project->id, RowRef::of_uuid(c.users_to_create[i].uuid), ProjectPermission::kUser});
   }
@@ -143,8 +143,8 @@ TEST_P(ApplyTest, AReferenceToAnUnknownRowIsRefusedWithNothingWritten) {
   const Counts before = counts();
   ChangeSet c;
   c.users_to_create.push_back(gitlab_user(1));
-  c.memberships_to_add.push_back({RowRef::of_uuid("no-such-group"),
-                                  RowRef::of_uuid(c.users_to_create[0].uuid)});
+  c.memberships_to_add.push_back(
+      {RowRef::of_uuid("no-such-group"), RowRef::of_uuid(c.users_to_create[0].uuid)});
   auto result = store_->apply(c);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);

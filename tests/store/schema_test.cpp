@@ -16,8 +16,8 @@ TEST_P(StoreTest, ANewDatabaseHasSchemaVersionZero) {
     auto url = parse_database_url("sqlite:" + dir_ + "/other.db");
     other = std::move(*open_store(*url, box_));
   } else {
-    auto url = parse_database_url(testing::PostgresCluster::shared()->create_database(
-        "fresh" + std::to_string(::getpid())));
+    auto url = parse_database_url(
+        testing::PostgresCluster::shared()->create_database("fresh" + std::to_string(::getpid())));
     other = std::move(*open_store(*url, box_));
   }
   EXPECT_EQ(*other->schema_version(), 0);

@@ -1,8 +1,11 @@
 #include "postgres_cluster.hpp"
 
 #include <arpa/inet.h>
+#include <glob.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,9 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <glob.h>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
 #include <stdexcept>
 #include <thread>
 
@@ -94,17 +94,17 @@ PostgresCluster::PostgresCluster(std::string dir) : dir_(std::move(dir)), bin_(f
     }
   }
   const std::string data = dir_ + "/data";
-  auto [rc, out] = run(as_server_user(bin_ + "/initdb -D " + data +
-                                      " -U postgres --auth=trust -E UTF8 --no-sync"));
+  auto [rc, out] = run(
+      as_server_user(bin_ + "/initdb -D " + data + " -U postgres --auth=trust -E UTF8 --no-sync"));
   if (rc != 0) throw std::runtime_error("initdb failed:\n" + out);
   // Several tries in case another process takes the port between choosing and binding it.
   for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
     port_ = free_loopback_port();
-    auto [rc2, out2] = run(as_server_user(
-        bin_ + "/pg_ctl -D " + data + " -l " + dir_ + "/server.log -w -t 30 -o \"-p " +
-        std::to_string(port_) + " -k " + dir_ +
-        " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-        " -c full_page_writes=off -c max_connections=200\" start"));
+    auto [rc2, out2] =
+        run(as_server_user(bin_ + "/pg_ctl -D " + data + " -l " + dir_ +
+                           "/server.log -w -t 30 -o \"-p " + std::to_string(port_) + " -k " + dir_ +
+                           " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+                           " -c full_page_writes=off -c max_connections=200\" start"));
     running_ = rc2 == 0;
     if (running_) {
       std::FILE* f = std::fopen((dir_ + "/port").c_str(), "w");

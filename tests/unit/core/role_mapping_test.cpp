@@ -57,8 +57,8 @@ TEST(RolePermissions, ListsWhatItHoldsInTheApiOrder) {
   const RolePermissions dev{true, true, true, true, false, true};
   EXPECT_EQ(dev.list(), (std::vector<ProjectPermission>{
                             ProjectPermission::kUser, ProjectPermission::kCodeViewer,
-                            ProjectPermission::kIssueAdmin, ProjectPermission::kSecurityHotspotAdmin,
-                            ProjectPermission::kScan}));
+                            ProjectPermission::kIssueAdmin,
+                            ProjectPermission::kSecurityHotspotAdmin, ProjectPermission::kScan}));
   EXPECT_FALSE(dev.has(ProjectPermission::kAdmin));
 }
 

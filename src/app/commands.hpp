@@ -1,0 +1,26 @@
+#pragma once
+// The subcommands of `provisio`. Each returns the process's exit code: 0 on success, 1 when the
+// work failed (the message is on stderr). Settings were checked before (bad ones exit with 2).
+
+#include <optional>
+#include <string>
+
+#include "app/settings.hpp"
+
+namespace provisio::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Opens and migrates the database, creates the built-in admin on first start (with
+// admin_password, or a generated password printed once), serves HTTP until SIGTERM or SIGINT.
+int run_serve(const Settings& settings, const std::optional<std::string>& admin_password);
+
+// Applies the migrations and prints the schema version.
+int run_migrate(const Settings& settings);
+
+// Prints the authorization state as JSON (export_json.hpp). Refuses an unmigrated database.
+int run_export(const Settings& settings);
+
+}  // namespace provisio::app

@@ -1,0 +1,24 @@
+#include "app/environment.hpp"
+
+#include <cstdlib>
+
+namespace provisio::app {
+
+std::optional<std::string> process_getenv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+EnvValues read_environment(const Getenv& getenv) {
+  EnvValues out;
+  out.db = getenv("PROVISIO_DB");
+  out.port = getenv("PROVISIO_PORT");
+  out.data_dir = getenv("PROVISIO_DATA_DIR");
+  out.server_url = getenv("PROVISIO_SERVER_URL");
+  out.bind = getenv("PROVISIO_BIND");
+  out.log_level = getenv("PROVISIO_LOG_LEVEL");
+  return out;
+}
+
+}  // namespace provisio::app

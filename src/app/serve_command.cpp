@@ -1,0 +1,91 @@
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "app/admin_user.hpp"
+#include "app/commands.hpp"
+#include "app/database.hpp"
+#include "app/logfmt.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/system_handlers.hpp"
+
+namespace provisio::app {
+namespace {
+
+void log_access(const http::AccessLogEntry& e) {
+  spdlog::debug(logfmt("request", {{"remote", e.remote_address},
+                                   {"method", e.method},
+                                   {"path", e.path},
+                                   {"status", std::to_string(e.status)},
+                                   {"bytes", std::to_string(e.response_bytes)},
+                                   {"duration_us", std::to_string(e.duration.count())}}));
+}
+
+int fail(std::string_view what, const Error& error) {
+  std::cerr << "provisio serve: " << what << ": " << error.message << "\n";
+  return kExitFailure;
+}
+
+}  // namespace
+
+int run_serve(const Settings& settings, const std::optional<std::string>& admin_password) {
+  // Installed first: a SIGTERM during start-up then ends the process cleanly (exit 0) once the
+  // start-up step in progress is done, instead of killing it halfway through a migration.
+  boost::asio::io_context signals_io(1);
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (!ec) received = signal;
+  });
+
+  auto store = open_database(settings, OpenMode::kCreate);
+  if (!store) return fail("cannot open the database", store.error());
+  if (auto migrated = (*store)->migrate(); !migrated) {
+    return fail("cannot migrate the database", migrated.error());
+  }
+  const SystemClock clock;
+  auto admin = ensure_admin_user(**store, admin_password, clock);
+  if (!admin) return fail("cannot create the local administrator", admin.error());
+  if (admin->created) {
+    spdlog::info(logfmt("created the local administrator", {{"login", std::string(kAdminLogin)}}));
+  }
+  if (admin->generated_password) {
+    // The only place the generated password ever appears: stdout, once, never the log.
+    std::cout << "Created the local administrator: login " << kAdminLogin << ", password "
+              << *admin->generated_password << " (shown once; change it)" << std::endl;
+  } else if (admin->created) {
+    std::cout << "Created the local administrator: login " << kAdminLogin
+              << ", with the password of PROVISIO_ADMIN_PASSWORD" << std::endl;
+  }
+
+  http::Router router;
+  http::add_system_routes(router, http::SystemInfo{});
+  http::ServerOptions options;
+  options.bind_address = settings.bind;
+  options.port = settings.port;
+  options.access_log = log_access;
+  http::Server server(std::move(options), std::move(router));
+
+  signals_io.poll();
+  if (received != 0) {
+    spdlog::info(logfmt("stopped during start-up"));
+    return kExitOk;
+  }
+  auto port = server.start();
+  if (!port) return fail("cannot start the HTTP server", port.error());
+  spdlog::info(logfmt("listening", {{"addr", settings.bind}, {"port", std::to_string(*port)}}));
+  std::cout << "Provisio is listening on http://" << settings.bind << ":" << *port << std::endl;
+
+  signals_io.run();
+  spdlog::info(logfmt("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}}));
+  server.stop();
+  store->reset();
+  spdlog::info(logfmt("stopped"));
+  return kExitOk;
+}
+
+}  // namespace provisio::app

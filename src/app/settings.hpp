@@ -1,0 +1,70 @@
+#pragma once
+// The server's settings and where they come from. Each source is read into its own struct of
+// optional values; resolve_settings() merges them with the precedence
+//   command-line flags > environment variables > configuration file > defaults.
+// Reading a source (config_file.hpp, environment.hpp) is I/O; the merge is a pure function.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace provisio::app {
+
+inline constexpr std::string_view kDefaultDataDir = "data";
+inline constexpr std::uint16_t kDefaultPort = 9000;
+inline constexpr std::string_view kDefaultBind = "0.0.0.0";
+inline constexpr std::string_view kDefaultLogLevel = "info";
+
+struct Settings {
+  std::string db;  // a database URL (store/database_url.hpp); default sqlite:<data_dir>/provisio.db
+  std::uint16_t port = kDefaultPort;  // 0: any free port
+  std::string data_dir = std::string(kDefaultDataDir);
+  std::string server_url;  // empty: not set
+  std::string bind = std::string(kDefaultBind);
+  std::string log_level = std::string(kDefaultLogLevel);  // trace, debug, info, warn or error
+};
+
+// From the TOML file given with --config; keys db, port, data_dir, server_url, bind, log_level.
+struct FileValues {
+  std::string source;  // the file's path, for messages
+  std::optional<std::string> db;
+  std::optional<std::int64_t> port;  // TOML integers are 64-bit; the range is checked in resolve
+  std::optional<std::string> data_dir;
+  std::optional<std::string> server_url;
+  std::optional<std::string> bind;
+  std::optional<std::string> log_level;
+};
+
+// From PROVISIO_DB, PROVISIO_PORT, PROVISIO_DATA_DIR, PROVISIO_SERVER_URL, PROVISIO_BIND,
+// PROVISIO_LOG_LEVEL.
+struct EnvValues {
+  std::optional<std::string> db;
+  std::optional<std::string> port;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> server_url;
+  std::optional<std::string> bind;
+  std::optional<std::string> log_level;
+};
+
+// From --db, --port, --data-dir, --server-url, --bind, --log-level.
+struct FlagValues {
+  std::optional<std::string> db;
+  std::optional<std::string> port;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> server_url;
+  std::optional<std::string> bind;
+  std::optional<std::string> log_level;
+};
+
+// The merged settings, or kInvalidArgument naming the source of a bad value: a port that is not
+// a number in 0..65535, an unknown log level, or an empty data directory or bind address. The
+// database URL is checked where it is parsed (store::parse_database_url).
+Result<Settings> resolve_settings(const FileValues& file, const EnvValues& env,
+                                  const FlagValues& flags);
+
+// "9000" -> 9000. Nothing unless text is all decimal digits with a value in 0..65535.
+std::optional<std::uint16_t> parse_port(std::string_view text);
+
+}  // namespace provisio::app

@@ -1,0 +1,37 @@
+#pragma once
+// The request and response that handlers and tests see: plain structs, no Beast types, so a
+// handler is a function of values and is unit-tested without sockets.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace provisio::http {
+
+struct HttpRequest {
+  std::string method;                        // upper case as sent: "GET", "POST", ...
+  std::string path;                          // the target without its query, still percent-encoded
+  std::map<std::string, std::string> query;  // decoded; the last value of a repeated key
+  std::map<std::string, std::string> headers;      // names in lower case; repeats joined by ", "
+  std::map<std::string, std::string> path_params;  // decoded `{param}` segments, set by Router
+  std::string body;
+  std::string remote_address;  // the peer's IP address, as text
+
+  // The header's value, looked up case-insensitively; nothing when absent.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // The query parameter's value; nothing when absent.
+  std::optional<std::string_view> query_param(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  // Headers beyond Content-Type and Content-Length; a name may repeat (Set-Cookie).
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace provisio::http

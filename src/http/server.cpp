@@ -1,0 +1,344 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <cctype>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "http/error_response.hpp"
+#include "http/target.hpp"
+
+namespace provisio::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+// After a 413 the client may still be sending its body. Reading and discarding it (for a bounded
+// time and size) lets the client read the answer instead of getting a connection reset.
+constexpr std::size_t kDrainLimit = std::size_t{16} * 1024 * 1024;
+constexpr std::chrono::seconds kDrainTimeout{5};
+// A failing accept (e.g. out of file descriptors) is retried after this pause instead of spinning.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+  bool reading = false;  // waiting in async_read
+  std::string remote_address;
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+HttpRequest to_request(BeastRequest& request, Target target, const std::string& remote) {
+  HttpRequest out;
+  out.remote_address = remote;
+  out.method = std::string(request.method_string());
+  out.path = std::move(target.path);
+  out.query = std::move(target.query);
+  for (const auto& field : request) {
+    std::string name = lower(field.name_string());
+    const bool cookie = name == "cookie";
+    auto [it, inserted] = out.headers.try_emplace(std::move(name), field.value());
+    if (!inserted) {
+      it->second += cookie ? "; " : ", ";
+      it->second += field.value();
+    }
+  }
+  out.body = std::move(request.body());
+  return out;
+}
+
+// The path of a target, for choosing the error shape when the target itself is malformed.
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+bool expects_continue(const BeastRequest& request) {
+  return beast::iequals(request[bhttp::field::expect], "100-continue");
+}
+
+bool is_http_error(const error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Router router)
+      : options_(std::move(options)), router_(std::move(router)) {}
+
+  ~Impl() { stop(); }
+
+  Result<std::uint16_t> start() {
+    std::lock_guard lock(mutex_);
+    if (state_ != State::kNew) {
+      return make_error(ErrorCode::kFailedPrecondition, "The HTTP server was already started.");
+    }
+    error_code ec;
+    const auto address = asio::ip::make_address(options_.bind_address, ec);
+    if (ec) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "'" + options_.bind_address + "' is not an IP address to listen on.");
+    }
+    const tcp::endpoint endpoint(address, options_.port);
+    const auto fail = [&](std::string_view step) {
+      error_code ignored;
+      acceptor_.close(ignored);
+      return make_error(ErrorCode::kUnavailable, std::string(step) + " " + options_.bind_address +
+                                                     ":" + std::to_string(options_.port) +
+                                                     " failed: " + ec.message());
+    };
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) return fail("Opening a socket for");
+    // Lets a restarted server bind while old connections linger in TIME_WAIT.
+    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (ec) return fail("Configuring");
+    acceptor_.bind(endpoint, ec);
+    if (ec) return fail("Binding");
+    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return fail("Listening on");
+    const std::uint16_t port = acceptor_.local_endpoint(ec).port();
+    if (ec) return fail("Reading the address of");
+
+    asio::co_spawn(io_, accept_loop(),
+                   [](const std::exception_ptr& e) { log_failure("acceptor", e); });
+    thread_ = std::thread([this] { run_io(); });
+    state_ = State::kRunning;
+    return port;
+  }
+
+  void stop() {
+    std::lock_guard lock(mutex_);
+    if (state_ == State::kRunning) {
+      // Set here rather than on the I/O thread, so that a handler running now already answers
+      // with "Connection: close".
+      stopping_ = true;
+      asio::post(io_, [this] { begin_stop(); });
+      thread_.join();
+    }
+    state_ = State::kStopped;
+  }
+
+ private:
+  enum class State { kNew, kRunning, kStopped };
+
+  static void log_failure(std::string_view what, const std::exception_ptr& e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("http {} ended by an exception: {}", what, ex.what());
+    } catch (...) {
+      spdlog::error("http {} ended by a non-standard exception", what);
+    }
+  }
+
+  void run_io() {
+    while (true) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http I/O thread caught an exception: {}", e.what());
+      }
+    }
+  }
+
+  // On the I/O thread. After this no connection starts a new request, and run() returns once
+  // the requests in flight are answered.
+  void begin_stop() {
+    error_code ignored;
+    acceptor_.close(ignored);
+    for (Connection* connection : connections_) {
+      const bool idle = connection->reading &&
+                        !(connection->parser.has_value() && connection->parser->got_some());
+      if (idle) connection->stream.cancel();
+    }
+  }
+
+  asio::awaitable<void> accept_loop() {
+    while (true) {
+      error_code ec;
+      tcp::socket socket =
+          co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping_ || !acceptor_.is_open()) co_return;
+      if (ec) {
+        spdlog::warn("http accept failed: {}", ec.message());
+        asio::steady_timer pause(io_, kAcceptRetryDelay);
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      // Answers are written whole; Nagle would only delay them.
+      socket.set_option(tcp::no_delay(true), ec);
+      auto connection = std::make_shared<Connection>(std::move(socket));
+      asio::co_spawn(io_, serve(connection),
+                     [](const std::exception_ptr& e) { log_failure("connection", e); });
+    }
+  }
+
+  asio::awaitable<void> serve(std::shared_ptr<Connection> connection) {
+    Connection& c = *connection;
+    connections_.insert(&c);
+    struct Unregister {
+      std::set<Connection*>& set;
+      Connection* c;
+      ~Unregister() { set.erase(c); }
+    } unregister{connections_, &c};
+
+    error_code ec;
+    c.remote_address = c.stream.socket().remote_endpoint(ec).address().to_string();
+    while (!stopping_) {
+      c.parser.emplace();
+      c.parser->body_limit(options_.body_limit);
+      c.stream.expires_after(options_.read_timeout);
+      c.reading = true;
+      co_await bhttp::async_read_header(c.stream, c.buffer, *c.parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && expects_continue(c.parser->get())) {
+        // The client waits for this before sending its body (curl does for large bodies).
+        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_,
+                                                 c.parser->get().version()};
+        co_await bhttp::async_write(c.stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (!ec) {
+        co_await bhttp::async_read(c.stream, c.buffer, *c.parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
+      c.reading = false;
+      const auto started = std::chrono::steady_clock::now();
+      if (ec == bhttp::error::body_limit) {
+        const auto& header = c.parser->get();
+        co_await answer(
+            c, error_response(path_of(header.target()), 413, "The request body is too large."),
+            header.method_string(), path_of(header.target()), header.version(), false, started);
+        co_await drain(c);
+        break;
+      }
+      if (ec == bhttp::error::header_limit) {
+        co_await answer(c, error_response("/", 431, "The request headers are too large."), "", "",
+                        11, false, started);
+        break;
+      }
+      if (ec) {
+        // A clean close between requests, a timeout or a reset ends the connection silently;
+        // anything the parser rejects gets a 400 first.
+        const bool closed =
+            ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message;
+        if (is_http_error(ec) && !closed) {
+          co_await answer(c, error_response("/", 400, "Malformed HTTP request."), "", "", 11, false,
+                          started);
+        }
+        break;
+      }
+
+      BeastRequest& request = c.parser->get();
+      const bool keep_alive = request.keep_alive();
+      const std::string method(request.method_string());
+      const std::string target(request.target());
+      HttpResponse response;
+      auto parsed = parse_target(target);
+      if (!parsed) {
+        response = error_response(path_of(target), 400, "Malformed request target.");
+      } else {
+        response = router_.handle(to_request(request, std::move(*parsed), c.remote_address));
+      }
+      // Checked after the handler: a stop that began meanwhile closes this connection.
+      const bool ok = co_await answer(c, std::move(response), method, path_of(target),
+                                      request.version(), keep_alive && !stopping_, started);
+      if (!ok || !keep_alive) break;
+    }
+    c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    c.stream.socket().close(ec);
+  }
+
+  // Writes the answer and logs it. False when the connection broke.
+  asio::awaitable<bool> answer(Connection& c, HttpResponse response, std::string_view method,
+                               std::string_view path, unsigned version, bool keep_alive,
+                               std::chrono::steady_clock::time_point started) {
+    BeastResponse out;
+    out.version(version);
+    out.result(static_cast<unsigned>(response.status));
+    out.set(bhttp::field::server, "Provisio");
+    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) out.insert(name, value);
+    out.keep_alive(keep_alive);
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+
+    AccessLogEntry entry{c.remote_address, std::string(method), std::string(path),
+                         response.status,  out.body().size(),   std::chrono::microseconds(0)};
+    error_code ec;
+    c.stream.expires_after(options_.write_timeout);
+    co_await bhttp::async_write(c.stream, out, asio::redirect_error(asio::use_awaitable, ec));
+    entry.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    log_access(entry);
+    co_return !ec;
+  }
+
+  asio::awaitable<void> drain(Connection& c) {
+    error_code ec;
+    c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    c.stream.expires_after(kDrainTimeout);
+    std::array<char, 16384> scratch{};
+    std::size_t total = 0;
+    while (total < kDrainLimit) {
+      const std::size_t n = co_await c.stream.async_read_some(
+          asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      total += n;
+    }
+  }
+
+  void log_access(const AccessLogEntry& entry) const {
+    if (options_.access_log) {
+      options_.access_log(entry);
+      return;
+    }
+    spdlog::debug("{} {} {} -> {} ({} bytes, {} us)", entry.remote_address, entry.method,
+                  entry.path, entry.status, entry.response_bytes, entry.duration.count());
+  }
+
+  const ServerOptions options_;
+  const Router router_;
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_{io_};
+  std::thread thread_;
+  std::mutex mutex_;  // serialises start() and stop()
+  State state_ = State::kNew;
+  std::atomic<bool> stopping_{false};
+  std::set<Connection*> connections_;  // touched on the I/O thread only
+};
+
+Server::Server(ServerOptions options, Router router)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
+
+Server::~Server() = default;
+
+Result<std::uint16_t> Server::start() { return impl_->start(); }
+
+void Server::stop() { impl_->stop(); }
+
+}  // namespace provisio::http

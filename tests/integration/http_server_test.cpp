@@ -1,0 +1,267 @@
+// The HTTP server over loopback, in-process: keep-alive, limits, timeouts, errors, shutdown.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "http/json_response.hpp"
+#include "http/server.hpp"
+#include "http/system_handlers.hpp"
+#include "http_client.hpp"
+
+namespace provisio::http {
+namespace {
+
+using provisio::testing::http_get;
+using provisio::testing::HttpClient;
+using namespace std::chrono_literals;
+
+Router test_router() {
+  Router router;
+  add_system_routes(router, SystemInfo{});
+  router.add("POST", "/echo", [](const HttpRequest& r) {
+    HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = r.body;
+    return response;
+  });
+  router.add("GET", "/query", [](const HttpRequest& r) {
+    return json_response(
+        200, {{"q", r.query_param("q").value_or("")}, {"header", r.header("X-Test").value_or("")}});
+  });
+  router.add("GET", "/boom", [](const HttpRequest&) -> HttpResponse {
+    throw std::runtime_error("secret-token-123");
+  });
+  return router;
+}
+
+ServerOptions loopback() {
+  ServerOptions options;
+  options.bind_address = "127.0.0.1";
+  return options;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  std::uint16_t start(ServerOptions options = loopback(), Router router = test_router()) {
+    server_ = std::make_unique<Server>(std::move(options), std::move(router));
+    auto port = server_->start();
+    EXPECT_TRUE(port) << port.error().message;
+    return port.value_or(0);
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, StartReturnsTheBoundPortAndServesHealth) {
+  const auto port = start();
+  ASSERT_NE(port, 0);
+  const auto response = http_get(port, "/api/system/health");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.headers.at("Content-Type"), "application/json");
+  EXPECT_EQ(nlohmann::json::parse(response.body),
+            nlohmann::json::parse(R"({"health":"GREEN","causes":[]})"));
+}
+
+TEST_F(ServerTest, KeepsAConnectionAliveAcrossRequests) {
+  const auto port = start();
+  HttpClient client(port);
+  for (int i = 0; i < 5; ++i) {
+    const auto response = client.request("POST", "/echo", "ping " + std::to_string(i));
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "ping " + std::to_string(i));
+    EXPECT_TRUE(response.keep_alive);
+  }
+}
+
+TEST_F(ServerTest, PassesQueryAndHeadersToHandlers) {
+  const auto port = start();
+  HttpClient client(port);
+  const auto response = client.request("GET", "/query?q=a%20b", "", {{"X-Test", "yes"}});
+  EXPECT_EQ(nlohmann::json::parse(response.body),
+            nlohmann::json::parse(R"({"q":"a b","header":"yes"})"));
+}
+
+TEST_F(ServerTest, UnknownPathIs404JsonAndWrongMethodIs405) {
+  const auto port = start();
+  HttpClient client(port);
+  const auto missing = client.request("GET", "/api/nothing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.headers.at("Content-Type"), "application/json");
+  EXPECT_EQ(missing.body, R"({"errors":[{"msg":"Unknown URL."}]})");
+  const auto v2 = client.request("GET", "/api/v2/nothing");
+  EXPECT_EQ(v2.body, R"({"message":"Unknown URL."})");
+  const auto wrong = client.request("DELETE", "/api/system/health");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.headers.at("Allow"), "GET");
+}
+
+TEST_F(ServerTest, AThrowingHandlerGets500AndTheServerKeepsServing) {
+  const auto port = start();
+  HttpClient client(port);
+  const auto boom = client.request("GET", "/boom");
+  EXPECT_EQ(boom.status, 500);
+  EXPECT_EQ(boom.body.find("secret-token-123"), std::string::npos);
+  EXPECT_EQ(client.request("GET", "/api/system/health").status, 200);
+  EXPECT_EQ(http_get(port, "/api/system/health").status, 200);
+}
+
+TEST_F(ServerTest, TheDefaultBodyLimitIsOneMebibyte) {
+  const auto port = start();
+  const std::string one_mib(1024 * 1024, 'x');
+  const auto accepted = HttpClient(port).request("POST", "/echo", one_mib);
+  EXPECT_EQ(accepted.status, 200);
+  EXPECT_EQ(accepted.body.size(), one_mib.size());
+
+  HttpClient client(port);
+  const auto refused = client.request("POST", "/echo", one_mib + "y");
+  EXPECT_EQ(refused.status, 413);
+  EXPECT_EQ(refused.body, R"({"errors":[{"msg":"The request body is too large."}]})");
+  EXPECT_FALSE(refused.keep_alive);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, ABodyOverAConfiguredLimitGets413InTheV2Shape) {
+  ServerOptions options = loopback();
+  options.body_limit = 100;
+  const auto port = start(options);
+  const auto refused =
+      HttpClient(port).request("POST", "/api/v2/anything", std::string(2 * 1024 * 1024, 'z'));
+  EXPECT_EQ(refused.status, 413);
+  EXPECT_EQ(refused.body, R"({"message":"The request body is too large."})");
+}
+
+TEST_F(ServerTest, AnswersExpectContinueBeforeTheBody) {
+  const auto port = start();
+  HttpClient client(port);
+  client.write_raw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(client.read_response().status, 100);
+  client.write_raw("hello");
+  const auto response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "hello");
+}
+
+TEST_F(ServerTest, RefusesATooLargeBodyBeforeItIsSentWhenTheClientAsks) {
+  const auto port = start();
+  HttpClient client(port);
+  client.write_raw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(client.read_response().status, 413);
+}
+
+TEST_F(ServerTest, AMalformedRequestGets400) {
+  const auto port = start();
+  HttpClient client(port);
+  client.write_raw("NOT A REQUEST\r\n\r\n");
+  EXPECT_EQ(client.read_response().status, 400);
+}
+
+TEST_F(ServerTest, ASlowClientIsDisconnectedAfterTheReadTimeout) {
+  ServerOptions options = loopback();
+  options.read_timeout = 1s;
+  const auto port = start(options);
+  HttpClient client(port, 10s);
+  client.write_raw("GET /api/system/health HTTP/1.1\r\nHost: x\r\n");  // never finished
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST_F(ServerTest, WritesOneAccessLogEntryPerRequest) {
+  std::mutex mutex;
+  std::vector<AccessLogEntry> entries;
+  ServerOptions options = loopback();
+  options.access_log = [&](const AccessLogEntry& e) {
+    std::lock_guard lock(mutex);
+    entries.push_back(e);
+  };
+  const auto port = start(options);
+  HttpClient client(port);
+  client.request("GET", "/api/system/health?token=secret");
+  client.request("GET", "/missing");
+  server_->stop();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].method, "GET");
+  EXPECT_EQ(entries[0].path, "/api/system/health");  // never the query: it may hold a token
+  EXPECT_EQ(entries[0].status, 200);
+  EXPECT_EQ(entries[0].remote_address, "127.0.0.1");
+  EXPECT_EQ(entries[1].status, 404);
+}
+
+TEST_F(ServerTest, StopClosesIdleConnectionsPromptly) {
+  const auto port = start();
+  HttpClient client(port);
+  EXPECT_EQ(client.request("GET", "/api/system/health").status, 200);
+  const auto started = std::chrono::steady_clock::now();
+  server_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, StopLetsARequestInFlightFinish) {
+  std::promise<void> entered;
+  auto entered_future = entered.get_future();
+  std::atomic<bool> release{false};
+  Router router = test_router();
+  router.add("GET", "/slow", [&](const HttpRequest&) {
+    entered.set_value();
+    while (!release) std::this_thread::sleep_for(5ms);
+    return json_response(200, {{"done", true}});
+  });
+  const auto port = start(loopback(), std::move(router));
+
+  auto answer = std::async(std::launch::async, [port] { return http_get(port, "/slow"); });
+  ASSERT_EQ(entered_future.wait_for(10s), std::future_status::ready);
+  auto stopped = std::async(std::launch::async, [this] { server_->stop(); });
+  std::this_thread::sleep_for(100ms);
+  release = true;
+  const auto response = answer.get();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"done":true})");
+  EXPECT_FALSE(response.keep_alive);
+  ASSERT_EQ(stopped.wait_for(10s), std::future_status::ready);
+  // The listener is gone.
+  EXPECT_THROW(http_get(port, "/api/system/health"), boost::system::system_error);
+}
+
+TEST(Server, RefusesABadBindAddressAndASecondStart) {
+  ServerOptions bad;
+  bad.bind_address = "not-an-address";
+  Server refused(bad, Router{});
+  const auto r = refused.start();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+
+  Server server(loopback(), Router{});
+  ASSERT_TRUE(server.start());
+  const auto again = server.start();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
+  server.stop();
+  server.stop();  // idempotent
+}
+
+TEST(Server, ReportsAPortInUse) {
+  Server first(loopback(), Router{});
+  const auto port = first.start();
+  ASSERT_TRUE(port);
+  ServerOptions options = loopback();
+  options.port = *port;
+  Server second(options, Router{});
+  const auto r = second.start();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace provisio::http

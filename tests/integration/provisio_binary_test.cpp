@@ -1,0 +1,213 @@
+// The built `provisio` binary as an operator runs it: serve on loopback, stop with SIGTERM,
+// migrate, export, and the refusal of bad settings.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+#include "http_client.hpp"
+#include "temp_dir.hpp"
+
+namespace provisio::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kProvisio = PROVISIO_BINARY;
+const std::string kListening = "Provisio is listening on http://127.0.0.1:";
+const std::string kGeneratedPassword = "Created the local administrator: login admin, password ";
+
+// `provisio serve` on a free loopback port, with its stdout lines up to the announcement.
+class Serving {
+ public:
+  Serving(const TempDir& dir, const std::string& name, const EnvChanges& env)
+      : stderr_path_((dir.path() / (name + ".stderr")).string()),
+        child_(kProvisio,
+               {"serve", "--port", "0", "--bind", "127.0.0.1", "--data-dir",
+                (dir.path() / "data").string()},
+               env, stderr_path_) {
+    // Generous: the first start hashes a password (argon2id) and may run under sanitizers.
+    while (auto line = child_.read_line(60s)) {
+      lines_.push_back(*line);
+      if (line->rfind(kListening, 0) == 0) {
+        port_ = static_cast<std::uint16_t>(std::stoi(line->substr(kListening.size())));
+        return;
+      }
+    }
+  }
+
+  std::uint16_t port() const { return port_; }
+  const std::vector<std::string>& lines() const { return lines_; }
+  std::string stderr_text() const { return read_file(stderr_path_); }
+
+  // SIGTERM, then the exit code (nothing if it did not exit within the bound).
+  std::optional<int> terminate() {
+    child_.send_signal(SIGTERM);
+    const auto code = child_.wait(20s);
+    std::istringstream rest(child_.read_rest(1s));
+    for (std::string line; std::getline(rest, line);) lines_.push_back(line);
+    return code;
+  }
+
+ private:
+  std::string stderr_path_;
+  ChildProcess child_;
+  std::vector<std::string> lines_;
+  std::uint16_t port_ = 0;
+};
+
+bool any_line_contains(const std::vector<std::string>& lines, const std::string& text) {
+  for (const auto& line : lines) {
+    if (line.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Completed provisio(const TempDir& dir, std::vector<std::string> args, const EnvChanges& env = {}) {
+  return run_command(kProvisio, args, env, (dir.path() / "command.stderr").string());
+}
+
+TEST(ProvisioBinary, ServesHealthAndStatusThenStopsOnSigterm) {
+  TempDir dir;
+  Serving server(dir, "serve", {{"PROVISIO_ADMIN_PASSWORD", "s3cret-Admin-pw"}});
+  ASSERT_NE(server.port(), 0) << "no announcement; stderr:\n" << server.stderr_text();
+  EXPECT_FALSE(any_line_contains(server.lines(), kGeneratedPassword));
+
+  const auto health = http_get(server.port(), "/api/system/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(health.body),
+            nlohmann::json::parse(R"({"health":"GREEN","causes":[]})"));
+
+  const auto status = http_get(server.port(), "/api/system/status");
+  EXPECT_EQ(status.status, 200);
+  const auto status_json = nlohmann::json::parse(status.body);
+  EXPECT_TRUE(status_json.at("id").is_string());
+  EXPECT_EQ(status_json.at("version"), PROVISIO_TEST_VERSION);
+  EXPECT_EQ(status_json.at("status"), "UP");
+
+  const auto missing = http_get(server.port(), "/api/does/not/exist");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(nlohmann::json::parse(missing.body).contains("errors"));
+
+  const auto too_big =
+      HttpClient(server.port()).request("POST", "/api/system/health", std::string(2 << 20, 'x'));
+  EXPECT_EQ(too_big.status, 413);
+
+  EXPECT_EQ(server.terminate(), 0);
+  const std::string log = server.stderr_text();
+  EXPECT_NE(log.find("msg=\"listening\" addr=127.0.0.1 port=" + std::to_string(server.port())),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("s3cret-Admin-pw"), std::string::npos) << "the password reached the log";
+
+  // The database the server left behind: migrate is a no-op, export shows the administrator.
+  const auto migrate = provisio(dir, {"migrate", "--data-dir", (dir.path() / "data").string()});
+  EXPECT_EQ(migrate.exit_code, 0) << migrate.err;
+  EXPECT_NE(migrate.out.find("Schema version "), std::string::npos) << migrate.out;
+
+  const auto exported = provisio(dir, {"export", "--data-dir", (dir.path() / "data").string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const auto state = nlohmann::json::parse(exported.out);
+  const auto& users = state.at("users");
+  ASSERT_EQ(users.size(), 1u) << exported.out;
+  EXPECT_EQ(users[0].at("login"), "admin");
+  EXPECT_EQ(users[0].at("name"), "Administrator");
+  EXPECT_EQ(users[0].at("local"), true);
+  EXPECT_EQ(users[0].at("active"), true);
+  EXPECT_EQ(users[0].at("externalProvider"), "sonarqube");
+  const auto admin_grant =
+      nlohmann::json::parse(R"({"projectKey":null,"login":"admin","permission":"admin"})");
+  EXPECT_NE(std::find(state.at("permissions").begin(), state.at("permissions").end(), admin_grant),
+            state.at("permissions").end())
+      << exported.out;
+  const auto membership = nlohmann::json::parse(R"({"group":"sonar-users","login":"admin"})");
+  EXPECT_NE(std::find(state.at("memberships").begin(), state.at("memberships").end(), membership),
+            state.at("memberships").end())
+      << exported.out;
+  for (const char* key : {"groups", "projects"}) EXPECT_TRUE(state.at(key).is_array());
+}
+
+TEST(ProvisioBinary, PrintsAGeneratedAdminPasswordOnlyOnTheFirstStart) {
+  TempDir dir;
+  std::string password;
+  {
+    Serving first(dir, "first", {});
+    ASSERT_NE(first.port(), 0) << first.stderr_text();
+    for (const auto& line : first.lines()) {
+      if (line.rfind(kGeneratedPassword, 0) == 0) {
+        password = line.substr(kGeneratedPassword.size());
+        password = password.substr(0, password.find(' '));
+      }
+    }
+    EXPECT_GE(password.size(), 12u) << "no generated password among the lines printed";
+    EXPECT_EQ(first.terminate(), 0);
+    EXPECT_EQ(first.stderr_text().find(password), std::string::npos)
+        << "the password reached the log";
+  }
+  Serving second(dir, "second", {});
+  ASSERT_NE(second.port(), 0) << second.stderr_text();
+  EXPECT_EQ(second.terminate(), 0);
+  EXPECT_FALSE(any_line_contains(second.lines(), "Created the local administrator"));
+  EXPECT_FALSE(any_line_contains(second.lines(), password));
+}
+
+TEST(ProvisioBinary, RefusesBadSettingsWithExitCode2) {
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+
+  const auto port = provisio(dir, {"serve", "--port", "eighty", "--data-dir", data});
+  EXPECT_EQ(port.exit_code, 2);
+  EXPECT_NE(port.err.find("--port"), std::string::npos) << port.err;
+
+  const auto env_port =
+      provisio(dir, {"migrate", "--data-dir", data}, {{"PROVISIO_PORT", "70000"}});
+  EXPECT_EQ(env_port.exit_code, 2);
+  EXPECT_NE(env_port.err.find("PROVISIO_PORT"), std::string::npos) << env_port.err;
+
+  const std::string config = (dir.path() / "provisio.toml").string();
+  std::ofstream(config) << "port = 9000\ndb = \"unterminated\n";
+  const auto toml = provisio(dir, {"serve", "--config", config, "--data-dir", data});
+  EXPECT_EQ(toml.exit_code, 2);
+  EXPECT_NE(toml.err.find(config + ":2"), std::string::npos) << toml.err;
+
+  const auto missing = provisio(dir, {"serve", "--config", config + ".missing"});
+  EXPECT_EQ(missing.exit_code, 2);
+
+  const auto scheme = provisio(dir, {"migrate", "--db", "mysql://u:pw@h/db"});
+  EXPECT_EQ(scheme.exit_code, 2);
+  EXPECT_NE(scheme.err.find("Unsupported database URL"), std::string::npos) << scheme.err;
+  EXPECT_EQ(scheme.err.find("pw@"), std::string::npos);
+
+  const auto unknown = provisio(dir, {"serve", "--no-such-flag"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  const auto none = provisio(dir, {});
+  EXPECT_EQ(none.exit_code, 2);
+}
+
+TEST(ProvisioBinary, EveryCommandHasHelp) {
+  TempDir dir;
+  for (const char* command : {"serve", "migrate", "export"}) {
+    const auto help = provisio(dir, {command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("--data-dir"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--db"), std::string::npos) << help.out;
+  }
+}
+
+TEST(ProvisioBinary, ExportRefusesADatabaseThatWasNeverMigrated) {
+  TempDir dir;
+  const auto exported = provisio(dir, {"export", "--data-dir", (dir.path() / "data").string()});
+  EXPECT_EQ(exported.exit_code, 1);
+  EXPECT_NE(exported.err.find("provisio migrate"), std::string::npos) << exported.err;
+  EXPECT_TRUE(exported.out.empty()) << exported.out;
+}
+
+}  // namespace
+}  // namespace provisio::testing
