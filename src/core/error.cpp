@@ -22,6 +22,8 @@ std::string_view to_string(ErrorCode code) {
       return "unavailable";
     case ErrorCode::kAborted:
       return "aborted";
+    case ErrorCode::kInvalidResponse:
+      return "invalid response";
     case ErrorCode::kInternal:
       return "internal";
   }

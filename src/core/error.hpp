@@ -20,6 +20,7 @@ enum class ErrorCode {
   kRateLimited,         // slow down and retry later
   kUnavailable,         // transient: a retry with backoff may succeed
   kAborted,             // a concurrent change won; retry the whole operation
+  kInvalidResponse,     // a peer answered what we cannot use (malformed body, redirect)
   kInternal,            // a bug or a broken invariant
 };
 

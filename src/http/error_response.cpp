@@ -21,6 +21,8 @@ int http_status(ErrorCode code) {
       return 429;
     case ErrorCode::kUnavailable:
       return 503;
+    case ErrorCode::kInvalidResponse:  // an upstream (GitLab) answered nonsense
+      return 502;
     case ErrorCode::kAborted:
     case ErrorCode::kInternal:
       return 500;

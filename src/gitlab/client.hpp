@@ -1,0 +1,96 @@
+#pragma once
+// Start here for GitLab. The typed reads that the sync and the login need, over the REST API
+// (CONTRACT.md): pages of 100 followed by x-next-page / Link (totals are used to fetch the
+// pages of one listing in parallel when GitLab gives them, never trusted to end a listing),
+// listings of many groups or projects side by side, all through one RequestEngine (rate limits,
+// retries, counters). A listing is complete or its read fails: a failed page is never mistaken
+// for an empty group.
+//
+// Threading: one thread; each call runs the transport's event loop until its reads are done.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/gitlab_types.hpp"
+#include "core/random.hpp"
+#include "gitlab/http_transport.hpp"
+#include "gitlab/request_engine.hpp"
+
+namespace provisio::gitlab {
+
+enum class TokenKind {
+  kPersonal,  // a personal, group or project access token: sent as PRIVATE-TOKEN
+  kOAuth,     // a user's OAuth access token: sent as Authorization: Bearer
+};
+
+struct ClientOptions {
+  std::string base_url;  // "https://gitlab.example.com": no trailing slash, no /api/v4
+  std::string token;
+  TokenKind token_kind = TokenKind::kPersonal;
+  EngineOptions engine;
+  int per_page = 100;
+  int lookahead_pages = 8;  // pages requested ahead of the last one read when there is no total
+};
+
+class Client {
+ public:
+  Client(ClientOptions options, HttpTransport& transport, Random& random);
+
+  // GET /personal_access_tokens/self: is the token alive, whose is it, what may it do.
+  Result<gl::TokenInfo> token_self();
+  // GET /user
+  Result<gl::User> current_user();
+  // GET /users/:id
+  Result<gl::User> user(gl::Id id);
+  // GET /users/:id for many users, side by side.
+  Result<std::map<gl::Id, gl::User>> users(const std::vector<gl::Id>& ids);
+  // GET /groups/:id?with_projects=false by id or full path; includes the groups shared into it.
+  Result<gl::Group> group(const std::string& id_or_full_path);
+  // The same for many groups, side by side.
+  Result<std::map<gl::Id, gl::Group>> groups(const std::vector<gl::Id>& ids);
+  // GET /groups/:id/descendant_groups: every group below, at every level.
+  Result<std::vector<gl::Group>> descendant_groups(gl::Id group);
+  // GET /groups/:id/members (direct members) for many groups, side by side.
+  Result<std::map<gl::Id, std::vector<gl::Member>>> group_members(const std::vector<gl::Id>& ids);
+  // GET /projects/:id/members (direct members) for many projects, side by side.
+  Result<std::map<gl::Id, std::vector<gl::Member>>> project_members(const std::vector<gl::Id>& ids);
+  // GET /groups/:id/projects?include_subgroups=true&with_shared=false: the projects of a
+  // group tree, each with the groups shared into it.
+  Result<std::vector<gl::Project>> group_projects(gl::Id group);
+  // GET /projects/:id
+  Result<gl::Project> project(gl::Id id);
+  // GET /groups/:id/member_roles (custom roles; the group's owners only).
+  Result<std::vector<gl::CustomRole>> member_roles(gl::Id group);
+  // GET /groups?min_access_level=N with the user's own token: at login, the user's groups.
+  Result<std::vector<gl::Group>> my_groups(int min_access_level);
+
+  const Counters& counters() const { return engine_.counters(); }
+
+ private:
+  struct Listing;
+
+  std::string url(const std::string& path, const std::string& query) const;
+  TransportRequest request(const std::string& path, const std::string& query) const;
+  Result<nlohmann::json> read_one(const std::string& path, const std::string& query,
+                                  const std::string& endpoint, const Subject& subject);
+  // Starts a paginated listing; `done` gets every item of every page, in order.
+  void list(const std::string& path, const std::string& query, const std::string& endpoint,
+            Subject subject, std::function<void(Result<std::vector<nlohmann::json>>)> done);
+  // Reads the same listing for many ids side by side; fails with the first error.
+  Result<std::map<gl::Id, std::vector<nlohmann::json>>> list_many(const std::vector<gl::Id>& ids,
+                                                                  const std::string& path_prefix,
+                                                                  const std::string& path_suffix,
+                                                                  const std::string& query,
+                                                                  const std::string& endpoint,
+                                                                  const std::string& what);
+
+  ClientOptions options_;
+  RequestEngine engine_;
+};
+
+// "acme/sub group" -> "acme%2Fsub%20group": a group path as one URL segment.
+std::string encode_path_segment(std::string_view text);
+
+}  // namespace provisio::gitlab

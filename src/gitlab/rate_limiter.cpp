@@ -1,0 +1,76 @@
+#include "gitlab/rate_limiter.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace provisio::gitlab {
+namespace {
+
+std::optional<Millis> number(const std::string& s) {
+  Millis v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Requests per millisecond that the bucket refills at.
+double rate(int limit_per_minute, double share) { return share * limit_per_minute / 60'000.0; }
+
+}  // namespace
+
+void RateLimiter::refill(Millis now) {
+  if (!limit_) return;
+  const double r = rate(*limit_, share_);
+  // A bucket of one second's worth: short bursts, never a minute's quota at once.
+  const double capacity = std::max(1.0, r * 1'000.0);
+  if (now > refilled_at_) tokens_ = std::min(capacity, tokens_ + (now - refilled_at_) * r);
+  refilled_at_ = std::max(refilled_at_, now);
+}
+
+void RateLimiter::observe(const TransportResponse& response, Millis now) {
+  const auto limit = number(response.header("ratelimit-limit"));
+  if (limit && *limit > 0) {
+    if (!limit_) {
+      tokens_ = 1.0;
+      refilled_at_ = now;
+    }
+    refill(now);
+    limit_ = static_cast<int>(*limit);
+  }
+  const auto remaining = number(response.header("ratelimit-remaining"));
+  const auto reset = number(response.header("ratelimit-reset"));  // Unix seconds
+  if (remaining && *remaining <= 0 && reset) {
+    paused_until_ = std::max<Millis>(paused_until_, *reset * 1'000);
+  }
+}
+
+Millis RateLimiter::on_throttled(const TransportResponse& response, Millis now) {
+  Millis until = now + 1'000;
+  if (const auto retry_after = number(response.header("retry-after")); retry_after) {
+    until = now + std::max<Millis>(0, *retry_after) * 1'000;
+  } else if (const auto reset = number(response.header("ratelimit-reset")); reset) {
+    until = std::max<Millis>(now, *reset * 1'000);
+  }
+  paused_until_ = std::max(paused_until_, until);
+  observe(response, now);
+  tokens_ = 0;  // start again slowly after the pause
+  refilled_at_ = std::max(refilled_at_, paused_until_);
+  return paused_until_;
+}
+
+Millis RateLimiter::next_start(Millis now) {
+  Millis at = std::max(now, paused_until_);
+  if (!limit_) return at;
+  refill(at);
+  if (tokens_ >= 1.0) return at;
+  const double missing = 1.0 - tokens_;
+  return at + static_cast<Millis>(missing / rate(*limit_, share_)) + 1;
+}
+
+void RateLimiter::on_start(Millis now) {
+  if (!limit_) return;
+  refill(now);
+  tokens_ -= 1.0;
+}
+
+}  // namespace provisio::gitlab

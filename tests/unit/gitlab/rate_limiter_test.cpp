@@ -1,0 +1,51 @@
+#include "gitlab/rate_limiter.hpp"
+
+#include <gtest/gtest.h>
+
+namespace provisio::gitlab {
+namespace {
+
+TransportResponse with(std::map<std::string, std::string> headers, int status = 200) {
+  TransportResponse r;
+  r.status = status;
+  r.headers = std::move(headers);
+  return r;
+}
+
+TEST(RateLimiter, DoesNotPaceBeforeItKnowsTheLimit) {
+  RateLimiter limiter;
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(limiter.next_start(1'000), 1'000);
+    limiter.on_start(1'000);
+  }
+}
+
+TEST(RateLimiter, KeepsToItsShareOfTheAnnouncedLimit) {
+  RateLimiter limiter(0.5);
+  limiter.observe(with({{"ratelimit-limit", "120"}}), 0);  // 2/s announced, 1/s for us
+  Millis now = 0;
+  int started = 0;
+  while (now < 60'000) {
+    const Millis at = limiter.next_start(now);
+    now = at;
+    limiter.on_start(now);
+    ++started;
+  }
+  EXPECT_LE(started, 62);  // 60 s at 1/s, plus the small initial burst
+  EXPECT_GE(started, 58);
+}
+
+TEST(RateLimiter, A429PausesEverythingForRetryAfter) {
+  RateLimiter limiter;
+  const Millis until = limiter.on_throttled(with({{"retry-after", "30"}}, 429), 5'000);
+  EXPECT_EQ(until, 35'000);
+  EXPECT_GE(limiter.next_start(6'000), 35'000);
+}
+
+TEST(RateLimiter, A429WithoutRetryAfterUsesTheResetTime) {
+  RateLimiter limiter;
+  EXPECT_EQ(limiter.on_throttled(with({{"ratelimit-reset", "100"}}, 429), 5'000), 100'000);
+}
+
+}  // namespace
+}  // namespace provisio::gitlab
