@@ -31,7 +31,7 @@ int run(const std::string& label, const std::string& url_text, int rows) {
     std::fprintf(stderr, "%s: %s\n", label.c_str(), m.error().message.c_str());
     return 1;
   }
-  store::ChangeSet users;
+  ChangeSet users;
   users.users_to_create.reserve(rows);
   for (int i = 0; i < rows; ++i) {
     User u;
@@ -58,10 +58,10 @@ int run(const std::string& label, const std::string& url_text, int rows) {
   g.managed = true;
   auto group = s.create_group(g);
   auto state = s.load_state();
-  store::ChangeSet members;
+  ChangeSet members;
   for (const User& u : state->users) {
     members.memberships_to_add.push_back(
-        {store::RowRef::of_id(group->id), store::RowRef::of_id(u.id)});
+        {RowRef::of_id(group->id), RowRef::of_id(u.id)});
   }
   start = std::chrono::steady_clock::now();
   auto applied2 = s.apply(members);

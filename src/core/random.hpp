@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 namespace provisio {
 
@@ -33,5 +34,22 @@ class SeededRandom final : public Random {
  private:
   std::uint64_t state_;
 };
+
+// A version-4 UUID drawn from `random`.
+inline std::string random_uuid(Random& random) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  const std::uint64_t hi = random.next();
+  const std::uint64_t lo = random.next();
+  for (int i = 0; i < 32; ++i) {
+    std::uint64_t word = i < 16 ? hi : lo;
+    int nibble = static_cast<int>((word >> ((15 - (i % 16)) * 4)) & 0xf);
+    if (i == 12) nibble = 4;                 // version 4
+    if (i == 16) nibble = 8 | (nibble & 3);  // variant 10xx
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    out.push_back(kHex[nibble]);
+  }
+  return out;
+}
 
 }  // namespace provisio

@@ -21,7 +21,7 @@
 #include "core/role_mapping.hpp"
 #include "core/state.hpp"
 #include "core/task.hpp"
-#include "store/change_set.hpp"
+#include "core/change_set.hpp"
 #include "store/database_url.hpp"
 #include "store/secret_box.hpp"
 

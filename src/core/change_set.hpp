@@ -13,7 +13,7 @@
 #include "core/project.hpp"
 #include "core/user.hpp"
 
-namespace provisio::store {
+namespace provisio {
 
 // A user or group row: by id when it exists, else by the uuid of a row this ChangeSet creates.
 struct RowRef {
@@ -62,4 +62,4 @@ struct ChangeSet {
   bool empty() const { return size() == 0; }
 };
 
-}  // namespace provisio::store
+}  // namespace provisio

@@ -1,0 +1,243 @@
+#include "core/desired_state.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <regex>
+#include <unordered_map>
+
+namespace provisio {
+namespace {
+
+constexpr int kGuest = static_cast<int>(AccessLevel::kGuest);
+constexpr int kMinimal = static_cast<int>(AccessLevel::kMinimalAccess);
+
+Cause cause_of(const access::Access& a, gl::Id target, bool on_project) {
+  return Cause{a.best.via, a.level, a.best.member_of, target, on_project};
+}
+
+// What we learn about a user while walking the tree.
+struct Seen {
+  std::string username, name, state = "active";
+  std::optional<std::string> email;
+  int best_level = 0;
+  bool in_a_group = false;  // guest or more on some group
+  bool inside = false;      // some path starts inside the allowed roots
+  Cause cause;
+};
+
+void learn(std::unordered_map<gl::Id, Seen>& seen, const Snapshot& s,
+           const std::unordered_map<gl::Id, const gl::Member*>& member_index, gl::Id user,
+           const access::Access& a, gl::Id target, bool on_project) {
+  auto [it, inserted] = seen.try_emplace(user);
+  Seen& u = it->second;
+  if (inserted) {
+    if (const auto m = member_index.find(user); m != member_index.end()) {
+      u.username = m->second->username;
+      u.name = m->second->name;
+      u.state = m->second->state;
+      u.email = m->second->email;
+    }
+    if (const auto d = s.users.find(user); d != s.users.end()) {
+      u.username = d->second.username;
+      u.name = d->second.name;
+      u.state = d->second.state;
+      if (d->second.email) {
+        u.email = d->second.email;
+      } else if (d->second.public_email) {
+        u.email = d->second.public_email;
+      }
+    }
+  }
+  if (a.level > u.best_level) {
+    u.best_level = a.level;
+    u.cause = cause_of(a, target, on_project);
+  }
+  if (!on_project && a.level >= kMinimal) u.in_a_group = true;
+  if (a.inside) u.inside = true;
+}
+
+}  // namespace
+
+std::optional<RoleMapping> mapping_for(const std::vector<RoleMapping>& mappings, int level,
+                                       const std::optional<gl::CustomRoleRef>& custom_role) {
+  if (custom_role) {
+    for (const RoleMapping& m : mappings) {
+      if (m.role == custom_role->name && !m.is_base()) return m;
+    }
+  }
+  const auto access = access_level_from_int(level);
+  const auto name = access ? base_role_name(*access) : std::nullopt;
+  if (!name) return std::nullopt;
+  for (const RoleMapping& m : mappings) {
+    if (m.role == *name) return m;
+  }
+  return std::nullopt;
+}
+
+bool is_bot(const std::string& username, bool bot_flag) {
+  if (bot_flag) return true;
+  // Project and group access tokens act through users named project_<id>_bot_<hex> or
+  // group_<id>_bot_<hex> (older GitLabs: project_<id>_bot<n>).
+  static const std::regex kTokenBot("^(project|group)_[0-9]+_bot.*");
+  return std::regex_match(username, kTokenBot);
+}
+
+DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_projects,
+                           const std::vector<RoleMapping>& mappings,
+                           const ProvisioningRules& rules) {
+  DesiredState out;
+  // Where each user's name and state can be read: any of their membership rows.
+  std::unordered_map<gl::Id, const gl::Member*> member_index;
+  for (const auto* by_source : {&s.group_members, &s.project_members}) {
+    for (const auto& [source, members] : *by_source) {
+      for (const gl::Member& m : members) member_index.try_emplace(m.user_id, &m);
+    }
+  }
+  std::map<gl::Id, std::vector<gl::Id>> children;
+  for (const gl::Id id : s.groups_in_scope) {
+    const gl::Group& g = s.groups.at(id);
+    if (g.parent_id && s.in_scope(*g.parent_id)) children[*g.parent_id].push_back(id);
+  }
+  std::map<gl::Id, std::vector<const gl::Project*>> projects_of;
+  for (const auto& [id, p] : s.projects) {
+    if (p.namespace_kind == "group" && s.in_scope(p.namespace_id)) {
+      projects_of[p.namespace_id].push_back(&p);
+    }
+  }
+
+  std::unordered_map<gl::Id, Seen> seen;
+  struct PendingPermission {
+    gl::Id project, user;
+    access::Access access;
+  };
+  std::vector<PendingPermission> pending;
+
+  // Depth first: only the access maps of the current branch are alive at once.
+  std::function<void(gl::Id, const access::AccessMap*)> visit =
+      [&](gl::Id group, const access::AccessMap* parent) {
+        const access::AccessMap here = access::group_access(s, group, parent);
+        out.groups.push_back({group, s.groups.at(group).full_path});
+        for (const auto& [user, a] : here) {
+          learn(seen, s, member_index, user, a, group, false);
+          if (a.level >= kGuest)
+            out.memberships.push_back({group, user, cause_of(a, group, false)});
+        }
+        for (const gl::Project* p : projects_of[group]) {
+          out.projects_in_scope.insert(p->id);
+          const access::AccessMap on_project = access::project_access(s, *p, &here);
+          const bool bound = bound_projects.count(p->id) != 0;
+          for (const auto& [user, a] : on_project) {
+            learn(seen, s, member_index, user, a, p->id, true);
+            if (bound && a.level >= kGuest) pending.push_back({p->id, user, a});
+          }
+          if (bound) {
+            out.visibilities.emplace_back(
+                p->id, p->visibility == "public" ? Visibility::kPublic : Visibility::kPrivate);
+          }
+        }
+        for (const gl::Id child : children[group]) visit(child, &here);
+      };
+  for (const gl::Id root : s.roots) {
+    if (s.in_scope(root)) visit(root, nullptr);
+  }
+
+  // Who is provisioned.
+  std::set<gl::Id> provisioned;
+  int bots = 0, inactive = 0, outside = 0, project_only = 0, minimal = 0, no_email = 0;
+  for (const auto& [user, u] : seen) {
+    const bool bot = is_bot(u.username, s.users.count(user) ? s.users.at(user).bot : false);
+    if (u.best_level < kGuest && !(rules.include_minimal_access && u.best_level >= kMinimal)) {
+      ++minimal;
+      continue;
+    }
+    if (bot && !rules.include_bots) {
+      ++bots;
+      continue;
+    }
+    if (u.state != "active" && !rules.include_inactive) {
+      ++inactive;
+      continue;
+    }
+    if (!u.inside && !rules.include_outside_invited) {
+      ++outside;
+      continue;
+    }
+    if (!u.in_a_group && !rules.include_project_only_members) {
+      ++project_only;
+      continue;
+    }
+    provisioned.insert(user);
+    if (!u.email) ++no_email;
+    out.users.push_back({user, u.username, u.name.empty() ? u.username : u.name, u.email, u.cause});
+  }
+  std::sort(out.users.begin(), out.users.end(),
+            [](const DesiredUser& a, const DesiredUser& b) { return a.gitlab_id < b.gitlab_id; });
+  std::sort(out.groups.begin(), out.groups.end(),
+            [](const DesiredGroup& a, const DesiredGroup& b) { return a.gitlab_id < b.gitlab_id; });
+
+  std::erase_if(out.memberships,
+                [&](const DesiredMembership& m) { return provisioned.count(m.user) == 0; });
+  std::sort(out.memberships.begin(), out.memberships.end(),
+            [](const DesiredMembership& a, const DesiredMembership& b) {
+              return std::pair(a.group, a.user) < std::pair(b.group, b.user);
+            });
+
+  for (const PendingPermission& p : pending) {
+    if (provisioned.count(p.user) == 0) continue;
+    const auto mapping = mapping_for(mappings, p.access.level, p.access.best.custom_role);
+    if (!mapping || !mapping->permissions.any()) continue;
+    out.permissions.push_back({p.project, p.user, mapping->permissions, mapping->role,
+                               cause_of(p.access, p.project, true)});
+  }
+  std::sort(out.permissions.begin(), out.permissions.end(),
+            [](const DesiredPermissions& a, const DesiredPermissions& b) {
+              return std::pair(a.project, a.user) < std::pair(b.project, b.user);
+            });
+  std::sort(out.visibilities.begin(), out.visibilities.end());
+
+  const auto warn = [&](int n, const std::string& what) {
+    if (n > 0) out.warnings.push_back(std::to_string(n) + " " + what);
+  };
+  warn(bots, "bot users skipped (bots are not provisioned)");
+  warn(inactive, "blocked or inactive GitLab users skipped");
+  warn(outside, "users reached only through groups outside the allowed groups skipped");
+  warn(project_only, "users who are members of projects only skipped");
+  warn(minimal, "users with minimal access only skipped");
+  warn(no_email, "provisioned users without an email visible to the token");
+  for (const gl::Id bound : bound_projects) {
+    if (out.projects_in_scope.count(bound) == 0) {
+      out.warnings.push_back("A project is bound to GitLab project " + std::to_string(bound) +
+                             ", which is not in the allowed groups: its permissions were left "
+                             "as they are.");
+    }
+  }
+  return out;
+}
+
+std::string describe(const Snapshot& s, const Cause& c) {
+  const auto group_name = [&](gl::Id id) {
+    const auto it = s.groups.find(id);
+    return it == s.groups.end() ? "group " + std::to_string(id) : it->second.full_path;
+  };
+  const std::string level = access::level_name(c.level);
+  switch (c.via) {
+    case access::Via::kDirect:
+      if (c.on_project) {
+        const auto it = s.projects.find(c.target);
+        return "direct member of project " +
+               (it == s.projects.end() ? std::to_string(c.target)
+                                       : it->second.path_with_namespace) +
+               " (" + level + ")";
+      }
+      return "direct member of " + group_name(c.target) + " (" + level + ")";
+    case access::Via::kInherited:
+      return "member of " + group_name(c.member_of) + ", inherited (" + level + ")";
+    case access::Via::kGroupShare:
+    case access::Via::kProjectShare:
+      return "member of " + group_name(c.member_of) + " through an invited group (" + level + ")";
+  }
+  return "GitLab membership";
+}
+
+}  // namespace provisio

@@ -1,0 +1,378 @@
+#include "core/plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace provisio {
+namespace {
+
+constexpr std::string_view kActor = "sync";
+
+struct Builder {
+  const Snapshot& s;
+  Millis now;
+  Plan plan;
+
+  void audit(std::string action, std::string entity_type, std::string entity,
+             std::optional<std::string> before, std::optional<std::string> after,
+             std::optional<std::string> cause) {
+    AuditEntry e;
+    e.at = now;
+    e.actor = std::string(kActor);
+    e.action = std::move(action);
+    e.entity_type = std::move(entity_type);
+    e.entity = std::move(entity);
+    e.before = std::move(before);
+    e.after = std::move(after);
+    e.cause = std::move(cause);
+    plan.changes.audit.push_back(std::move(e));
+  }
+};
+
+std::string user_text(const User& u) {
+  return u.name + " <" + u.email.value_or("no email") + ">" + (u.active ? "" : " (deactivated)");
+}
+
+std::string new_login(const std::string& name, Random& random,
+                      std::unordered_set<std::string>& taken) {
+  const std::string base = slugify(name);
+  for (;;) {
+    std::string login = base + "-" + std::to_string(1000 + random.below(99000));
+    if (taken.insert(login).second) return login;
+  }
+}
+
+}  // namespace
+
+std::string slugify(std::string_view name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) && c < 128) {
+      out.push_back(static_cast<char>(std::tolower(c)));
+    } else if (!out.empty() && out.back() != '-') {
+      out.push_back('-');
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.size() > 40) out.resize(40);
+  return out.empty() ? "user" : out;
+}
+
+Plan make_plan(const Snapshot& s, const DesiredState& desired, const AuthorizationState& current,
+               const GuardOptions& guard, Millis now, Random& random) {
+  Builder b{s, now, {}};
+  ChangeSet& c = b.plan.changes;
+  SyncCounts& n = b.plan.counts;
+  b.plan.warnings = desired.warnings;
+
+  // ---- users, matched by GitLab id
+  std::unordered_map<gl::Id, const User*> by_gitlab_id;
+  std::unordered_set<std::string> logins;
+  std::unordered_map<UserId, const User*> by_id;
+  for (const User& u : current.users) {
+    logins.insert(u.login);
+    by_id.emplace(u.id, &u);
+    if (u.external_provider == ExternalProvider::kGitlab && u.external_id) {
+      try {
+        by_gitlab_id.emplace(std::stoll(*u.external_id), &u);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): not a GitLab id; the user stays local
+      }
+    }
+  }
+  GroupId default_group = 0;
+  for (const Group& g : current.groups) {
+    if (g.is_default) default_group = g.id;
+  }
+  std::set<UserId> default_members;
+  for (const Membership& m : current.memberships) {
+    if (m.group_id == default_group) default_members.insert(m.user_id);
+  }
+
+  std::unordered_map<gl::Id, RowRef> user_ref;
+  std::int64_t managed_active = 0;
+  for (const User& u : current.users) {
+    if (u.managed && u.active) ++managed_active;
+  }
+  for (const DesiredUser& d : desired.users) {
+    const std::string cause = describe(s, d.cause);
+    const auto it = by_gitlab_id.find(d.gitlab_id);
+    if (it == by_gitlab_id.end()) {
+      User u;
+      u.uuid = random_uuid(random);
+      u.login = new_login(d.name, random, logins);
+      u.name = d.name;
+      u.email = d.email;
+      u.active = true;
+      u.managed = true;
+      u.external_provider = ExternalProvider::kGitlab;
+      u.external_id = std::to_string(d.gitlab_id);
+      u.external_login = d.username;
+      u.created_at = now;
+      u.updated_at = now;
+      user_ref.emplace(d.gitlab_id, RowRef::of_uuid(u.uuid));
+      b.audit("user.create", "user", u.login, std::nullopt, user_text(u), cause);
+      c.users_to_create.push_back(std::move(u));
+      ++n.users_created;
+      continue;
+    }
+    const User& cur = *it->second;
+    user_ref.emplace(d.gitlab_id, RowRef::of_id(cur.id));
+    User next = cur;
+    next.name = d.name;
+    next.email = d.email;
+    next.external_login = d.username;
+    next.managed = true;
+    next.active = true;
+    if (!cur.active) {
+      ++n.users_reactivated;
+      b.audit("user.reactivate", "user", cur.login, user_text(cur), user_text(next), cause);
+      if (default_group != 0 && default_members.count(cur.id) == 0) {
+        c.memberships_to_add.push_back({RowRef::of_id(default_group), RowRef::of_id(cur.id)});
+      }
+    } else if (next.name != cur.name || next.email != cur.email ||
+               next.external_login != cur.external_login || !cur.managed) {
+      ++n.users_updated;
+      b.audit("user.update", "user", cur.login, user_text(cur), user_text(next), cause);
+    } else {
+      continue;
+    }
+    c.users_to_update.push_back(std::move(next));
+  }
+  std::unordered_set<gl::Id> wanted_users;
+  for (const DesiredUser& d : desired.users) wanted_users.insert(d.gitlab_id);
+  for (const auto& [gitlab_id, u] : by_gitlab_id) {
+    if (!u->managed || !u->active || wanted_users.count(gitlab_id) != 0) continue;
+    User next = *u;
+    next.active = false;
+    c.users_to_update.push_back(next);
+    ++n.users_deactivated;
+    b.audit("user.deactivate", "user", u->login, user_text(*u), user_text(next),
+            "no longer a member of any group or project in the allowed groups");
+  }
+  std::sort(c.users_to_update.begin(), c.users_to_update.end(),
+            [](const User& a, const User& b2) { return a.id < b2.id; });
+
+  // ---- groups, matched by GitLab id
+  std::unordered_map<gl::Id, const Group*> managed_groups;
+  std::unordered_map<std::string, const Group*> by_name;
+  std::unordered_map<GroupId, gl::Id> gitlab_id_of_group;
+  for (const Group& g : current.groups) {
+    by_name.emplace(g.name, &g);
+    if (g.managed && g.external_id) {
+      try {
+        const gl::Id id = std::stoll(*g.external_id);
+        managed_groups.emplace(id, &g);
+        gitlab_id_of_group.emplace(g.id, id);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): not a mirrored group
+      }
+    }
+  }
+  std::unordered_map<gl::Id, RowRef> group_ref;
+  std::unordered_set<gl::Id> wanted_groups;
+  for (const DesiredGroup& d : desired.groups) {
+    wanted_groups.insert(d.gitlab_id);
+    const auto named = by_name.find(d.full_path);
+    const bool name_is_local = named != by_name.end() && !named->second->managed;
+    const auto it = managed_groups.find(d.gitlab_id);
+    if (it == managed_groups.end()) {
+      if (name_is_local) {
+        b.plan.warnings.push_back("The GitLab group " + d.full_path +
+                                  " is not mirrored: a local group has that name. Rename the "
+                                  "local group to let the sync mirror it.");
+        continue;
+      }
+      Group g;
+      g.uuid = random_uuid(random);
+      g.name = d.full_path;
+      g.description = "Mirrors the GitLab group " + d.full_path;
+      g.managed = true;
+      g.external_id = std::to_string(d.gitlab_id);
+      group_ref.emplace(d.gitlab_id, RowRef::of_uuid(g.uuid));
+      b.audit("group.create", "group", g.name, std::nullopt, g.name,
+              "GitLab group " + d.full_path + " in the allowed groups");
+      c.groups_to_create.push_back(std::move(g));
+      ++n.groups_created;
+      continue;
+    }
+    const Group& cur = *it->second;
+    group_ref.emplace(d.gitlab_id, RowRef::of_id(cur.id));
+    if (cur.name != d.full_path) {
+      if (name_is_local) {
+        b.plan.warnings.push_back("The group " + cur.name + " was not renamed to " + d.full_path +
+                                  ": a local group has that name.");
+        continue;
+      }
+      Group next = cur;
+      next.name = d.full_path;
+      next.description = "Mirrors the GitLab group " + d.full_path;
+      b.audit("group.rename", "group", cur.name, cur.name, next.name,
+              "GitLab group " + std::to_string(d.gitlab_id) + " is now " + d.full_path);
+      c.groups_to_update.push_back(std::move(next));
+      ++n.groups_renamed;
+    }
+  }
+  for (const auto& [gitlab_id, g] : managed_groups) {
+    if (wanted_groups.count(gitlab_id) != 0) continue;
+    c.groups_to_delete.push_back(g->id);
+    b.audit("group.delete", "group", g->name, g->name, std::nullopt,
+            "GitLab group " + std::to_string(gitlab_id) +
+                " is no longer in the allowed groups (deleted, moved or hidden)");
+    ++n.groups_deleted;
+  }
+  std::sort(c.groups_to_delete.begin(), c.groups_to_delete.end());
+
+  // ---- memberships of mirrored groups (GitLab users only: local users are left alone)
+  const auto login_of = [&](gl::Id gitlab_user) -> std::string {
+    if (const auto it = by_gitlab_id.find(gitlab_user); it != by_gitlab_id.end()) {
+      return it->second->login;
+    }
+    for (const User& u : c.users_to_create) {
+      if (u.external_id == std::to_string(gitlab_user)) return u.login;
+    }
+    return std::to_string(gitlab_user);
+  };
+  std::unordered_map<gl::Id, std::string> new_logins;
+  for (const User& u : c.users_to_create) new_logins.emplace(std::stoll(*u.external_id), u.login);
+  const auto login = [&](gl::Id gitlab_user) {
+    const auto it = new_logins.find(gitlab_user);
+    return it != new_logins.end() ? it->second : login_of(gitlab_user);
+  };
+  std::set<std::pair<gl::Id, gl::Id>> have;  // (GitLab group, GitLab user)
+  for (const Membership& m : current.memberships) {
+    const auto g = gitlab_id_of_group.find(m.group_id);
+    if (g == gitlab_id_of_group.end()) continue;
+    const auto u = by_id.find(m.user_id);
+    if (u == by_id.end() || u->second->external_provider != ExternalProvider::kGitlab ||
+        !u->second->external_id) {
+      continue;
+    }
+    have.emplace(g->second, std::stoll(*u->second->external_id));
+  }
+  std::set<std::pair<gl::Id, gl::Id>> want;
+  for (const DesiredMembership& d : desired.memberships) {
+    if (group_ref.count(d.group) == 0) continue;  // a group not mirrored (name taken)
+    want.emplace(d.group, d.user);
+    if (have.count({d.group, d.user}) != 0) continue;
+    c.memberships_to_add.push_back({group_ref.at(d.group), user_ref.at(d.user)});
+    b.audit("membership.add", "membership", s.groups.at(d.group).full_path + "/" + login(d.user),
+            std::nullopt, "member", describe(s, d.cause));
+    ++n.memberships_added;
+  }
+  for (const auto& [group, user] : have) {
+    if (want.count({group, user}) != 0 || wanted_groups.count(group) == 0) continue;
+    // Groups being deleted take their memberships with them.
+    const Group& g = *managed_groups.at(group);
+    const auto u = by_gitlab_id.at(user);
+    c.memberships_to_remove.push_back({RowRef::of_id(g.id), RowRef::of_id(u->id)});
+    b.audit("membership.remove", "membership", g.name + "/" + u->login, "member", std::nullopt,
+            "not a member of GitLab group " + g.name);
+    ++n.memberships_removed;
+  }
+
+  // ---- permissions and visibility of bound projects in scope
+  std::unordered_map<std::int64_t, const Project*> bound;  // GitLab project id -> project
+  for (const Project& p : current.projects) {
+    if (p.gitlab_project_id && desired.projects_in_scope.count(*p.gitlab_project_id) != 0) {
+      bound.emplace(*p.gitlab_project_id, &p);
+    }
+  }
+  std::unordered_map<ProjectId, const Project*> bound_by_id;
+  for (const auto& [gid, p] : bound) bound_by_id.emplace(p->id, p);
+  // (project id, GitLab user id, permission)
+  std::set<std::tuple<ProjectId, gl::Id, std::string>> granted;
+  for (const PermissionGrant& g : current.permissions) {
+    if (!g.project_id || !g.user_id || bound_by_id.count(*g.project_id) == 0) continue;
+    const auto u = by_id.find(*g.user_id);
+    if (u == by_id.end() || u->second->external_provider != ExternalProvider::kGitlab ||
+        !u->second->external_id) {
+      continue;
+    }
+    granted.emplace(*g.project_id, std::stoll(*u->second->external_id), g.permission);
+  }
+  std::set<std::tuple<ProjectId, gl::Id, std::string>> wanted;
+  std::set<ProjectId> synced_projects;
+  for (const DesiredPermissions& d : desired.permissions) {
+    const auto p = bound.find(d.project);
+    if (p == bound.end()) continue;
+    for (ProjectPermission perm : d.permissions.list()) {
+      const std::string key(to_string(perm));
+      wanted.emplace(p->second->id, d.user, key);
+      if (granted.count({p->second->id, d.user, key}) != 0) continue;
+      c.permissions_to_grant.push_back({p->second->id, user_ref.at(d.user), perm});
+      b.audit("permission.grant", "permission", p->second->key + "/" + login(d.user) + "/" + key,
+              std::nullopt, key, "role " + d.role + " on GitLab project: " + describe(s, d.cause));
+      ++n.permissions_granted;
+      synced_projects.insert(p->second->id);
+    }
+  }
+  for (const auto& [project, user, key] : granted) {
+    if (wanted.count({project, user, key}) != 0) continue;
+    const auto u = by_gitlab_id.at(user);
+    c.permissions_to_revoke.push_back(
+        {project, RowRef::of_id(u->id), *parse_project_permission(key)});
+    b.audit("permission.revoke", "permission",
+            bound_by_id.at(project)->key + "/" + u->login + "/" + key, key, std::nullopt,
+            "the GitLab role of " + u->login + " on the project does not give it");
+    ++n.permissions_revoked;
+    synced_projects.insert(project);
+  }
+  for (const auto& [gitlab_project, visibility] : desired.visibilities) {
+    const auto p = bound.find(gitlab_project);
+    if (p == bound.end() || p->second->visibility == visibility) continue;
+    c.visibilities.push_back({p->second->id, visibility});
+    b.audit("project.visibility", "project", p->second->key,
+            std::string(to_string(p->second->visibility)), std::string(to_string(visibility)),
+            "the GitLab project is " + s.projects.at(gitlab_project).visibility);
+    ++n.visibilities_changed;
+  }
+  n.projects_synced = static_cast<std::int64_t>(synced_projects.size());
+
+  // ---- the guard
+  const double share = managed_active == 0 ? 0.0
+                                           : static_cast<double>(n.users_deactivated) /
+                                                 static_cast<double>(managed_active);
+  if (n.users_deactivated > guard.max_deactivated ||
+      (n.users_deactivated > 0 && share > guard.max_deactivated_share)) {
+    b.plan.held = "The plan would deactivate " + std::to_string(n.users_deactivated) + " of " +
+                  std::to_string(managed_active) + " managed users, more than the guard allows (" +
+                  std::to_string(static_cast<int>(guard.max_deactivated_share * 100)) + "% or " +
+                  std::to_string(guard.max_deactivated) +
+                  "). Check the GitLab configuration, then confirm this plan to apply it.";
+  }
+  if (!b.plan.held) {
+    std::map<ProjectId, int> admins_before, admins_removed;
+    std::set<std::pair<ProjectId, UserId>> revoked_admin;
+    for (const auto& r : c.permissions_to_revoke) {
+      if (r.permission == ProjectPermission::kAdmin) revoked_admin.emplace(r.project_id, r.user.id);
+    }
+    std::set<GroupId> deleted(c.groups_to_delete.begin(), c.groups_to_delete.end());
+    for (const PermissionGrant& g : current.permissions) {
+      if (!g.project_id || g.permission != "admin" || bound_by_id.count(*g.project_id) == 0) {
+        continue;
+      }
+      ++admins_before[*g.project_id];
+      if ((g.user_id && revoked_admin.count({*g.project_id, *g.user_id}) != 0) ||
+          (g.group_id && deleted.count(*g.group_id) != 0)) {
+        ++admins_removed[*g.project_id];
+      }
+    }
+    std::set<ProjectId> gains_admin;
+    for (const auto& g : c.permissions_to_grant) {
+      if (g.permission == ProjectPermission::kAdmin) gains_admin.insert(g.project_id);
+    }
+    for (const auto& [project, before] : admins_before) {
+      if (before > 0 && admins_removed[project] == before && gains_admin.count(project) == 0) {
+        b.plan.held = "The plan would leave the project " + bound_by_id.at(project)->key +
+                      " without anyone holding its Administer permission. Check its members "
+                      "in GitLab, then confirm this plan to apply it.";
+        break;
+      }
+    }
+  }
+  return std::move(b.plan);
+}
+
+}  // namespace provisio
