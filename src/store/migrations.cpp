@@ -140,6 +140,15 @@ std::vector<Migration> build() {
                      "INSERT INTO role_mappings VALUES ('planner', 1, 0, 0, 0, 0, 0)",
                      "INSERT INTO role_mappings VALUES ('guest', 1, 0, 0, 0, 0, 0)",
                  }});
+  all.push_back({2,
+                 "plans held back by the guard",
+                 {
+                     R"(CREATE TABLE held_plans (
+  task_id {bigint} PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+  plan TEXT NOT NULL,
+  created_at {bigint} NOT NULL
+))",
+                 }});
   return all;
 }
 

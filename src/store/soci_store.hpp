@@ -69,6 +69,10 @@ class SociStore final : public Store {
   Result<Task> get_task(TaskId id) override;
   Result<Page<Task>> list_tasks(const TaskQuery& query) override;
 
+  Status save_held_plan(TaskId task, const ChangeSet& plan) override;
+  Result<ChangeSet> load_held_plan(TaskId task) override;
+  Status delete_held_plan(TaskId task) override;
+
   Status append_audit(const std::vector<AuditEntry>& entries) override;
   Result<Page<AuditEntry>> list_audit(const AuditQuery& query) override;
 

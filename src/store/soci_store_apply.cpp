@@ -67,7 +67,27 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
     const long long now = now_ms();
     long long written = 0;
 
-    // 1. New groups and users, then their ids.
+    // 1. Groups first: deletions free names, and renames go through each group's uuid as a
+    // temporary name so that groups may swap names; then the new groups.
+    written += batched(lease, "DELETE FROM user_groups WHERE is_default = 0 AND id IN (", ")", 1,
+                       c.groups_to_delete, [&](Binder& b, GroupId id) {
+                         return b.value({id, kBig});
+                       });
+    if (!c.groups_to_update.empty()) {
+      batched(lease, "UPDATE user_groups SET name = uuid WHERE id IN (", ")", 1, c.groups_to_update,
+              [&](Binder& b, const Group& g) {
+                return b.value({g.id, kBig});
+              });
+    }
+    written += batched(
+        lease,
+        "UPDATE user_groups SET name = v.column2, description = v.column3, "
+        "managed = v.column4 FROM (VALUES ",
+        ") AS v WHERE user_groups.id = v.column1", 4, c.groups_to_update,
+        [&](Binder& b, const Group& g) {
+          return b.row(
+              {{g.id, kBig}, {g.name, kText}, {g.description, kText}, {flag(g.managed), kBig}});
+        });
     written += batched(
         lease,
         "INSERT INTO user_groups (uuid, name, description, managed, is_default, "
@@ -114,7 +134,7 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                          return b.row({default_group, id});
                        });
 
-    // 2. Updates of existing rows.
+    // 2. Updates of existing users.
     written += batched(lease,
                        "UPDATE users SET name = v.column2, email = v.column3, active = v.column4, "
                        "managed = v.column5, external_login = v.column6, updated_at = v.column7 "
@@ -129,15 +149,6 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                                        {u.external_login, kText},
                                        {now, kBig}});
                        });
-    written += batched(
-        lease,
-        "UPDATE user_groups SET name = v.column2, description = v.column3, "
-        "managed = v.column4 FROM (VALUES ",
-        ") AS v WHERE user_groups.id = v.column1", 4, c.groups_to_update,
-        [&](Binder& b, const Group& g) {
-          return b.row(
-              {{g.id, kBig}, {g.name, kText}, {g.description, kText}, {flag(g.managed), kBig}});
-        });
 
     // 3. Removals, before additions, so a rename that frees a name can be followed by a create.
     written += batched(lease, "DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ",
@@ -154,10 +165,6 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                                 {resolve(p.user, user_ids, "user"), kBig},
                                 {std::string(to_string(p.permission)), kText}});
                 });
-    written += batched(lease, "DELETE FROM user_groups WHERE is_default = 0 AND id IN (", ")", 1,
-                       c.groups_to_delete, [&](Binder& b, GroupId id) {
-                         return b.value({id, kBig});
-                       });
 
     // 4. Additions.
     written += batched(

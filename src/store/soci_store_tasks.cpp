@@ -1,5 +1,6 @@
 // The task queue (claims, leases, outcomes) and the audit log.
 #include "store/bulk.hpp"
+#include "store/change_set_json.hpp"
 #include "store/query.hpp"
 #include "store/rows.hpp"
 #include "store/soci_store.hpp"
@@ -229,6 +230,44 @@ Result<Page<AuditEntry>> SociStore::list_audit(const AuditQuery& query) {
                 std::string("SELECT ") + rows::AuditRow::kColumns + " FROM audit_log" + w +
                     " ORDER BY id DESC" + limit_offset(b, query.page_index, query.page_size));
     return page;
+  });
+}
+
+}  // namespace provisio::store
+
+namespace provisio::store {
+
+Status SociStore::save_held_plan(TaskId task, const ChangeSet& plan) {
+  return sql::guarded([&]() -> Status {
+    sql::Lease lease(*db_);
+    sql::Binder b(*lease);
+    b.execute("INSERT INTO held_plans (task_id, plan, created_at) VALUES (" +
+              b.add(static_cast<long long>(task)) + ", " + b.add(encode_change_set(plan)) + ", " +
+              b.add(now_ms()) + ")");
+    return {};
+  });
+}
+
+Result<ChangeSet> SociStore::load_held_plan(TaskId task) {
+  return sql::guarded([&]() -> Result<ChangeSet> {
+    sql::Lease lease(*db_);
+    std::string text;
+    long long id = task;
+    *lease << "SELECT plan FROM held_plans WHERE task_id = :t", soci::use(id), soci::into(text);
+    if (!lease->got_data()) {
+      return make_error(ErrorCode::kNotFound,
+                        "Task " + std::to_string(task) + " has no plan held back by the guard.");
+    }
+    return decode_change_set(text);
+  });
+}
+
+Status SociStore::delete_held_plan(TaskId task) {
+  return sql::guarded([&]() -> Status {
+    sql::Lease lease(*db_);
+    long long id = task;
+    *lease << "DELETE FROM held_plans WHERE task_id = :t", soci::use(id);
+    return {};
   });
 }
 

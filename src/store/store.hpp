@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "core/audit.hpp"
+#include "core/change_set.hpp"
 #include "core/error.hpp"
 #include "core/gitlab_config.hpp"
 #include "core/role_mapping.hpp"
 #include "core/state.hpp"
 #include "core/task.hpp"
-#include "core/change_set.hpp"
 #include "store/database_url.hpp"
 #include "store/secret_box.hpp"
 
@@ -165,6 +165,11 @@ class Store {
                              const TaskOutcome& outcome) = 0;
   virtual Result<Task> get_task(TaskId id) = 0;
   virtual Result<Page<Task>> list_tasks(const TaskQuery& query) = 0;
+
+  // ---- plans held back by the guard, kept so that exactly that plan can be confirmed
+  virtual Status save_held_plan(TaskId task, const ChangeSet& plan) = 0;
+  virtual Result<ChangeSet> load_held_plan(TaskId task) = 0;  // kNotFound when none
+  virtual Status delete_held_plan(TaskId task) = 0;
 
   // ---- audit
   virtual Status append_audit(const std::vector<AuditEntry>& entries) = 0;

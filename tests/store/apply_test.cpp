@@ -158,3 +158,56 @@ TEST_P(ApplyTest, AnEmptyChangeSetWritesNothing) {
 }
 
 }  // namespace provisio::store
+
+namespace provisio::store {
+
+TEST_P(ApplyTest, GroupsMaySwapNamesAndADeletedGroupFreesItsName) {
+  ChangeSet c;
+  c.groups_to_create = {gitlab_group("a", 1), gitlab_group("b", 2), gitlab_group("c", 3)};
+  ASSERT_TRUE(store_->apply(c));
+  Group a = *store_->find_group_by_name("a");
+  Group b = *store_->find_group_by_name("b");
+  const Group old_c = *store_->find_group_by_name("c");
+  ChangeSet swap;
+  a.name = "b";
+  b.name = "a";
+  swap.groups_to_update = {a, b};
+  swap.groups_to_delete = {old_c.id};
+  swap.groups_to_create = {gitlab_group("c", 4)};
+  auto r = store_->apply(swap);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(store_->find_group_by_name("a")->id, b.id);
+  EXPECT_EQ(store_->find_group_by_name("b")->id, a.id);
+  EXPECT_NE(store_->find_group_by_name("c")->id, old_c.id);
+}
+
+TEST_P(ApplyTest, AHeldPlanIsKeptWholeUntilDeleted) {
+  auto task = store_->enqueue_task(Task{}, false);
+  ChangeSet c;
+  c.users_to_create.push_back(gitlab_user(1));
+  c.groups_to_create.push_back(gitlab_group("root", 1));
+  c.memberships_to_add.push_back(
+      {RowRef::of_uuid(c.groups_to_create[0].uuid), RowRef::of_uuid(c.users_to_create[0].uuid)});
+  c.permissions_to_revoke.push_back({7, RowRef::of_id(3), ProjectPermission::kAdmin});
+  c.visibilities.push_back({7, Visibility::kPublic});
+  AuditEntry a;
+  a.actor = "sync";
+  a.action = "user.create";
+  a.entity_type = "user";
+  a.entity = "gl-user-1";
+  a.cause = "direct member of root (Developer)";
+  c.audit.push_back(a);
+  ASSERT_TRUE(store_->save_held_plan(task->id, c));
+  auto back = store_->load_held_plan(task->id);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->users_to_create.at(0).login, "gl-user-1");
+  EXPECT_EQ(back->users_to_create.at(0).external_id, "1");
+  EXPECT_EQ(back->memberships_to_add.at(0).user.uuid, c.users_to_create[0].uuid);
+  EXPECT_EQ(back->permissions_to_revoke.at(0).permission, ProjectPermission::kAdmin);
+  EXPECT_EQ(back->visibilities.at(0).visibility, Visibility::kPublic);
+  EXPECT_EQ(back->audit.at(0).cause, a.cause);
+  ASSERT_TRUE(store_->delete_held_plan(task->id));
+  EXPECT_EQ(store_->load_held_plan(task->id).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace provisio::store

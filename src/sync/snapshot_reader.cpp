@@ -1,0 +1,122 @@
+#include "sync/snapshot_reader.hpp"
+
+#include <ctime>
+#include <set>
+
+namespace provisio::sync {
+namespace {
+
+std::vector<gl::Id> keys(const std::set<gl::Id>& ids) { return {ids.begin(), ids.end()}; }
+
+}  // namespace
+
+gl::Date date_of(Millis at) {
+  const std::time_t t = static_cast<std::time_t>(at / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[11];
+  std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
+  return out;
+}
+
+Result<Snapshot> read_snapshot(gitlab::Client& client,
+                               const std::vector<std::string>& allowed_roots,
+                               const gl::Date& today) {
+  Snapshot s;
+  s.today = today;
+  // 1. The roots, each checked to be a root the token can see.
+  for (const std::string& slug : allowed_roots) {
+    auto root = client.group(slug);
+    if (!root) {
+      Error e = root.error();
+      if (e.code == ErrorCode::kNotFound) {
+        e.message = "The allowed group '" + slug +
+                    "' does not exist in GitLab, or the provisioning token cannot see it.";
+      }
+      return tl::unexpected(e);
+    }
+    if (root->parent_id) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "The allowed group '" + slug + "' is not a root group (it is " +
+                            root->full_path + "); allowed groups must be root groups.");
+    }
+    s.roots.push_back(root->id);
+    s.groups_in_scope.insert(root->id);
+    s.groups[root->id] = *root;
+  }
+  // 2. The trees below them.
+  for (const gl::Id root : std::vector<gl::Id>(s.roots)) {
+    auto below = client.descendant_groups(root);
+    if (!below) return tl::unexpected(below.error());
+    for (gl::Group& g : *below) {
+      s.groups_in_scope.insert(g.id);
+      s.groups[g.id] = std::move(g);
+    }
+  }
+  // 3. Each subgroup's details: the groups invited into it (list items do not carry them).
+  std::vector<gl::Id> need_details;
+  for (const gl::Id id : s.groups_in_scope) {
+    if (!s.groups[id].shares_known) need_details.push_back(id);
+  }
+  auto details = client.groups(need_details);
+  if (!details) return tl::unexpected(details.error());
+  for (auto& [id, g] : *details) s.groups[id] = std::move(g);
+  // 4. The projects of each tree, with the groups invited into them.
+  for (const gl::Id root : s.roots) {
+    auto projects = client.group_projects(root);
+    if (!projects) return tl::unexpected(projects.error());
+    for (gl::Project& p : *projects) {
+      if (p.namespace_kind == "group" && s.in_scope(p.namespace_id)) {
+        s.projects[p.id] = std::move(p);
+      }
+    }
+  }
+  // 5. Groups invited from outside the roots: into groups (their direct members count) and into
+  // projects (their ancestors' members count too, so read their ancestors).
+  std::set<gl::Id> outside;
+  std::set<gl::Id> outside_for_projects;
+  for (const gl::Id id : s.groups_in_scope) {
+    for (const gl::Share& share : s.groups[id].shared_with_groups) {
+      if (!s.in_scope(share.group_id)) outside.insert(share.group_id);
+    }
+  }
+  for (const auto& [id, p] : s.projects) {
+    for (const gl::Share& share : p.shared_with_groups) {
+      if (!s.in_scope(share.group_id)) outside_for_projects.insert(share.group_id);
+    }
+  }
+  std::set<gl::Id> to_describe = outside;
+  to_describe.insert(outside_for_projects.begin(), outside_for_projects.end());
+  std::set<gl::Id> outside_members(to_describe.begin(), to_describe.end());
+  while (!to_describe.empty()) {
+    auto read = client.groups(keys(to_describe));
+    if (!read) return tl::unexpected(read.error());
+    to_describe.clear();
+    for (auto& [id, g] : *read) {
+      const bool walk_up = outside_for_projects.count(id) != 0;
+      if (walk_up && g.parent_id && s.groups.count(*g.parent_id) == 0 &&
+          !s.in_scope(*g.parent_id)) {
+        to_describe.insert(*g.parent_id);
+        outside_for_projects.insert(*g.parent_id);
+        outside_members.insert(*g.parent_id);
+      }
+      s.groups[id] = std::move(g);
+    }
+  }
+  // 6. Direct members of every group in scope and of the outside groups, side by side.
+  std::set<gl::Id> member_groups(s.groups_in_scope.begin(), s.groups_in_scope.end());
+  member_groups.insert(outside_members.begin(), outside_members.end());
+  auto group_members = client.group_members(keys(member_groups));
+  if (!group_members) return tl::unexpected(group_members.error());
+  s.group_members = std::move(*group_members);
+  // 7. Direct members of every project.
+  std::vector<gl::Id> project_ids;
+  for (const auto& [id, p] : s.projects) project_ids.push_back(id);
+  auto project_members = client.project_members(project_ids);
+  if (!project_members) return tl::unexpected(project_members.error());
+  s.project_members = std::move(*project_members);
+  s.gitlab_requests = client.counters().total_requests();
+  return s;
+}
+
+}  // namespace provisio::sync

@@ -1,0 +1,33 @@
+#pragma once
+// Reads a complete Snapshot of the allowed root groups through the GitLab client: the group
+// trees, every group's details (for the groups invited into it), direct members of every group
+// and project, the projects with their shares, and the groups invited from outside (with the
+// ancestors of those invited into projects). Direct memberships only: inheritance is resolved
+// locally, so the request count stays near the pages that must be read at all. Any failed read
+// fails the whole snapshot.
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/snapshot.hpp"
+#include "gitlab/client.hpp"
+
+namespace provisio::sync {
+
+struct SnapshotProgress {
+  std::string phase;  // "groups", "members", "projects", ...
+  std::int64_t requests = 0;
+};
+
+// Reads the snapshot of `allowed_roots` (root-group slugs). `today` is the date that decides
+// expiry. A slug that is not a root group, or that the token cannot see, fails the read with a
+// message naming it.
+Result<Snapshot> read_snapshot(gitlab::Client& client,
+                               const std::vector<std::string>& allowed_roots,
+                               const gl::Date& today);
+
+// "2026-11-28" for a time in milliseconds since the epoch (UTC).
+gl::Date date_of(Millis at);
+
+}  // namespace provisio::sync
