@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 #include <list>
+#include <map>
 #include <optional>
 #include <string>
 #include <typeinfo>
@@ -17,6 +18,7 @@
 #include "app/environment.hpp"
 #include "app/logging.hpp"
 #include "app/settings.hpp"
+#include "app/sync_commands.hpp"
 #include "http/version.hpp"
 #include "store/database_url.hpp"
 
@@ -87,18 +89,101 @@ int run_unguarded(int argc, char** argv) {
     std::function<int(const Settings&)> run;
   };
   std::list<Command> commands;  // stable addresses: the options bind to their members
-  const auto add_command = [&](const char* name, const char* help,
-                               std::function<int(const Settings&)> run) {
+  // Registers a command under `parent` (the program, or a group such as `gitlab`).
+  const auto add_command_to = [&](CLI::App& parent, const char* name, const char* help,
+                                  std::function<int(const Settings&)> run) -> CLI::App& {
     Command& command = commands.emplace_back();
-    command.app = app.add_subcommand(name, help);
+    command.app = parent.add_subcommand(name, help);
     command.options.add_to(*command.app);
     command.run = std::move(run);
+    return *command.app;
+  };
+  const auto add_command = [&](const char* name, const char* help,
+                               std::function<int(const Settings&)> run) -> CLI::App& {
+    return add_command_to(app, name, help, std::move(run));
   };
   add_command("serve", "Run the server until SIGTERM or SIGINT", [](const Settings& settings) {
     return run_serve(settings, process_getenv("PROVISIO_ADMIN_PASSWORD"));
   });
   add_command("migrate", "Apply the schema migrations and exit", run_migrate);
   add_command("export", "Print the authorization state as JSON", run_export);
+
+  // Options of the provisioning commands: CLI11 writes into these; an option given on the
+  // command line is copied into the optional that the command reads.
+  struct Text {
+    std::string value;
+    CLI::Option* option = nullptr;
+    std::optional<std::string> get() const {
+      return option != nullptr && option->count() > 0 ? std::optional(value) : std::nullopt;
+    }
+  };
+  std::map<std::string, Text> text;
+  const auto text_option = [&](CLI::App& command, const std::string& name, const char* help) {
+    Text& t = text[command.get_name() + name];
+    t.option = command.add_option(name, t.value, help);
+  };
+  CLI::App& gitlab = *app.add_subcommand("gitlab", "The GitLab configuration");
+  gitlab.require_subcommand(1);
+  CLI::App& configure = add_command_to(
+      gitlab, "configure", "Change the GitLab configuration (created when there is none)",
+      [&](const Settings& s) {
+        ConfigureOptions o;
+        o.enabled = text["configure--enabled"].get();
+        o.url = text["configure--url"].get();
+        o.application_id = text["configure--application-id"].get();
+        o.secret = text["configure--secret"].get();
+        o.token = text["configure--token"].get();
+        o.allowed_groups = text["configure--allowed-groups"].get();
+        o.mode = text["configure--mode"].get();
+        o.sync_groups = text["configure--sync-groups"].get();
+        o.allow_signup = text["configure--allow-signup"].get();
+        o.webhook_secret = text["configure--webhook-secret"].get();
+        return run_gitlab_configure(s, o);
+      });
+  text_option(configure, "--enabled", "true or false");
+  text_option(configure, "--url", "GitLab's address, e.g. https://gitlab.example.com");
+  text_option(configure, "--application-id", "the OAuth application's id");
+  text_option(configure, "--secret", "the OAuth application's secret (needed with --url)");
+  text_option(configure, "--token", "the provisioning token (read_api)");
+  text_option(configure, "--allowed-groups", "root-group slugs, comma-separated");
+  text_option(configure, "--mode", "jit or auto");
+  text_option(configure, "--sync-groups", "true or false: synchronize user groups at login");
+  text_option(configure, "--allow-signup", "true or false: Just-in-Time sign-up");
+  text_option(configure, "--webhook-secret", "the secret GitLab sends in X-Gitlab-Token");
+
+  CLI::App& project = *app.add_subcommand("project", "Projects and their GitLab binding");
+  project.require_subcommand(1);
+  std::string project_key, project_name, visibility = "private", gitlab_project_id;
+  CLI::App& create = add_command_to(project, "create", "Create a project", [&](const Settings& s) {
+    return run_project_create(s, project_key, project_name, visibility);
+  });
+  create.add_option("--key", project_key, "the project key")->required();
+  create.add_option("--name", project_name, "the project name")->required();
+  create.add_option("--visibility", visibility, "public or private [default: private]");
+  CLI::App& bind = add_command_to(
+      project, "bind", "Bind a project to a GitLab project (queues its permission sync)",
+      [&](const Settings& s) { return run_project_bind(s, project_key, gitlab_project_id); });
+  bind.add_option("--key", project_key, "the project key")->required();
+  bind.add_option("--gitlab-project-id", gitlab_project_id, "the GitLab project's numeric id")
+      ->required();
+
+  SyncCommandOptions sync_options;
+  std::int64_t confirm_task = 0;
+  CLI::Option* confirm_option = nullptr;
+  CLI::App& sync_command = add_command("sync", "Run one full synchronization now, in this process",
+                                       [&](const Settings& s) {
+                                         if (confirm_option->count() > 0)
+                                           sync_options.confirm = confirm_task;
+                                         return run_sync(s, sync_options);
+                                       });
+  sync_command.add_flag("--dry-run", sync_options.dry_run, "print the plan; change nothing");
+  sync_command.add_flag("--json", sync_options.json, "print JSON");
+  confirm_option = sync_command.add_option("--confirm", confirm_task,
+                                           "apply the plan the guard held back for this task");
+  bool status_json = false;
+  CLI::App& status = add_command("status", "The last runs and the next one",
+                                 [&](const Settings& s) { return run_status(s, status_json); });
+  status.add_flag("--json", status_json, "print JSON");
 
   try {
     app.parse(argc, argv);
@@ -124,7 +209,7 @@ int run_unguarded(int argc, char** argv) {
     setup_logging(to_spdlog_level(settings->log_level));
     return command.run(*settings);
   }
-  return usage_error("a command is required (serve, migrate or export); see --help.");
+  return usage_error("a command is required; see --help.");
 }
 
 }  // namespace

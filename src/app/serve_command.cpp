@@ -9,9 +9,11 @@
 #include "app/commands.hpp"
 #include "app/database.hpp"
 #include "app/logfmt.hpp"
+#include "app/sync_wiring.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/system_handlers.hpp"
+#include "sync/worker.hpp"
 
 namespace provisio::app {
 namespace {
@@ -62,6 +64,10 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
               << ", with the password of PROVISIO_ADMIN_PASSWORD" << std::endl;
   }
 
+  // The sync side of this node: the hourly schedule and the task queue, on their own thread.
+  auto sync_service = make_sync_service(**store, clock);
+  sync::Worker worker(**store, *sync_service, clock);
+
   http::Router router;
   http::add_system_routes(router, http::SystemInfo{});
   http::ServerOptions options;
@@ -79,10 +85,12 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   if (!port) return fail("cannot start the HTTP server", port.error());
   spdlog::info(logfmt("listening", {{"addr", settings.bind}, {"port", std::to_string(*port)}}));
   std::cout << "Provisio is listening on http://" << settings.bind << ":" << *port << std::endl;
+  worker.start();
 
   signals_io.run();
   spdlog::info(logfmt("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}}));
   server.stop();
+  worker.stop();  // after the task in progress, if any
   store->reset();
   spdlog::info(logfmt("stopped"));
   return kExitOk;

@@ -31,7 +31,7 @@ Error classify_failure(const TransportResponse& r, const std::string& url, const
     case TransportFailure::kConnection:
       return {ErrorCode::kUnavailable, "The connection to GitLab failed while reading " +
                                            subject.description + " (" + url +
-                                           "): " + r.failure_detail};
+                                           "): " + r.failure_detail + "."};
     case TransportFailure::kUnreachable:
       return {ErrorCode::kUnavailable, "GitLab is unreachable at " + url + ": " + r.failure_detail +
                                            ". Check the GitLab URL and the network."};

@@ -56,6 +56,7 @@ class SociStore final : public Store {
   Result<std::optional<GitlabConfig>> load_gitlab_config() override;
   Status save_gitlab_config(const GitlabConfig& config) override;
   Status delete_gitlab_config() override;
+  Status clear_managed_flags() override;
   Result<std::vector<RoleMapping>> role_mappings() override;
   Status save_role_mapping(const RoleMapping& mapping) override;
   Status delete_role_mapping(std::string_view role) override;

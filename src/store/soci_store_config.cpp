@@ -120,6 +120,17 @@ Status SociStore::delete_gitlab_config() {
   });
 }
 
+Status SociStore::clear_managed_flags() {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    sql::Tx tx(lease);
+    *lease << "UPDATE users SET managed = 0 WHERE managed = 1";
+    *lease << "UPDATE user_groups SET managed = 0 WHERE managed = 1";
+    tx.commit();
+    return {};
+  });
+}
+
 Result<std::vector<RoleMapping>> SociStore::role_mappings() {
   return guarded([&]() -> Result<std::vector<RoleMapping>> {
     Lease lease(*db_);

@@ -143,6 +143,8 @@ class Store {
   virtual Result<std::optional<GitlabConfig>> load_gitlab_config() = 0;
   virtual Status save_gitlab_config(const GitlabConfig& config) = 0;
   virtual Status delete_gitlab_config() = 0;
+  // Leaving automatic provisioning: every user and group stays, none is managed any more.
+  virtual Status clear_managed_flags() = 0;
   virtual Result<std::vector<RoleMapping>> role_mappings() = 0;      // base roles always present
   virtual Status save_role_mapping(const RoleMapping& mapping) = 0;  // insert or replace
   virtual Status delete_role_mapping(std::string_view role) = 0;     // refuses base roles

@@ -1,0 +1,294 @@
+#include "app/sync_commands.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "app/database.hpp"
+#include "app/sync_wiring.hpp"
+#include "sync/configuration.hpp"
+#include "sync/projects.hpp"
+#include "sync/worker.hpp"
+
+namespace provisio::app {
+namespace {
+
+using nlohmann::ordered_json;
+
+int fail(const std::string& command, const std::string& message) {
+  std::cerr << "provisio " << command << ": " << message << "\n";
+  return kExitFailure;
+}
+
+int usage(const std::string& command, const std::string& message) {
+  std::cerr << "provisio " << command << ": " << message << "\n";
+  return kExitUsage;
+}
+
+std::optional<bool> parse_bool(const std::string& s) {
+  if (s == "true") return true;
+  if (s == "false") return false;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<store::Store>> open_migrated(const Settings& settings) {
+  auto store = open_database(settings, OpenMode::kCreate);
+  if (!store) return store;
+  if (auto m = (*store)->migrate(); !m) return tl::unexpected(m.error());
+  return store;
+}
+
+ordered_json counts_json(const SyncCounts& c) {
+  return {{"usersCreated", c.users_created},
+          {"usersUpdated", c.users_updated},
+          {"usersReactivated", c.users_reactivated},
+          {"usersDeactivated", c.users_deactivated},
+          {"groupsCreated", c.groups_created},
+          {"groupsRenamed", c.groups_renamed},
+          {"groupsDeleted", c.groups_deleted},
+          {"membershipsAdded", c.memberships_added},
+          {"membershipsRemoved", c.memberships_removed},
+          {"projectsSynced", c.projects_synced},
+          {"permissionsGranted", c.permissions_granted},
+          {"permissionsRevoked", c.permissions_revoked},
+          {"visibilitiesChanged", c.visibilities_changed},
+          {"gitlabRequests", c.gitlab_requests},
+          {"durationMs", c.duration_ms}};
+}
+
+ordered_json optional_json(const std::optional<std::string>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+ordered_json task_json(const Task& t, bool with_times) {
+  ordered_json j;
+  j["taskId"] = t.id;
+  j["status"] = std::string(to_string(t.status));
+  j["held"] = t.held;
+  j["summary"] = counts_json(t.counts);
+  j["warnings"] = t.warnings;
+  j["error"] = optional_json(t.error_message);
+  if (with_times) {
+    j["type"] = std::string(to_string(t.type));
+    j["startedAt"] = t.started_at ? ordered_json(*t.started_at) : ordered_json(nullptr);
+    j["finishedAt"] = t.finished_at ? ordered_json(*t.finished_at) : ordered_json(nullptr);
+  }
+  return j;
+}
+
+void print_task(const Task& t) {
+  std::cout << "Task " << t.id << " " << to_string(t.status) << (t.held ? " (held back)" : "")
+            << "\n";
+  for (const std::string& line : t.info_messages) std::cout << "  " << line << "\n";
+  for (const std::string& w : t.warnings) std::cout << "  warning: " << w << "\n";
+  if (t.error_message) std::cout << "  error: " << *t.error_message << "\n";
+}
+
+}  // namespace
+
+int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
+  const std::string cmd = "gitlab configure";
+  sync::GitlabConfigPatch patch;
+  const auto flag = [&](const std::optional<std::string>& v, std::optional<bool>& out,
+                        const char* name) -> bool {
+    if (!v) return true;
+    out = parse_bool(*v);
+    if (!out) {
+      std::cerr << "provisio " << cmd << ": " << name << " is true or false, not '" << *v << "'\n";
+      return false;
+    }
+    return true;
+  };
+  if (!flag(o.enabled, patch.enabled, "--enabled") ||
+      !flag(o.sync_groups, patch.synchronize_groups, "--sync-groups") ||
+      !flag(o.allow_signup, patch.allow_users_to_sign_up, "--allow-signup")) {
+    return kExitUsage;
+  }
+  patch.url = o.url;
+  patch.application_id = o.application_id;
+  patch.secret = o.secret;
+  patch.provisioning_token = o.token;
+  patch.webhook_secret = o.webhook_secret;
+  if (o.mode) {
+    if (*o.mode == "jit") {
+      patch.provisioning_type = ProvisioningType::kJit;
+    } else if (*o.mode == "auto") {
+      patch.provisioning_type = ProvisioningType::kAutoProvisioning;
+    } else {
+      return usage(cmd, "--mode is jit or auto, not '" + *o.mode + "'");
+    }
+  }
+  if (o.allowed_groups) {
+    std::set<std::string> groups;
+    std::stringstream in(*o.allowed_groups);
+    for (std::string g; std::getline(in, g, ',');) {
+      if (!g.empty()) groups.insert(g);
+    }
+    patch.allowed_groups = groups;
+  }
+  auto store = open_migrated(settings);
+  if (!store) return fail(cmd, store.error().message);
+  const SystemClock clock;
+  sync::GitlabConfiguration configuration(**store, clock);
+  auto change = configuration.create_or_update(patch, "cli");
+  if (!change) return fail(cmd, change.error().message);
+  const GitlabConfig& c = change->config;
+  std::cout << "GitLab configuration saved: " << (c.enabled ? "enabled" : "disabled") << ", "
+            << (c.provisioning_type == ProvisioningType::kAutoProvisioning ? "automatic"
+                                                                           : "Just-in-Time")
+            << " provisioning, " << c.url << "\n";
+  if (change->queued_sync) {
+    std::cout << "Queued the first synchronization: task " << change->queued_sync->id << "\n";
+  }
+  return kExitOk;
+}
+
+int run_project_create(const Settings& settings, const std::string& key, const std::string& name,
+                       const std::string& visibility) {
+  const auto v = parse_visibility(visibility);
+  if (!v) return usage("project create", "--visibility is public or private");
+  auto store = open_migrated(settings);
+  if (!store) return fail("project create", store.error().message);
+  auto created = sync::create_project(**store, key, name, *v, "cli");
+  if (!created) return fail("project create", created.error().message);
+  std::cout << "Created the project " << created->key << "\n";
+  return kExitOk;
+}
+
+int run_project_bind(const Settings& settings, const std::string& key,
+                     const std::string& gitlab_project_id) {
+  auto store = open_migrated(settings);
+  if (!store) return fail("project bind", store.error().message);
+  const SystemClock clock;
+  auto bound = sync::bind_project(**store, clock, key, gitlab_project_id, "cli");
+  if (!bound) return fail("project bind", bound.error().message);
+  std::cout << "Bound " << key << " to GitLab project " << gitlab_project_id << "\n";
+  if (bound->queued_sync) {
+    std::cout << "Queued its permission synchronization: task " << bound->queued_sync->id << "\n";
+  }
+  return kExitOk;
+}
+
+int run_sync(const Settings& settings, const SyncCommandOptions& o) {
+  auto store = open_migrated(settings);
+  if (!store) return fail("sync", store.error().message);
+  const SystemClock clock;
+  auto service = make_sync_service(**store, clock);
+  if (o.dry_run) {
+    auto planned = service->plan_full();
+    if (!planned) return fail("sync", planned.error().message);
+    const Plan& p = planned->plan;
+    if (o.json) {
+      ordered_json j;
+      j["held"] = p.held.has_value();
+      j["holdReason"] = optional_json(p.held);
+      j["summary"] = counts_json(p.counts);
+      j["warnings"] = p.warnings;
+      ordered_json changes = ordered_json::array();
+      for (const AuditEntry& a : p.changes.audit) {
+        changes.push_back({{"action", a.action},
+                           {"entity", a.entity},
+                           {"before", optional_json(a.before)},
+                           {"after", optional_json(a.after)},
+                           {"cause", optional_json(a.cause)}});
+      }
+      j["changes"] = changes;
+      std::cout << j.dump(2) << std::endl;
+    } else {
+      std::cout << "Dry run: nothing was changed.\n";
+      for (const std::string& line : sync::summarize(p.counts)) std::cout << "  " << line << "\n";
+      if (p.held) std::cout << "  the guard would hold this plan back: " << *p.held << "\n";
+      for (const std::string& w : p.warnings) std::cout << "  warning: " << w << "\n";
+      for (const AuditEntry& a : p.changes.audit) {
+        std::cout << "  " << a.action << " " << a.entity << (a.cause ? "  (" + *a.cause + ")" : "")
+                  << "\n";
+      }
+    }
+    return p.held ? kExitFailure : kExitOk;
+  }
+  Result<Task> done = make_error(ErrorCode::kInternal, "no task");
+  if (o.confirm) {
+    done = service->confirm(*o.confirm, "cli");
+  } else {
+    // Queue a full sync, or take the one already waiting (enabling automatic provisioning
+    // queues one), and run tasks until a full sync has run here.
+    auto queued = service->request_full("cli");
+    if (!queued && queued.error().code != ErrorCode::kAlreadyExists) {
+      return fail("sync", queued.error().message);
+    }
+    for (int i = 0; i < 100; ++i) {
+      auto ran = service->run_next();
+      if (!ran) return fail("sync", ran.error().message);
+      if (!*ran) {
+        return fail("sync", "another node is running a synchronization; try again when it ends.");
+      }
+      if ((*ran)->type == TaskType::kGitlabAuthProvisioning &&
+          (!queued || (*ran)->id == queued->id)) {
+        done = **ran;
+        break;
+      }
+    }
+  }
+  if (!done) return fail("sync", done.error().message);
+  if (o.json) {
+    std::cout << task_json(*done, false).dump(2) << std::endl;
+  } else {
+    print_task(*done);
+    if (done->held) {
+      std::cout << "  apply it with: provisio sync --confirm " << done->id << "\n";
+    }
+  }
+  return done->status == TaskStatus::kSuccess ? kExitOk : kExitFailure;
+}
+
+int run_status(const Settings& settings, bool json) {
+  auto store = open_database(settings, OpenMode::kExisting);
+  if (!store) return fail("status", store.error().message);
+  auto config = (*store)->load_gitlab_config();
+  if (!config) return fail("status", config.error().message);
+  store::TaskQuery q;
+  q.page_size = 20;
+  auto tasks = (*store)->list_tasks(q);
+  if (!tasks) return fail("status", tasks.error().message);
+  std::optional<Task> last;
+  std::optional<Task> next;
+  for (const Task& t : tasks->items) {
+    if (t.status == TaskStatus::kPending || t.status == TaskStatus::kInProgress) {
+      if (!next || t.id < next->id) next = t;
+    } else if (!last && t.type == TaskType::kGitlabAuthProvisioning) {
+      last = t;
+    }
+  }
+  const bool automatic = *config && (*config)->enabled &&
+                         (*config)->provisioning_type == ProvisioningType::kAutoProvisioning;
+  const std::string mode = !*config || !(*config)->enabled ? "DISABLED"
+                           : automatic                     ? "AUTO_PROVISIONING"
+                                                           : "JIT";
+  ordered_json next_json = nullptr;
+  if (next) {
+    next_json = {{"status", std::string(to_string(next->status))}, {"at", next->submitted_at}};
+  } else if (automatic) {
+    const Millis at = last && last->finished_at ? *last->finished_at + sync::kSyncInterval : 0;
+    next_json = {{"status", "SCHEDULED"}, {"at", at}};
+  }
+  if (json) {
+    ordered_json j;
+    j["mode"] = mode;
+    j["lastRun"] = last ? task_json(*last, true) : ordered_json(nullptr);
+    j["next"] = next_json;
+    std::cout << j.dump(2) << std::endl;
+    return kExitOk;
+  }
+  std::cout << "Mode: " << mode << "\n";
+  if (last) {
+    std::cout << "Last run: ";
+    print_task(*last);
+  } else {
+    std::cout << "Last run: none\n";
+  }
+  if (!next_json.is_null()) std::cout << "Next: " << next_json.dump() << "\n";
+  return kExitOk;
+}
+
+}  // namespace provisio::app

@@ -1,0 +1,263 @@
+#include "sync/sync_service.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "core/desired_state.hpp"
+#include "gitlab/client.hpp"
+#include "sync/snapshot_reader.hpp"
+
+namespace provisio::sync {
+namespace {
+
+// Renews the task's lease while a sync runs, so another node does not take it over.
+class Heartbeat {
+ public:
+  Heartbeat(store::Store& store, const Clock& clock, const Task& task, const SyncOptions& o)
+      : thread_([this, &store, &clock, id = task.id, o] {
+          std::unique_lock lock(mutex_);
+          while (!cv_.wait_for(lock, std::chrono::milliseconds(o.heartbeat_ms),
+                               [this] { return stopped_; })) {
+            if (!store.heartbeat_task(id, o.node_id, clock.now(), o.lease_ms)) lost_ = true;
+          }
+        }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  bool lost() const { return lost_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+  std::atomic<bool> lost_{false};
+  std::thread thread_;
+};
+
+void add(std::vector<std::string>& out, std::int64_t n, const std::string& what) {
+  if (n > 0) out.push_back(std::to_string(n) + " " + what);
+}
+
+// Keeps only the changes of one project's permissions and visibility, for users that exist.
+Plan restrict_to_project(Plan p, std::int64_t project_id, const std::string& project_key) {
+  Plan out;
+  out.warnings = std::move(p.warnings);
+  for (const auto& g : p.changes.permissions_to_grant) {
+    if (g.project_id == project_id && g.user.id != 0) out.changes.permissions_to_grant.push_back(g);
+  }
+  for (const auto& r : p.changes.permissions_to_revoke) {
+    if (r.project_id == project_id) out.changes.permissions_to_revoke.push_back(r);
+  }
+  for (const auto& v : p.changes.visibilities) {
+    if (v.project_id == project_id) out.changes.visibilities.push_back(v);
+  }
+  for (const auto& a : p.changes.audit) {
+    if ((a.entity_type == "permission" && a.entity.rfind(project_key + "/", 0) == 0) ||
+        (a.entity_type == "project" && a.entity == project_key)) {
+      out.changes.audit.push_back(a);
+    }
+  }
+  out.counts.permissions_granted =
+      static_cast<std::int64_t>(out.changes.permissions_to_grant.size());
+  out.counts.permissions_revoked =
+      static_cast<std::int64_t>(out.changes.permissions_to_revoke.size());
+  out.counts.visibilities_changed = static_cast<std::int64_t>(out.changes.visibilities.size());
+  out.counts.projects_synced = out.changes.empty() ? 0 : 1;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> summarize(const SyncCounts& c) {
+  std::vector<std::string> out;
+  add(out, c.users_created, "users created");
+  add(out, c.users_updated, "users updated");
+  add(out, c.users_reactivated, "users reactivated");
+  add(out, c.users_deactivated, "users deactivated");
+  add(out, c.groups_created, "groups created");
+  add(out, c.groups_renamed, "groups renamed");
+  add(out, c.groups_deleted, "groups deleted");
+  add(out, c.memberships_added, "memberships added");
+  add(out, c.memberships_removed, "memberships removed");
+  add(out, c.projects_synced, "projects synchronized");
+  add(out, c.permissions_granted, "permissions granted");
+  add(out, c.permissions_revoked, "permissions revoked");
+  add(out, c.visibilities_changed, "visibilities changed");
+  if (out.empty()) out.push_back("Nothing to change");
+  out.push_back(std::to_string(c.gitlab_requests) + " GitLab requests in " +
+                std::to_string(c.duration_ms) + " ms");
+  return out;
+}
+
+SyncService::SyncService(store::Store& store, TransportFactory transports, const Clock& clock,
+                         SyncOptions options)
+    : store_(store),
+      transports_(std::move(transports)),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> only_project) {
+  auto config = store_.load_gitlab_config();
+  if (!config) return tl::unexpected(config.error());
+  if (!*config || !(*config)->enabled ||
+      (*config)->provisioning_type != ProvisioningType::kAutoProvisioning) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Automatic provisioning is not enabled: there is nothing to synchronize.");
+  }
+  const GitlabConfig& c = **config;
+  if (!c.provisioning_token || c.allowed_groups.empty()) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Automatic provisioning needs a provisioning token and allowed groups.");
+  }
+  auto transport = transports_();
+  SeededRandom jitter;
+  gitlab::ClientOptions client_options;
+  client_options.base_url = c.url;
+  client_options.token = *c.provisioning_token;
+  client_options.engine = options_.engine;
+  gitlab::Client client(client_options, *transport, jitter);
+  auto snapshot = read_snapshot(client, {c.allowed_groups.begin(), c.allowed_groups.end()},
+                                date_of(clock_.now()));
+  const std::int64_t requests = client.counters().total_requests();
+  if (!snapshot) {
+    Error e = snapshot.error();
+    e.message += " (" + std::to_string(requests) + " GitLab requests made; nothing was changed)";
+    return tl::unexpected(e);
+  }
+  auto state = store_.load_state();
+  if (!state) return tl::unexpected(state.error());
+  auto mappings = store_.role_mappings();
+  if (!mappings) return tl::unexpected(mappings.error());
+  std::set<gl::Id> bound;
+  std::string project_key;
+  for (const Project& p : state->projects) {
+    if (p.gitlab_project_id) bound.insert(*p.gitlab_project_id);
+    if (only_project && p.id == *only_project) project_key = p.key;
+  }
+  const DesiredState desired = desired_state(*snapshot, bound, *mappings, options_.rules);
+  SeededRandom random;
+  Plan plan = make_plan(*snapshot, desired, *state, options_.guard, clock_.now(), random);
+  if (only_project) plan = restrict_to_project(std::move(plan), *only_project, project_key);
+  plan.counts.gitlab_requests = requests;
+  return Computed{std::move(plan), requests};
+}
+
+Result<PlannedSync> SyncService::plan_full() {
+  const Millis start = clock_.now();
+  auto computed = compute(std::nullopt);
+  if (!computed) return tl::unexpected(computed.error());
+  return PlannedSync{std::move(computed->plan), computed->requests, clock_.now() - start};
+}
+
+Result<Task> SyncService::request_full(const std::string& submitter) {
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = submitter;
+  t.submitted_at = clock_.now();
+  return store_.enqueue_task(t, /*only_if_idle=*/true);
+}
+
+store::TaskOutcome SyncService::apply_and_record(const Task& task, Computed computed,
+                                                 Millis started) {
+  store::TaskOutcome outcome;
+  Plan& plan = computed.plan;
+  outcome.warnings = plan.warnings;
+  outcome.counts = plan.counts;
+  if (plan.held) {
+    outcome.status = TaskStatus::kFailed;
+    outcome.held = true;
+    outcome.error_message = *plan.held;
+    if (auto saved = store_.save_held_plan(task.id, plan.changes); !saved) {
+      outcome.error_message =
+          *plan.held + " (The plan could not be kept: " + saved.error().message + ")";
+    }
+  } else {
+    for (AuditEntry& a : plan.changes.audit) a.task_id = task.id;
+    if (auto applied = store_.apply(plan.changes); !applied) {
+      outcome.status = TaskStatus::kFailed;
+      outcome.error_message =
+          "The changes could not be written, so none were: " + applied.error().message;
+      outcome.counts = SyncCounts{};
+      outcome.counts.gitlab_requests = computed.requests;
+    } else {
+      outcome.status = TaskStatus::kSuccess;
+    }
+  }
+  outcome.counts.duration_ms = clock_.now() - started;
+  outcome.info_messages = summarize(outcome.counts);
+  return outcome;
+}
+
+store::TaskOutcome SyncService::run(const Task& task) {
+  const Millis started = clock_.now();
+  store::TaskOutcome outcome;
+  {
+    Heartbeat heartbeat(store_, clock_, task, options_);
+    std::optional<std::int64_t> only;
+    if (task.type == TaskType::kGitlabProjectPermissionsProvisioning) {
+      only = task.project_id.value_or(-1);
+    }
+    auto computed = compute(only);
+    if (!computed) {
+      outcome.status = TaskStatus::kFailed;
+      outcome.error_message = computed.error().message;
+      outcome.counts.duration_ms = clock_.now() - started;
+    } else if (heartbeat.lost()) {
+      outcome.status = TaskStatus::kFailed;
+      outcome.error_message = "This node lost its lease on the task; another node took it over.";
+    } else {
+      outcome = apply_and_record(task, std::move(*computed), started);
+    }
+  }
+  (void)store_.finish_task(task.id, options_.node_id, clock_.now(), outcome);
+  return outcome;
+}
+
+Result<Task> SyncService::confirm(TaskId held, const std::string& submitter) {
+  auto plan = store_.load_held_plan(held);
+  if (!plan) return tl::unexpected(plan.error());
+  auto original = store_.get_task(held);
+  if (!original) return tl::unexpected(original.error());
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = submitter;
+  t.submitted_at = clock_.now();
+  auto queued = store_.enqueue_task(t, /*only_if_idle=*/true);
+  if (!queued) return tl::unexpected(queued.error());
+  auto claimed = store_.claim_task(options_.node_id, clock_.now(), options_.lease_ms);
+  if (!claimed) return tl::unexpected(claimed.error());
+  if (!*claimed || (*claimed)->id != queued->id) {
+    return make_error(ErrorCode::kAborted,
+                      "Another synchronization is running; confirm again when it has ended.");
+  }
+  const Millis started = clock_.now();
+  Computed computed{Plan{}, 0};
+  computed.plan.changes = std::move(*plan);
+  computed.plan.counts = original->counts;
+  computed.plan.counts.gitlab_requests = 0;
+  store::TaskOutcome outcome = apply_and_record(**claimed, std::move(computed), started);
+  outcome.info_messages.insert(outcome.info_messages.begin(),
+                               "Applied the plan held back by task " + std::to_string(held));
+  if (outcome.status == TaskStatus::kSuccess) (void)store_.delete_held_plan(held);
+  (void)store_.finish_task(queued->id, options_.node_id, clock_.now(), outcome);
+  return store_.get_task(queued->id);
+}
+
+Result<std::optional<Task>> SyncService::run_next() {
+  auto claimed = store_.claim_task(options_.node_id, clock_.now(), options_.lease_ms);
+  if (!claimed) return tl::unexpected(claimed.error());
+  if (!*claimed) return std::optional<Task>();
+  run(**claimed);
+  auto done = store_.get_task((*claimed)->id);
+  if (!done) return tl::unexpected(done.error());
+  return std::optional<Task>(*done);
+}
+
+}  // namespace provisio::sync

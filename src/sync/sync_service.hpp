@@ -1,0 +1,81 @@
+#pragma once
+// Start here for the sync. One full sync: read a complete GitLab snapshot, compute the desired
+// state and the plan, let the guard look at it, and apply it in one transaction with an audit row
+// per change; the task records the outcome. Also the dry run, the per-project sync that follows
+// a binding, and the confirmation of a plan the guard held back.
+//
+// Threading: run() blocks for the whole sync; call it from the sync thread, one at a time per
+// node (the task lease keeps nodes apart). Other methods may be called from any thread.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/plan.hpp"
+#include "core/random.hpp"
+#include "core/time.hpp"
+#include "gitlab/http_transport.hpp"
+#include "gitlab/request_engine.hpp"
+#include "store/store.hpp"
+
+namespace provisio::sync {
+
+struct SyncOptions {
+  ProvisioningRules rules;
+  GuardOptions guard;
+  gitlab::EngineOptions engine;
+  std::string node_id = "node";
+  Millis lease_ms = 120'000;     // a node that stops renewing loses its task after this
+  Millis heartbeat_ms = 20'000;  // how often a running sync renews its lease
+};
+
+// Makes the transport a sync reads GitLab through (libcurl in production).
+using TransportFactory = std::function<std::unique_ptr<gitlab::HttpTransport>()>;
+
+struct PlannedSync {
+  Plan plan;
+  std::int64_t gitlab_requests = 0;
+  Millis duration_ms = 0;
+};
+
+class SyncService {
+ public:
+  SyncService(store::Store& store, TransportFactory transports, const Clock& clock,
+              SyncOptions options);
+
+  // Reads GitLab and computes what a full sync would change now. Writes nothing.
+  Result<PlannedSync> plan_full();
+
+  // Queues a full sync; kAlreadyExists while one is pending or running.
+  Result<Task> request_full(const std::string& submitter);
+
+  // Runs a task this node has claimed to its end: records its outcome (and holds its plan back
+  // when the guard says so) and returns it. Never throws.
+  store::TaskOutcome run(const Task& task);
+
+  // Applies exactly the plan the guard held back for task `held`, as a new task run now.
+  Result<Task> confirm(TaskId held, const std::string& submitter);
+
+  // Claims the next task for this node and runs it; empty when there was none to claim.
+  Result<std::optional<Task>> run_next();
+
+  const SyncOptions& options() const { return options_; }
+
+ private:
+  struct Computed {
+    Plan plan;
+    std::int64_t requests = 0;
+  };
+  Result<Computed> compute(std::optional<std::int64_t> only_project);
+  store::TaskOutcome apply_and_record(const Task& task, Computed computed, Millis started);
+
+  store::Store& store_;
+  TransportFactory transports_;
+  const Clock& clock_;
+  SyncOptions options_;
+};
+
+// "3 users created, 1 reactivated; 2 groups created; ..." for the task's info messages.
+std::vector<std::string> summarize(const SyncCounts& c);
+
+}  // namespace provisio::sync

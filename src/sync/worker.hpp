@@ -1,0 +1,48 @@
+#pragma once
+// The background side of a server node: every second it queues the hourly full sync when one is
+// due, then claims the next task (from this node or any other) and runs it. Only one sync runs at
+// a time across all nodes: the store's task lease decides.
+//
+// Threading: start() launches one thread; stop() asks it to finish after the task it is running
+// and joins it.
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "sync/sync_service.hpp"
+
+namespace provisio::sync {
+
+inline constexpr Millis kSyncInterval = 60 * 60 * 1000;  // an hour after the previous run ended
+
+// Queues a full sync when automatic provisioning is on, none is pending or running, and the last
+// one ended at least an hour ago (or never ran). Returns the task queued, if any.
+Result<std::optional<Task>> queue_if_due(store::Store& store, Millis now);
+
+class Worker {
+ public:
+  Worker(store::Store& store, SyncService& service, const Clock& clock,
+         std::chrono::milliseconds tick = std::chrono::milliseconds(1000));
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();
+  void stop();
+
+ private:
+  void loop();
+
+  store::Store& store_;
+  SyncService& service_;
+  const Clock& clock_;
+  std::chrono::milliseconds tick_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace provisio::sync
