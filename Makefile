@@ -3,7 +3,7 @@ PRESET_DEV := dev
 PRESET_REL := release
 JOBS ?= 2
 # What `make build` leaves in build/bin.
-BINARIES := provisio
+BINARIES := provisio gitlab-sim
 
 .PHONY: run test build build-dev bench fmt lint bootstrap clean
 

@@ -2,6 +2,8 @@
 // The request and response that handlers and tests see: plain structs, no Beast types, so a
 // handler is a function of values and is unit-tested without sockets.
 
+#include <chrono>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +34,14 @@ struct HttpResponse {
   std::string body;
   // Headers beyond Content-Type and Content-Length; a name may repeat (Set-Cookie).
   std::vector<std::pair<std::string, std::string>> headers;
+  // Held back this long before it is written, without blocking the I/O thread (an Asio timer);
+  // other connections are served meanwhile. A stop of the server cuts the wait short. Used by
+  // the GitLab simulator to model latency and timeouts.
+  std::chrono::milliseconds delay{0};
+  // When set (and smaller than the body), the headers announce the whole body's Content-Length
+  // but only this many bytes of it are written, then the connection is closed: a truncated
+  // answer, as a dying upstream sends. Used by the GitLab simulator's faults.
+  std::optional<std::size_t> truncate_body_at;
 };
 
 }  // namespace provisio::http

@@ -176,6 +176,7 @@ class Server::Impl {
                         !(connection->parser.has_value() && connection->parser->got_some());
       if (idle) connection->stream.cancel();
     }
+    for (asio::steady_timer* timer : delays_) timer->cancel();
   }
 
   asio::awaitable<void> accept_loop() {
@@ -264,10 +265,12 @@ class Server::Impl {
       } else {
         response = router_.handle(to_request(request, std::move(*parsed), c.remote_address));
       }
+      if (response.delay.count() > 0 && !stopping_) co_await hold(response.delay);
       // Checked after the handler: a stop that began meanwhile closes this connection.
+      const bool truncated = response.truncate_body_at.has_value();
       const bool ok = co_await answer(c, std::move(response), method, path_of(target),
                                       request.version(), keep_alive && !stopping_, started);
-      if (!ok || !keep_alive) break;
+      if (!ok || !keep_alive || truncated) break;
     }
     c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     c.stream.socket().close(ec);
@@ -291,11 +294,35 @@ class Server::Impl {
                          response.status,  out.body().size(),   std::chrono::microseconds(0)};
     error_code ec;
     c.stream.expires_after(options_.write_timeout);
-    co_await bhttp::async_write(c.stream, out, asio::redirect_error(asio::use_awaitable, ec));
+    if (response.truncate_body_at && *response.truncate_body_at < out.body().size()) {
+      // The header announces the full Content-Length; only a prefix of the body follows, then
+      // the caller closes the connection.
+      bhttp::response_serializer<bhttp::string_body> serializer(out);
+      co_await bhttp::async_write_header(c.stream, serializer,
+                                         asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec) {
+        co_await asio::async_write(c.stream,
+                                   asio::buffer(out.body().data(), *response.truncate_body_at),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
+      entry.response_bytes = *response.truncate_body_at;
+    } else {
+      co_await bhttp::async_write(c.stream, out, asio::redirect_error(asio::use_awaitable, ec));
+    }
     entry.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     log_access(entry);
     co_return !ec;
+  }
+
+  // Waits on a timer of its own, so the I/O thread serves other connections meanwhile.
+  // begin_stop() cancels every pending wait.
+  asio::awaitable<void> hold(std::chrono::milliseconds delay) {
+    asio::steady_timer timer(io_, delay);
+    delays_.insert(&timer);
+    error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    delays_.erase(&timer);
   }
 
   asio::awaitable<void> drain(Connection& c) {
@@ -329,7 +356,8 @@ class Server::Impl {
   std::mutex mutex_;  // serialises start() and stop()
   State state_ = State::kNew;
   std::atomic<bool> stopping_{false};
-  std::set<Connection*> connections_;  // touched on the I/O thread only
+  std::set<Connection*> connections_;     // touched on the I/O thread only
+  std::set<asio::steady_timer*> delays_;  // responses held back; touched on the I/O thread only
 };
 
 Server::Server(ServerOptions options, Router router)

@@ -1,0 +1,81 @@
+#pragma once
+// Faults the simulator injects, each set by a flag and changeable at run time through the
+// control API:
+//   latency       every API answer is held back this long (asynchronously: the I/O thread keeps
+//                 serving other connections)
+//   rate limit    at most `limit` requests per `period` (one fixed window for the whole
+//                 instance); the request over it gets 429 "Retry later" with Retry-After, and every
+//                 answer carries RateLimit-Name/Limit/Observed/Remaining/Reset/ResetTime
+//   failure rate  this fraction of requests fails as one of 500, 502, timeout (an answer delayed
+//                 by `timeout_delay`, longer than any client waits) or a truncated body; which
+//                 requests fail follows a PRNG seeded by `seed`, so a run is reproducible
+//   fail paths    request paths that always answer 500; '*' matches any run of characters
+//
+// Thread safety: all methods may be called from any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/http_types.hpp"
+#include "prng.hpp"
+
+namespace provisio::sim {
+
+struct FaultConfig {
+  std::chrono::milliseconds latency{0};
+  std::int64_t rate_limit = 0;  // requests per period; 0 = no limit
+  std::chrono::seconds rate_limit_period{60};
+  double failure_rate = 0.0;  // 0..1
+  std::uint64_t seed = 1;
+  // Which failures the failure rate picks from: "500", "502", "timeout", "truncated".
+  std::vector<std::string> failure_kinds{"500", "502", "timeout", "truncated"};
+  std::chrono::milliseconds timeout_delay{60000};
+  std::vector<std::string> fail_paths;
+};
+
+// JSON in and out for the control API (keys as in FaultConfig, durations in ms / s).
+nlohmann::json to_json(const FaultConfig& config);
+// Applies the keys present in `patch` over `config`; kInvalidArgument for a bad value.
+Status apply_json(FaultConfig& config, const nlohmann::json& patch);
+
+// True when `path` matches `pattern` ('*' = any run of characters).
+bool path_matches(std::string_view pattern, std::string_view path);
+
+class FaultInjector {
+ public:
+  explicit FaultInjector(FaultConfig config);
+
+  FaultConfig config() const;
+  void set_config(FaultConfig config);  // also restarts the failure sequence and rate window
+
+  struct Decision {
+    std::optional<http::HttpResponse> answer;  // replaces the handler's answer when set
+    bool truncate = false;                     // cut the handler's body in half
+  };
+  // Before the handler: a fail path, a 429, or a failure drawn by the failure rate. `now` is
+  // Unix seconds.
+  Decision before(std::string_view path, std::int64_t now);
+  // After the handler (or on the replacing answer): adds the rate limit headers and latency,
+  // and truncates the body when the decision says so.
+  void after(http::HttpResponse& response, const Decision& decision);
+
+ private:
+  struct Window {
+    std::int64_t start = 0;
+    std::int64_t observed = 0;
+  };
+  void add_rate_headers(http::HttpResponse& response) const;
+
+  mutable std::mutex mutex_;
+  FaultConfig config_;
+  SplitMix64 rng_;
+  Window window_;
+};
+
+}  // namespace provisio::sim
