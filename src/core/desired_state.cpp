@@ -1,9 +1,9 @@
 #include "core/desired_state.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
-#include <regex>
 #include <unordered_map>
 
 namespace provisio {
@@ -79,8 +79,14 @@ bool is_bot(const std::string& username, bool bot_flag) {
   if (bot_flag) return true;
   // Project and group access tokens act through users named project_<id>_bot_<hex> or
   // group_<id>_bot_<hex> (older GitLabs: project_<id>_bot<n>).
-  static const std::regex kTokenBot("^(project|group)_[0-9]+_bot.*");
-  return std::regex_match(username, kTokenBot);
+  for (const std::string_view prefix : {"project_", "group_"}) {
+    if (username.rfind(prefix, 0) != 0) continue;
+    std::size_t i = prefix.size();
+    const std::size_t digits = i;
+    while (i < username.size() && std::isdigit(static_cast<unsigned char>(username[i]))) ++i;
+    if (i > digits && username.compare(i, 4, "_bot") == 0) return true;
+  }
+  return false;
 }
 
 DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_projects,
@@ -125,8 +131,11 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
         }
         for (const gl::Project* p : projects_of[group]) {
           out.projects_in_scope.insert(p->id);
-          const access::AccessMap on_project = access::project_access(s, *p, &here);
+          // Only bound projects need every member's access; for the others, what the project
+          // adds to its group's access tells whom it reaches (the rest is in `here`).
           const bool bound = bound_projects.count(p->id) != 0;
+          const access::AccessMap on_project =
+              bound ? access::project_access(s, *p, &here) : access::project_own_access(s, *p);
           for (const auto& [user, a] : on_project) {
             learn(seen, s, member_index, user, a, p->id, true);
             if (bound && a.level >= kGuest) pending.push_back({p->id, user, a});

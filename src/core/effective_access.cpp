@@ -163,6 +163,10 @@ AccessMap project_access(const Snapshot& s, const gl::Project& project,
   return out;
 }
 
+AccessMap project_own_access(const Snapshot& s, const gl::Project& project) {
+  return project_access(s, project, nullptr);
+}
+
 std::vector<Path> group_paths(const Snapshot& s, gl::Id group, gl::Id user) {
   std::vector<Path> out;
   bool first = true;

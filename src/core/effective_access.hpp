@@ -57,6 +57,10 @@ AccessMap group_access(const Snapshot& s, gl::Id group, const AccessMap* parent)
 AccessMap project_access(const Snapshot& s, const gl::Project& project,
                          const AccessMap* namespace_access);
 
+// Only what a project adds to its namespace group's access: its direct members and the groups
+// invited into it. Enough to learn who a project reaches without copying the group's map.
+AccessMap project_own_access(const Snapshot& s, const gl::Project& project);
+
 // Every path by which `user` reaches a group or a project, best first: for explain.
 std::vector<Path> group_paths(const Snapshot& s, gl::Id group, gl::Id user);
 std::vector<Path> project_paths(const Snapshot& s, const gl::Project& project, gl::Id user);

@@ -120,7 +120,8 @@ Result<World> generate_world(const GeneratorOptions& o) {
   for (std::int64_t i = 0; i < bots; ++i) {
     User& u = users[static_cast<std::size_t>(o.users - 1 - i)];
     u.bot = true;
-    u.username = "project_bot_" + std::to_string(u.id);
+    // GitLab names the bot of a project access token project_<project id>_bot_<hex>.
+    u.username = "project_" + std::to_string(1000 + i) + "_bot_" + std::to_string(u.id);
     u.name = "Bot " + std::to_string(u.id);
     u.email = u.username + "@noreply.example.com";
     u.public_email.clear();

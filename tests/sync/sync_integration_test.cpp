@@ -1,0 +1,355 @@
+// Whole syncs of world S over loopback: gitlab-sim as a child process, Provisio's sync service
+// with the libcurl transport, on SQLite and on PostgreSQL. The expected state is computed in the
+// test from the simulator's own /members/all answers, independently of Provisio's resolver.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "core/role_mapping.hpp"
+#include "gitlab/curl_transport.hpp"
+#include "http_client.hpp"
+#include "postgres_cluster.hpp"
+#include "sync/configuration.hpp"
+#include "sync/projects.hpp"
+#include "sync/sync_service.hpp"
+#include "temp_dir.hpp"
+
+namespace provisio {
+namespace {
+
+using nlohmann::json;
+
+// The simulator serving a fresh copy of world S.
+class Sim {
+ public:
+  explicit Sim(const std::string& dir) {
+    const std::string world = dir + "/world-s.json";
+    testing::ChildProcess gen(PROVISIO_GITLAB_SIM, {"generate", "--preset", "S", "--output", world},
+                              {}, dir + "/generate.err");
+    EXPECT_EQ(gen.wait(std::chrono::seconds(60)), 0);
+    process_ = std::make_unique<testing::ChildProcess>(
+        PROVISIO_GITLAB_SIM, std::vector<std::string>{"serve", "--world", world, "--port", "0"},
+        testing::EnvChanges{}, dir + "/sim.err");
+    for (int i = 0; i < 100 && port_ == 0; ++i) {
+      const auto line = process_->read_line(std::chrono::seconds(30));
+      if (!line) break;
+      const auto at = line->rfind(':');
+      if (line->find("listening") != std::string::npos) port_ = std::stoi(line->substr(at + 1));
+    }
+    EXPECT_NE(port_, 0) << "gitlab-sim did not start";
+  }
+  ~Sim() {
+    process_->send_signal(SIGTERM);
+    process_->wait(std::chrono::seconds(10));
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  json get(const std::string& target) {
+    auto r = testing::HttpClient(static_cast<std::uint16_t>(port_))
+                 .request("GET", target, "", {{"PRIVATE-TOKEN", "sim-admin-token"}});
+    EXPECT_EQ(r.status, 200) << target << " " << r.body;
+    return json::parse(r.body);
+  }
+  // Every item of a listing, page by page.
+  std::vector<json> all(const std::string& path, const std::string& query = "") {
+    std::vector<json> out;
+    for (int page = 1;; ++page) {
+      json items = get(path + "?per_page=100&page=" + std::to_string(page) +
+                       (query.empty() ? "" : "&" + query));
+      if (items.empty()) break;
+      for (auto& i : items) out.push_back(i);
+      if (items.size() < 100) break;
+    }
+    return out;
+  }
+  json control(const std::string& what, const json& body) {
+    auto r = testing::HttpClient(static_cast<std::uint16_t>(port_))
+                 .request("POST", "/__control/" + what, body.dump(),
+                          {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 200) << what << " " << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+
+ private:
+  std::unique_ptr<testing::ChildProcess> process_;
+  int port_ = 0;
+};
+
+struct Expected {
+  std::set<gl::Id> users;                               // GitLab ids
+  std::map<std::string, std::set<gl::Id>> memberships;  // group full path -> GitLab user ids
+  std::map<gl::Id, std::map<gl::Id, std::set<std::string>>> permissions;  // project -> user
+  std::map<gl::Id, std::string> visibility;  // bound project -> public|private
+};
+
+bool provisioned_row(const json& m) {
+  // Access-token bots are named project_<id>_bot_<hex> or group_<id>_bot_<hex>.
+  const std::string name = m["username"].get<std::string>();
+  const bool bot = (name.rfind("project_", 0) == 0 || name.rfind("group_", 0) == 0) &&
+                   name.find("_bot") != std::string::npos;
+  return m["access_level"].get<int>() >= 10 && m["state"] == "active" && !bot;
+}
+
+std::set<std::string> permissions_for(int level) {
+  const char* names[] = {"owner", "maintainer", "developer", "reporter", "planner", "guest"};
+  const int levels[] = {50, 40, 30, 20, 15, 10};
+  for (int i = 0; i < 6; ++i) {
+    if (levels[i] != level) continue;
+    for (const RoleMapping& m : default_role_mappings()) {
+      if (m.role != names[i]) continue;
+      std::set<std::string> out;
+      for (ProjectPermission p : m.permissions.list()) out.insert(std::string(to_string(p)));
+      return out;
+    }
+  }
+  return {};
+}
+
+// What GitLab says the server should hold, from /members/all of every group and project.
+Expected expected_from_gitlab(Sim& sim, const std::set<gl::Id>& bound) {
+  Expected e;
+  std::vector<json> groups;
+  for (const char* root : {"acme", "umbrella"}) {
+    groups.push_back(sim.get(std::string("/api/v4/groups/") + root + "?with_projects=false"));
+    for (auto& g : sim.all(std::string("/api/v4/groups/") + root + "/descendant_groups")) {
+      groups.push_back(g);
+    }
+  }
+  for (const json& g : groups) {
+    auto& members = e.memberships[g["full_path"].get<std::string>()];
+    for (const json& m :
+         sim.all("/api/v4/groups/" + std::to_string(g["id"].get<gl::Id>()) + "/members/all")) {
+      if (!provisioned_row(m)) continue;
+      members.insert(m["id"].get<gl::Id>());
+      e.users.insert(m["id"].get<gl::Id>());
+    }
+  }
+  for (const char* root : {"acme", "umbrella"}) {
+    for (const json& p : sim.all(std::string("/api/v4/groups/") + root + "/projects",
+                                 "include_subgroups=true&with_shared=false")) {
+      const gl::Id id = p["id"];
+      if (bound.count(id) != 0) {
+        e.visibility[id] = p["visibility"] == "public" ? "public" : "private";
+      }
+      for (const json& m : sim.all("/api/v4/projects/" + std::to_string(id) + "/members/all")) {
+        if (!provisioned_row(m)) continue;
+        e.users.insert(m["id"].get<gl::Id>());
+        if (bound.count(id) != 0) {
+          // No custom role is mapped here, so a custom role falls back to its base level.
+          const auto perms = permissions_for(m["access_level"].get<int>());
+          if (!perms.empty()) e.permissions[id][m["id"].get<gl::Id>()] = perms;
+        }
+      }
+    }
+  }
+  return e;
+}
+
+class SyncIntegrationTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    sim_ = std::make_unique<Sim>(dir_.path().string());
+    std::string url = "sqlite:" + (dir_.path() / "provisio.db").string();
+    if (GetParam() == "postgresql") {
+      if (testing::PostgresCluster::disabled()) GTEST_SKIP() << "PROVISIO_TEST_PG=0";
+      static int n = 0;
+      url = testing::PostgresCluster::shared()->create_database(
+          "sync" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    }
+    auto store = store::open_store(*store::parse_database_url(url),
+                                   std::make_shared<store::SecretBox>(store::SecretBox::Key{4}));
+    ASSERT_TRUE(store);
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->migrate());
+    sync::SyncOptions options;
+    options.node_id = "test-node";
+    options.engine.backoff_base_ms = 10;
+    service_ = std::make_unique<sync::SyncService>(
+        *store_, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock_, options);
+    configure({"acme", "umbrella"});
+    // Bind three projects of acme.
+    int n = 0;
+    for (const json& p :
+         sim_->all("/api/v4/groups/acme/projects", "include_subgroups=true&with_shared=false")) {
+      if (n == 3) break;
+      const std::string key = "p" + std::to_string(n++);
+      ASSERT_TRUE(sync::create_project(*store_, key, key, Visibility::kPublic, "test"));
+      ASSERT_TRUE(
+          sync::bind_project(*store_, clock_, key, std::to_string(p["id"].get<gl::Id>()), "test"));
+      bound_[p["id"].get<gl::Id>()] = key;
+    }
+  }
+
+  void configure(std::set<std::string> groups) {
+    sync::GitlabConfiguration config(*store_, clock_);
+    sync::GitlabConfigPatch patch;
+    patch.url = sim_->url();
+    patch.secret = "oauth-secret";
+    patch.application_id = "sim-client-id";
+    patch.provisioning_type = ProvisioningType::kAutoProvisioning;
+    patch.provisioning_token = "sim-admin-token";
+    patch.allowed_groups = std::move(groups);
+    ASSERT_TRUE(config.create_or_update(patch, "test"));
+  }
+
+  // Runs queued tasks until a full sync has run; returns it.
+  Task full_sync() {
+    (void)service_->request_full("test");
+    for (int i = 0; i < 20; ++i) {
+      auto ran = service_->run_next();
+      EXPECT_TRUE(ran);
+      if (!ran || !*ran) break;
+      if ((*ran)->type == TaskType::kGitlabAuthProvisioning) return **ran;
+    }
+    ADD_FAILURE() << "no full sync ran";
+    return {};
+  }
+
+  void expect_matches_gitlab() {
+    std::set<gl::Id> bound_ids;
+    for (const auto& [id, key] : bound_) bound_ids.insert(id);
+    const Expected e = expected_from_gitlab(*sim_, bound_ids);
+    auto state = store_->load_state();
+    ASSERT_TRUE(state);
+    std::map<UserId, gl::Id> gitlab_id;
+    std::set<gl::Id> active_managed;
+    for (const User& u : state->users) {
+      if (u.external_id) gitlab_id[u.id] = std::stoll(*u.external_id);
+      if (u.managed && u.active) active_managed.insert(std::stoll(*u.external_id));
+    }
+    EXPECT_EQ(active_managed, e.users);
+    std::map<GroupId, std::string> managed_groups;
+    for (const Group& g : state->groups) {
+      if (g.managed) managed_groups[g.id] = g.name;
+    }
+    std::map<std::string, std::set<gl::Id>> memberships;
+    for (const auto& [id, name] : managed_groups) memberships[name];
+    for (const Membership& m : state->memberships) {
+      if (managed_groups.count(m.group_id) != 0) {
+        memberships[managed_groups[m.group_id]].insert(gitlab_id.at(m.user_id));
+      }
+    }
+    EXPECT_EQ(memberships, e.memberships);
+    std::map<gl::Id, std::map<gl::Id, std::set<std::string>>> permissions;
+    std::map<ProjectId, gl::Id> project_gitlab_id;
+    for (const Project& p : state->projects) {
+      if (p.gitlab_project_id) {
+        project_gitlab_id[p.id] = *p.gitlab_project_id;
+        EXPECT_EQ(std::string(to_string(p.visibility)), e.visibility.at(*p.gitlab_project_id))
+            << p.key;
+      }
+    }
+    for (const PermissionGrant& g : state->permissions) {
+      if (g.project_id && g.user_id && project_gitlab_id.count(*g.project_id) != 0) {
+        permissions[project_gitlab_id[*g.project_id]][gitlab_id.at(*g.user_id)].insert(
+            g.permission);
+      }
+    }
+    EXPECT_EQ(permissions, e.permissions);
+  }
+
+  std::int64_t audit_rows() { return store_->list_audit({.page_size = 1})->total; }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Sim> sim_;
+  SystemClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<sync::SyncService> service_;
+  std::map<gl::Id, std::string> bound_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, SyncIntegrationTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(SyncIntegrationTest, AFullSyncOfWorldSGivesWhatGitlabSays) {
+  const Task t = full_sync();
+  ASSERT_EQ(t.status, TaskStatus::kSuccess) << t.error_message.value_or("");
+  EXPECT_GT(t.counts.users_created, 100);
+  EXPECT_GT(t.counts.groups_created, 10);
+  EXPECT_GT(t.counts.gitlab_requests, 0);
+  EXPECT_FALSE(t.info_messages.empty());
+  expect_matches_gitlab();
+
+  // Nothing changed in GitLab: nothing is written but the task record.
+  const auto before = store_->load_state();
+  const std::int64_t audit = audit_rows();
+  const Task again = full_sync();
+  ASSERT_EQ(again.status, TaskStatus::kSuccess);
+  SyncCounts zero;
+  zero.gitlab_requests = again.counts.gitlab_requests;
+  zero.duration_ms = again.counts.duration_ms;
+  EXPECT_EQ(again.counts, zero);
+  EXPECT_EQ(audit_rows(), audit);
+}
+
+TEST_P(SyncIntegrationTest, AfterEachChangeInGitlabAResyncFollows) {
+  ASSERT_EQ(full_sync().status, TaskStatus::kSuccess);
+  // A new direct member, a removed one, a blocked user, a renamed group, a project made public.
+  const json some_group = sim_->all("/api/v4/groups/acme/descendant_groups").at(0);
+  const json members =
+      sim_->get("/api/v4/groups/" + std::to_string(some_group["id"].get<gl::Id>()) + "/members");
+  ASSERT_FALSE(members.empty());
+  sim_->control(
+      "members",
+      {{"source", "group"}, {"id", some_group["id"]}, {"user_id", 4}, {"access_level", 40}});
+  sim_->control("members/remove",
+                {{"source", "group"}, {"id", some_group["id"]}, {"user_id", members[0]["id"]}});
+  sim_->control("groups/rename",
+                {{"id", some_group["id"]}, {"path", "renamed-team"}, {"name", "Renamed team"}});
+  sim_->control("visibility",
+                {{"source", "project"}, {"id", bound_.begin()->first}, {"visibility", "private"}});
+  sim_->control("users/block", {{"user_id", 5}});
+  const Task t = full_sync();
+  ASSERT_EQ(t.status, TaskStatus::kSuccess) << t.error_message.value_or("");
+  EXPECT_EQ(t.counts.groups_renamed, 1);
+  expect_matches_gitlab();
+}
+
+TEST_P(SyncIntegrationTest, AnEndpointThatAlwaysFailsFailsTheRunAndChangesNothing) {
+  ASSERT_EQ(full_sync().status, TaskStatus::kSuccess);
+  sim_->control("members",
+                {{"source", "group"}, {"id", "acme"}, {"user_id", 6}, {"access_level", 50}});
+  sim_->control("faults", {{"fail_paths", {"/api/v4/projects/*/members"}}});
+  const auto before = store_->load_state();
+  const std::int64_t audit = audit_rows();
+  const Task t = full_sync();
+  EXPECT_EQ(t.status, TaskStatus::kFailed);
+  ASSERT_TRUE(t.error_message);
+  EXPECT_NE(t.error_message->find("/members"), std::string::npos) << *t.error_message;
+  EXPECT_NE(t.error_message->find("nothing was changed"), std::string::npos);
+  EXPECT_EQ(audit_rows(), audit);
+  const auto after = store_->load_state();
+  EXPECT_EQ(after->users.size(), before->users.size());
+  EXPECT_EQ(after->memberships.size(), before->memberships.size());
+  EXPECT_EQ(after->permissions.size(), before->permissions.size());
+}
+
+TEST_P(SyncIntegrationTest, TheGuardHoldsBackAMassDeactivationUntilConfirmed) {
+  ASSERT_EQ(full_sync().status, TaskStatus::kSuccess);
+  configure({"umbrella"});  // most users are only in acme
+  const auto before = store_->load_state();
+  const Task held = full_sync();
+  EXPECT_EQ(held.status, TaskStatus::kFailed);
+  EXPECT_TRUE(held.held);
+  ASSERT_TRUE(held.error_message);
+  EXPECT_NE(held.error_message->find("deactivate"), std::string::npos);
+  const auto after = store_->load_state();
+  std::size_t active_before = 0, active_after = 0;
+  for (const User& u : before->users) active_before += u.active ? 1 : 0;
+  for (const User& u : after->users) active_after += u.active ? 1 : 0;
+  EXPECT_EQ(active_after, active_before);
+
+  auto confirmed = service_->confirm(held.id, "admin");
+  ASSERT_TRUE(confirmed) << confirmed.error().message;
+  EXPECT_EQ(confirmed->status, TaskStatus::kSuccess);
+  EXPECT_EQ(confirmed->counts.users_deactivated, held.counts.users_deactivated);
+  std::size_t active_confirmed = 0;
+  const auto final_state = store_->load_state();
+  for (const User& u : final_state->users) active_confirmed += u.active ? 1 : 0;
+  EXPECT_EQ(active_confirmed,
+            active_before - static_cast<std::size_t>(held.counts.users_deactivated));
+}
+
+}  // namespace
+}  // namespace provisio
