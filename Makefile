@@ -28,7 +28,7 @@ test: bootstrap build-dev
 	cd build/$(PRESET_DEV) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench: bootstrap build
-	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk bench_sync_bound pg_cluster
+	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk bench_sync_bound bench_read_world pg_cluster
 	scripts/bench
 
 fmt:

@@ -8,11 +8,14 @@
 #include "app/admin_user.hpp"
 #include "app/commands.hpp"
 #include "app/database.hpp"
+#include "app/gitlab_check.hpp"
 #include "app/logfmt.hpp"
 #include "app/sync_wiring.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/login_limiter.hpp"
+#include "http/api_routes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/system_handlers.hpp"
 #include "sync/worker.hpp"
 
 namespace provisio::app {
@@ -68,8 +71,19 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   auto sync_service = make_sync_service(**store, clock);
   sync::Worker worker(**store, *sync_service, clock);
 
+  // The Web API. Its handlers run on the server's worker pool; everything below is thread-safe.
+  auth::LoginLimiter limiter(clock);
+  auth::Authenticator authenticator(**store, clock, limiter);
+  http::ApiContext api{
+      **store,
+      clock,
+      authenticator,
+      [&sync_service](const std::string& who) { return sync_service->request_full(who); },
+      [](const GitlabConfig& config) { return check_gitlab_config(config); },
+      settings.server_url.rfind("https://", 0) == 0,
+      http::SystemInfo{}};
   http::Router router;
-  http::add_system_routes(router, http::SystemInfo{});
+  http::add_api_routes(router, api);
   http::ServerOptions options;
   options.bind_address = settings.bind;
   options.port = settings.port;

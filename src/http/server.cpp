@@ -87,7 +87,11 @@ bool is_http_error(const error_code& ec) {
 class Server::Impl {
  public:
   Impl(ServerOptions options, Router router)
-      : options_(std::move(options)), router_(std::move(router)) {}
+      : options_(std::move(options)), router_(std::move(router)) {
+    if (options_.worker_threads > 0) {
+      pool_ = std::make_unique<asio::thread_pool>(options_.worker_threads);
+    }
+  }
 
   ~Impl() { stop(); }
 
@@ -138,6 +142,8 @@ class Server::Impl {
       asio::post(io_, [this] { begin_stop(); });
       thread_.join();
     }
+    // The I/O thread ended after every handler returned; the idle workers can go.
+    if (pool_) pool_->join();
     state_ = State::kStopped;
   }
 
@@ -263,7 +269,7 @@ class Server::Impl {
       if (!parsed) {
         response = error_response(path_of(target), 400, "Malformed request target.");
       } else {
-        response = router_.handle(to_request(request, std::move(*parsed), c.remote_address));
+        response = co_await handle(to_request(request, std::move(*parsed), c.remote_address));
       }
       if (response.delay.count() > 0 && !stopping_) co_await hold(response.delay);
       // Checked after the handler: a stop that began meanwhile closes this connection.
@@ -274,6 +280,25 @@ class Server::Impl {
     }
     c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     c.stream.socket().close(ec);
+  }
+
+  // Runs the router on a worker and resumes on the I/O thread with its answer. The work guard
+  // keeps io_.run() going while a handler runs, so stop() waits for it. (Plain lambdas rather
+  // than a coroutine lambda: g++ 12 destroys a coroutine lambda's captures twice.)
+  asio::awaitable<HttpResponse> handle(HttpRequest request) {
+    if (!pool_) co_return router_.handle(std::move(request));
+    auto initiation = [this](auto handler, HttpRequest r) {
+      auto work = asio::make_work_guard(io_);
+      asio::post(*pool_, [this, handler = std::move(handler), r = std::move(r),
+                          work = std::move(work)]() mutable {
+        HttpResponse response = router_.handle(std::move(r));
+        asio::post(io_, [handler = std::move(handler), response = std::move(response)]() mutable {
+          std::move(handler)(std::move(response));
+        });
+      });
+    };
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(HttpResponse)>(
+        std::move(initiation), asio::use_awaitable, std::move(request));
   }
 
   // Writes the answer and logs it. False when the connection broke.
@@ -356,8 +381,9 @@ class Server::Impl {
   std::mutex mutex_;  // serialises start() and stop()
   State state_ = State::kNew;
   std::atomic<bool> stopping_{false};
-  std::set<Connection*> connections_;     // touched on the I/O thread only
-  std::set<asio::steady_timer*> delays_;  // responses held back; touched on the I/O thread only
+  std::set<Connection*> connections_;        // touched on the I/O thread only
+  std::set<asio::steady_timer*> delays_;     // responses held back; touched on the I/O thread only
+  std::unique_ptr<asio::thread_pool> pool_;  // runs the handlers; null: on the I/O thread
 };
 
 Server::Server(ServerOptions options, Router router)

@@ -149,6 +149,26 @@ std::vector<Migration> build() {
   created_at {bigint} NOT NULL
 ))",
                  }});
+  all.push_back({3,
+                 "login sessions and user tokens, stored as hashes",
+                 {
+                     R"(CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id {bigint} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at {bigint} NOT NULL,
+  expires_at {bigint} NOT NULL
+))",
+                     "CREATE INDEX sessions_user ON sessions (user_id)",
+                     R"(CREATE TABLE user_tokens (
+  id {pk},
+  user_id {bigint} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at {bigint} NOT NULL,
+  UNIQUE (user_id, name)
+))",
+                 }});
   return all;
 }
 

@@ -221,6 +221,7 @@ Result<Page<User>> SociStore::list_users(const UserQuery& query) {
 Status SociStore::update_user(const User& u) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
+    Tx tx(lease);
     Binder b(*lease);
     const long long changed = b.execute(
         "UPDATE users SET name = " + b.add(u.name) + ", email = " + b.add(u.email) +
@@ -233,6 +234,8 @@ Status SociStore::update_user(const User& u) {
         " WHERE id = " + b.add(static_cast<long long>(u.id)));
     if (changed == 0)
       return make_error(ErrorCode::kNotFound, "User " + std::to_string(u.id) + " not found.");
+    if (!u.active) drop_credentials(lease, u.id);
+    tx.commit();
     return {};
   });
 }

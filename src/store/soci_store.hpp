@@ -24,6 +24,7 @@ class SociStore final : public Store {
   Result<User> find_user_by_login(std::string_view login) override;
   Result<User> find_user_by_external_id(ExternalProvider provider,
                                         std::string_view external_id) override;
+  Result<User> find_user_by_uuid(std::string_view uuid) override;
   Result<Page<User>> list_users(const UserQuery& query) override;
   Status update_user(const User& user) override;
   Result<std::optional<std::string>> password_hash(UserId id) override;
@@ -32,6 +33,7 @@ class SociStore final : public Store {
   Result<Group> create_group(const Group& group) override;
   Result<Group> get_group(GroupId id) override;
   Result<Group> find_group_by_name(std::string_view name) override;
+  Result<Group> find_group_by_uuid(std::string_view uuid) override;
   Result<Page<Group>> list_groups(const GroupQuery& query) override;
   Status update_group(const Group& group) override;
   Status delete_group(GroupId id) override;
@@ -74,6 +76,15 @@ class SociStore final : public Store {
   Result<ChangeSet> load_held_plan(TaskId task) override;
   Status delete_held_plan(TaskId task) override;
 
+  Status create_session(const SessionRecord& session) override;
+  Result<SessionRecord> find_session(std::string_view id_hash, Millis now) override;
+  Status delete_session(std::string_view id_hash) override;
+  Status delete_user_credentials(UserId user) override;
+  Result<UserToken> create_user_token(const UserToken& token) override;
+  Result<UserToken> find_user_token(std::string_view token_hash) override;
+  Result<std::vector<UserToken>> list_user_tokens(UserId user) override;
+  Status delete_user_token(UserId user, std::string_view name) override;
+
   Status append_audit(const std::vector<AuditEntry>& entries) override;
   Result<Page<AuditEntry>> list_audit(const AuditQuery& query) override;
 
@@ -81,6 +92,8 @@ class SociStore final : public Store {
   // Serialises writers that must not interleave across nodes (task claims, migrations):
   // PostgreSQL takes a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already did.
   void lock_queue(sql::Lease& lease);
+  // Deletes the sessions and user tokens of `user`, inside the caller's transaction.
+  static void drop_credentials(sql::Lease& lease, UserId user);
 
   std::unique_ptr<sql::Db> db_;
   std::shared_ptr<const SecretBox> secrets_;

@@ -150,6 +150,11 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                                        {now, kBig}});
                        });
 
+    // A deactivated user loses every way back in at once (behaviour.md §3).
+    for (const User& u : c.users_to_update) {
+      if (!u.active) drop_credentials(lease, u.id);
+    }
+
     // 3. Removals, before additions, so a rename that frees a name can be followed by a create.
     written += batched(lease, "DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ",
                        ")", 2, c.memberships_to_remove, [&](Binder& b, const MembershipChange& m) {

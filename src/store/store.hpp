@@ -22,6 +22,7 @@
 #include "core/role_mapping.hpp"
 #include "core/state.hpp"
 #include "core/task.hpp"
+#include "store/credentials.hpp"
 #include "store/database_url.hpp"
 #include "store/secret_box.hpp"
 
@@ -101,8 +102,11 @@ class Store {
   virtual Result<User> find_user_by_login(std::string_view login) = 0;
   virtual Result<User> find_user_by_external_id(ExternalProvider provider,
                                                 std::string_view external_id) = 0;
+  // By the uuid the HTTP API shows as the user's id; kNotFound when absent.
+  virtual Result<User> find_user_by_uuid(std::string_view uuid) = 0;
   virtual Result<Page<User>> list_users(const UserQuery& query) = 0;
-  // Overwrites name, email, active, managed, external fields and last connection.
+  // Overwrites name, email, active, managed, external fields and last connection. A user made
+  // inactive loses every session and user token in the same transaction (so does apply()).
   virtual Status update_user(const User& user) = 0;
   virtual Result<std::optional<std::string>> password_hash(UserId id) = 0;
   virtual Status set_password_hash(UserId id, const std::string& hash) = 0;
@@ -111,6 +115,7 @@ class Store {
   virtual Result<Group> create_group(const Group& group) = 0;
   virtual Result<Group> get_group(GroupId id) = 0;
   virtual Result<Group> find_group_by_name(std::string_view name) = 0;
+  virtual Result<Group> find_group_by_uuid(std::string_view uuid) = 0;  // kNotFound when absent
   virtual Result<Page<Group>> list_groups(const GroupQuery& query) = 0;
   virtual Status update_group(const Group& group) = 0;               // name, description, managed
   virtual Status delete_group(GroupId id) = 0;                       // refuses the default group
@@ -172,6 +177,19 @@ class Store {
   virtual Status save_held_plan(TaskId task, const ChangeSet& plan) = 0;
   virtual Result<ChangeSet> load_held_plan(TaskId task) = 0;  // kNotFound when none
   virtual Status delete_held_plan(TaskId task) = 0;
+
+  // ---- sessions and user tokens (only their hashes are stored; see credentials.hpp)
+  virtual Status create_session(const SessionRecord& session) = 0;
+  // kNotFound when there is no such session or it expired before `now` (an expired one is
+  // deleted on the way).
+  virtual Result<SessionRecord> find_session(std::string_view id_hash, Millis now) = 0;
+  virtual Status delete_session(std::string_view id_hash) = 0;  // idempotent
+  virtual Status delete_user_credentials(UserId user) = 0;      // sessions and tokens
+  // kAlreadyExists when the user has a token of that name; the stored token (with its id).
+  virtual Result<UserToken> create_user_token(const UserToken& token) = 0;
+  virtual Result<UserToken> find_user_token(std::string_view token_hash) = 0;  // kNotFound
+  virtual Result<std::vector<UserToken>> list_user_tokens(UserId user) = 0;    // by name
+  virtual Status delete_user_token(UserId user, std::string_view name) = 0;    // kNotFound
 
   // ---- audit
   virtual Status append_audit(const std::vector<AuditEntry>& entries) = 0;

@@ -1,0 +1,69 @@
+#pragma once
+// Start here for the Web API (api.md). Every route is one row of a plain table (api_routes.hpp):
+// method, path pattern, who may call it, a one-line summary, and a handler. A handler is a thin
+// adapter: parse and validate the input (request_input.hpp), call the store or a sync service,
+// map the result to JSON (api_json.hpp). It returns errors as values; one place turns them into
+// the v1 or v2 error body.
+//
+// Threading: handlers run on the HTTP worker pool (server.hpp), several at once; everything they
+// share (Store, Authenticator, Clock, the GitLab check) is thread-safe.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "auth/authenticator.hpp"
+#include "core/error.hpp"
+#include "core/gitlab_config.hpp"
+#include "core/task.hpp"
+#include "core/time.hpp"
+#include "core/user.hpp"
+#include "http/http_types.hpp"
+#include "http/system_handlers.hpp"
+#include "store/store.hpp"
+
+namespace provisio::http {
+
+// Who may call a route. Anonymous callers of a non-public route get 401; authenticated callers
+// without the global `admin` permission get 403 on an admin route.
+enum class Access { kPublic, kAuthenticated, kAdmin };
+std::string_view to_string(Access access);
+
+struct Caller {
+  std::optional<User> user;  // empty: anonymous
+  bool admin = false;        // holds the global `admin` permission (directly or via a group)
+  std::optional<store::SessionRecord> session;  // set when authenticated by a session cookie
+
+  bool authenticated() const { return user.has_value(); }
+  std::string login() const { return user ? user->login : "anonymous"; }
+};
+
+// The live check of a GitLab configuration (its URL and provisioning token) shown as
+// `errorMessage`: nothing when the configuration works. Blocks for a short network round trip.
+using GitlabCheck = std::function<std::optional<std::string>(const GitlabConfig&)>;
+
+// Queues a full sync for `submitter`; kAlreadyExists while one is pending or running.
+using SyncRequester = std::function<Result<Task>(const std::string& submitter)>;
+
+// What the handlers work with. Outlives the server.
+struct ApiContext {
+  store::Store& store;
+  const Clock& clock;
+  auth::Authenticator& authenticator;
+  SyncRequester request_sync;
+  GitlabCheck check_gitlab;     // empty: no live check, errorMessage stays null
+  bool secure_cookies = false;  // cookies get Secure (the server URL is https)
+  SystemInfo system;
+};
+
+using ApiHandler = std::function<Result<HttpResponse>(const HttpRequest&, const Caller&)>;
+
+struct ApiRoute {
+  std::string method;
+  std::string pattern;
+  Access access = Access::kAdmin;
+  std::string summary;
+  ApiHandler handler;
+};
+
+}  // namespace provisio::http

@@ -1,0 +1,109 @@
+#include "http/api_json.hpp"
+
+#include <ctime>
+
+namespace provisio::http {
+
+std::string format_time(Millis at) {
+  const std::time_t seconds = static_cast<std::time_t>(at / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S+0000", &tm);
+  return std::string(buffer, n);
+}
+
+Json time_or_null(std::optional<Millis> at) { return at ? Json(format_time(*at)) : Json(nullptr); }
+
+Json page_json(int index, int size, std::int64_t total) {
+  return Json{{"pageIndex", index}, {"pageSize", size}, {"total", total}};
+}
+
+Json user_json(const User& u, bool for_admin) {
+  if (!for_admin) return Json{{"id", u.uuid}, {"login", u.login}, {"name", u.name}};
+  return Json{{"id", u.uuid},
+              {"login", u.login},
+              {"name", u.name},
+              {"email", u.email ? Json(*u.email) : Json(nullptr)},
+              {"active", u.active},
+              {"local", u.local},
+              {"managed", u.managed},
+              {"externalLogin", u.external_login ? Json(*u.external_login) : Json(nullptr)},
+              {"externalProvider", to_string(u.external_provider)},
+              {"externalId", u.external_id ? Json(*u.external_id) : Json(nullptr)},
+              {"avatar", nullptr},
+              {"sonarQubeLastConnectionDate", time_or_null(u.last_connection_at)},
+              {"sonarLintLastConnectionDate", nullptr},
+              {"scmAccounts", Json::array()}};
+}
+
+Json group_json(const Group& g) {
+  return Json{{"id", g.uuid},
+              {"name", g.name},
+              {"description", g.description},
+              {"managed", g.managed},
+              {"default", g.is_default}};
+}
+
+std::string membership_id(const Group& group, const User& user) {
+  return group.uuid + ":" + user.uuid;
+}
+
+Json membership_json(const Group& group, const User& user) {
+  return Json{{"id", membership_id(group, user)}, {"groupId", group.uuid}, {"userId", user.uuid}};
+}
+
+Json project_json(const Project& p) {
+  return Json{
+      {"key", p.key},
+      {"name", p.name},
+      {"qualifier", "TRK"},
+      {"visibility", to_string(p.visibility)},
+      {"managed", p.managed()},
+      {"gitlabProjectId", p.gitlab_project_id ? Json(*p.gitlab_project_id) : Json(nullptr)}};
+}
+
+Json role_mapping_json(const RoleMapping& m) {
+  const RolePermissions& p = m.permissions;
+  return Json{{"id", m.role},
+              {"role", m.role},
+              {"baseRole", m.is_base()},
+              {"permissions",
+               {{"user", p.user},
+                {"codeViewer", p.code_viewer},
+                {"issueAdmin", p.issue_admin},
+                {"securityHotspotAdmin", p.security_hotspot_admin},
+                {"admin", p.admin},
+                {"scan", p.scan}}}};
+}
+
+Json gitlab_config_json(const GitlabConfig& c, const std::optional<std::string>& error) {
+  Json groups = Json::array();
+  for (const std::string& g : c.allowed_groups) groups.push_back(g);  // a std::set: sorted
+  return Json{{"id", "gitlab-configuration"},
+              {"enabled", c.enabled},
+              {"applicationId", c.application_id},
+              {"url", c.url},
+              {"synchronizeGroups", c.synchronize_groups},
+              {"allowedGroups", std::move(groups)},
+              {"allowUsersToSignUp", c.allow_users_to_sign_up},
+              {"provisioningType", to_string(c.provisioning_type)},
+              {"isProvisioningTokenSet", c.provisioning_token.has_value()},
+              {"errorMessage", error ? Json(*error) : Json(nullptr)}};
+}
+
+Json task_json(const Task& t) {
+  const auto execution = t.execution_time_ms();
+  return Json{{"id", std::to_string(t.id)},
+              {"type", to_string(t.type)},
+              {"status", to_string(t.status)},
+              {"submittedAt", format_time(t.submitted_at)},
+              {"startedAt", time_or_null(t.started_at)},
+              {"executedAt", time_or_null(t.finished_at)},
+              {"executionTimeMs", execution ? Json(*execution) : Json(nullptr)},
+              {"errorMessage", t.error_message ? Json(*t.error_message) : Json(nullptr)},
+              {"warnings", t.warnings},
+              {"infoMessages", t.info_messages}};
+}
+
+}  // namespace provisio::http

@@ -1,0 +1,40 @@
+#pragma once
+// The API's JSON resources, with SonarQube's field names (api.md). Pure functions of domain
+// values. No function here ever writes a secret: the GitLab configuration says only whether its
+// secrets are set.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/gitlab_config.hpp"
+#include "core/group.hpp"
+#include "core/project.hpp"
+#include "core/role_mapping.hpp"
+#include "core/task.hpp"
+#include "core/user.hpp"
+
+namespace provisio::http {
+
+using Json = nlohmann::ordered_json;
+
+// "2025-03-01T12:00:00+0000", as SonarQube writes dates.
+std::string format_time(Millis at);
+Json time_or_null(std::optional<Millis> at);
+
+// {"pageIndex","pageSize","total"}: v2 "page" and v1 "paging".
+Json page_json(int index, int size, std::int64_t total);
+
+// A user for administrators (every field), or for other callers (id, login, name).
+Json user_json(const User& user, bool for_admin);
+Json group_json(const Group& group);
+// The membership id is "<group uuid>:<user uuid>": memberships have no id of their own.
+std::string membership_id(const Group& group, const User& user);
+Json membership_json(const Group& group, const User& user);
+Json project_json(const Project& project);
+Json role_mapping_json(const RoleMapping& mapping);
+Json gitlab_config_json(const GitlabConfig& config, const std::optional<std::string>& error);
+// A run of the history as api/ce/activity shows it.
+Json task_json(const Task& task);
+
+}  // namespace provisio::http

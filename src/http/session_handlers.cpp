@@ -1,0 +1,198 @@
+// api/authentication, api/users/current and change_password, api/user_tokens.
+#include "auth/password.hpp"
+#include "http/api_auth.hpp"
+#include "http/error_response.hpp"
+#include "http/handler_support.hpp"
+#include "http/handlers.hpp"
+#include "http/managed_rules.hpp"
+#include "http/request_input.hpp"
+
+namespace provisio::http {
+namespace {
+
+constexpr std::size_t kMinPasswordLength = 12;
+
+std::string cookie_line(std::string_view name, const std::string& value, Millis max_age_ms,
+                        bool http_only, bool secure) {
+  std::string line = std::string(name) + "=" + value +
+                     "; Path=/; Max-Age=" + std::to_string(max_age_ms / 1000) + "; SameSite=Lax";
+  if (http_only) line += "; HttpOnly";
+  if (secure) line += "; Secure";
+  return line;
+}
+
+// The user a v1 call acts on: `login` when given (administrators only, unless it is the caller),
+// else the caller.
+Result<User> target_user(ApiContext& context, const Params& params, const Caller& caller) {
+  auto login = params.get("login");
+  if (!login || login->empty() || *login == caller.user->login) return *caller.user;
+  if (!caller.admin) {
+    return tl::unexpected(forbidden("Acting on another user needs the global 'admin' permission."));
+  }
+  return context.store.find_user_by_login(*login);
+}
+
+}  // namespace
+
+Result<HttpResponse> login(ApiContext& context, const HttpRequest& request, const Caller&) {
+  auto params = Params::of(request);
+  if (!params) return fail(params);
+  auto name = params->required("login");
+  if (!name) return fail(name);
+  auto password = params->required("password");
+  if (!password) return fail(password);
+  auto session = context.authenticator.login(*name, *password, request.remote_address,
+                                             cookie(request, kSessionCookie));
+  if (!session) {
+    if (session.error().code == ErrorCode::kRateLimited) {
+      HttpResponse response = error_response(request.path, session.error());
+      const Millis wait =
+          context.authenticator.limiter().retry_after(*name, request.remote_address);
+      response.headers.emplace_back("Retry-After",
+                                    std::to_string(std::max<Millis>(1, wait / 1000)));
+      return response;
+    }
+    return fail(session);
+  }
+  HttpResponse response;
+  response.content_type.clear();
+  const Millis ttl = session->expires_at - context.clock.now();
+  response.headers.emplace_back("Set-Cookie", cookie_line(kSessionCookie, session->session_id, ttl,
+                                                          true, context.secure_cookies));
+  // Readable by the page's script, which echoes it in X-XSRF-TOKEN.
+  response.headers.emplace_back("Set-Cookie", cookie_line(kCsrfCookie, session->csrf_token, ttl,
+                                                          false, context.secure_cookies));
+  return response;
+}
+
+Result<HttpResponse> logout(ApiContext& context, const HttpRequest& request, const Caller&) {
+  if (auto session = cookie(request, kSessionCookie); session && !session->empty()) {
+    if (auto dropped = context.authenticator.logout(*session); !dropped) return fail(dropped);
+  }
+  HttpResponse response = no_content();
+  response.headers.emplace_back("Set-Cookie",
+                                cookie_line(kSessionCookie, "", 0, true, context.secure_cookies));
+  response.headers.emplace_back("Set-Cookie",
+                                cookie_line(kCsrfCookie, "", 0, false, context.secure_cookies));
+  return response;
+}
+
+Result<HttpResponse> validate_session(ApiContext&, const HttpRequest&, const Caller& caller) {
+  return ok(Json{{"valid", caller.authenticated()}});
+}
+
+Result<HttpResponse> current_user(ApiContext& context, const HttpRequest&, const Caller& caller) {
+  if (!caller.authenticated()) {
+    return ok(Json{{"isLoggedIn", false}, {"permissions", {{"global", Json::array()}}}});
+  }
+  const User& u = *caller.user;
+  auto permissions = global_permissions(context.store, u);
+  if (!permissions) return fail(permissions);
+  auto group_ids = context.store.user_groups(u.id);
+  if (!group_ids) return fail(group_ids);
+  Json groups = Json::array();
+  for (GroupId id : *group_ids) {
+    auto g = context.store.get_group(id);
+    if (g) groups.push_back(g->name);
+  }
+  return ok(Json{{"isLoggedIn", true},
+                 {"id", u.uuid},
+                 {"login", u.login},
+                 {"name", u.name},
+                 {"email", u.email ? Json(*u.email) : Json(nullptr)},
+                 {"active", u.active},
+                 {"local", u.local},
+                 {"managed", u.managed},
+                 {"externalIdentity", u.external_login ? Json(*u.external_login) : Json(nullptr)},
+                 {"externalProvider", to_string(u.external_provider)},
+                 {"groups", std::move(groups)},
+                 {"permissions", {{"global", *permissions}}}});
+}
+
+Result<HttpResponse> change_password(ApiContext& context, const HttpRequest& request,
+                                     const Caller& caller) {
+  auto params = Params::of(request);
+  if (!params) return fail(params);
+  auto password = params->required("password");
+  if (!password) return fail(password);
+  auto target = target_user(context, *params, caller);
+  if (!target) return fail(target);
+  auto managed = managed_instance(context.store);
+  if (!managed) return fail(managed);
+  if (auto allowed = may_change_password(*managed); !allowed) return fail(allowed);
+  if (!target->local) {
+    return tl::unexpected(invalid("Only local users have a password here; '" + target->login +
+                                  "' logs in with GitLab."));
+  }
+  if (target->id == caller.user->id) {
+    // Changing one's own password needs the old one, so a stolen session cannot take over.
+    auto previous = params->required("previousPassword");
+    if (!previous) return fail(previous);
+    auto checked =
+        context.authenticator.check_password(target->login, *previous, request.remote_address);
+    if (!checked) {
+      if (checked.error().code == ErrorCode::kRateLimited) return fail(checked);
+      return tl::unexpected(invalid("The previous password is not correct."));
+    }
+  }
+  if (password->size() < kMinPasswordLength) {
+    return tl::unexpected(
+        invalid("A password has at least " + std::to_string(kMinPasswordLength) + " characters."));
+  }
+  auto hash = auth::hash_password(*password);
+  if (!hash) return fail(hash);
+  if (auto saved = context.store.set_password_hash(target->id, *hash); !saved) return fail(saved);
+  audit(context, caller, "user.password", "user", target->login);
+  return no_content();
+}
+
+Result<HttpResponse> generate_token(ApiContext& context, const HttpRequest& request,
+                                    const Caller& caller) {
+  auto params = Params::of(request);
+  if (!params) return fail(params);
+  auto name = params->required("name");
+  if (!name) return fail(name);
+  auto target = target_user(context, *params, caller);
+  if (!target) return fail(target);
+  if (!target->active)
+    return tl::unexpected(invalid("The user '" + target->login + "' is inactive."));
+  auto token = context.authenticator.generate_token(*target, *name);
+  if (!token) return fail(token);
+  audit(context, caller, "token.generate", "user", target->login, std::nullopt, *name);
+  return ok(Json{{"login", target->login},
+                 {"name", token->stored.name},
+                 {"token", token->token},
+                 {"createdAt", format_time(token->stored.created_at)}});
+}
+
+Result<HttpResponse> revoke_token(ApiContext& context, const HttpRequest& request,
+                                  const Caller& caller) {
+  auto params = Params::of(request);
+  if (!params) return fail(params);
+  auto name = params->required("name");
+  if (!name) return fail(name);
+  auto target = target_user(context, *params, caller);
+  if (!target) return fail(target);
+  if (auto deleted = context.store.delete_user_token(target->id, *name); !deleted) {
+    return fail(deleted);
+  }
+  audit(context, caller, "token.revoke", "user", target->login, *name, std::nullopt);
+  return no_content();
+}
+
+Result<HttpResponse> search_tokens(ApiContext& context, const HttpRequest& request,
+                                   const Caller& caller) {
+  auto params = Params::of(request);
+  if (!params) return fail(params);
+  auto target = target_user(context, *params, caller);
+  if (!target) return fail(target);
+  auto tokens = context.store.list_user_tokens(target->id);
+  if (!tokens) return fail(tokens);
+  Json list = Json::array();
+  for (const store::UserToken& t : *tokens) {
+    list.push_back(Json{{"name", t.name}, {"createdAt", format_time(t.created_at)}});
+  }
+  return ok(Json{{"login", target->login}, {"userTokens", std::move(list)}});
+}
+
+}  // namespace provisio::http

@@ -1,0 +1,220 @@
+// Every route of the table, called as anonymous, as a plain user and as an administrator: 401,
+// 403 or success exactly as the route's access rule says. A route without an entry here fails.
+#include <functional>
+#include <map>
+
+#include "api_fixture.hpp"
+
+namespace provisio::api_test {
+namespace {
+
+struct Sample {
+  std::string target;
+  std::string body;
+  std::string content_type;  // empty: none
+};
+
+Sample get(std::string target) { return {std::move(target), "", ""}; }
+Sample form(std::string target, std::string body) {
+  return {std::move(target), std::move(body), "application/x-www-form-urlencoded"};
+}
+Sample json_body(std::string target, const json& body) {
+  return {std::move(target), body.dump(), "application/json"};
+}
+
+}  // namespace
+
+TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
+  int n = 0;
+  const auto unique = [&](const std::string& prefix) { return prefix + std::to_string(++n); };
+  const auto self = [&](As who) { return who == As::kAdmin ? admin_ : user_; };
+  const std::string users = "/api/v2/users-management/users";
+  const std::string groups = "/api/v2/authorizations/groups";
+  const std::string memberships = "/api/v2/authorizations/group-memberships";
+  const std::string configs = "/api/v2/dop-translation/gitlab-configurations";
+  const std::string mappings = "/api/v2/dop-translation/gitlab-permission-mappings";
+
+  // A well-formed call of each route, with whatever it needs created first.
+  std::map<std::string, std::function<Sample(As)>> samples = {
+      {"POST /api/authentication/login",
+       [&](As) {
+         return form("/api/authentication/login",
+                     "login=plain&password=" + std::string(kUserPassword));
+       }},
+      {"POST /api/authentication/logout",
+       [&](As) { return form("/api/authentication/logout", ""); }},
+      {"GET /api/authentication/validate", [&](As) { return get("/api/authentication/validate"); }},
+      {"GET /api/users/current", [&](As) { return get("/api/users/current"); }},
+      {"POST /api/users/change_password",
+       [&](As who) {
+         const std::string password(who == As::kAdmin ? kAdminPassword : kUserPassword);
+         return form("/api/users/change_password",
+                     "password=" + password + "&previousPassword=" + password);
+       }},
+      {"POST /api/user_tokens/generate",
+       [&](As) { return form("/api/user_tokens/generate", "name=" + unique("token-")); }},
+      {"POST /api/user_tokens/revoke",
+       [&](As who) {
+         const std::string name = unique("revoked-");
+         EXPECT_TRUE(authenticator_->generate_token(self(who), name));
+         return form("/api/user_tokens/revoke", "name=" + name);
+       }},
+      {"GET /api/user_tokens/search", [&](As) { return get("/api/user_tokens/search"); }},
+      {"POST /api/projects/create",
+       [&](As) { return form("/api/projects/create", "project=" + unique("key-") + "&name=P"); }},
+      {"GET /api/projects/search", [&](As) { return get("/api/projects/search?q=key"); }},
+      {"POST /api/projects/delete",
+       [&](As) {
+         return form("/api/projects/delete", "project=" + make_project(unique("del-")).key);
+       }},
+      {"POST /api/projects/update_visibility",
+       [&](As) {
+         return form("/api/projects/update_visibility",
+                     "project=" + make_project(unique("vis-")).key + "&visibility=private");
+       }},
+      {"POST /api/alm_settings/set_gitlab_binding",
+       [&](As) {
+         return form("/api/alm_settings/set_gitlab_binding",
+                     "project=" + make_project(unique("bind-")).key + "&repository=42");
+       }},
+      {"POST /api/permissions/add_user",
+       [&](As) { return form("/api/permissions/add_user", "login=plain&permission=scan"); }},
+      {"POST /api/permissions/remove_user",
+       [&](As) { return form("/api/permissions/remove_user", "login=plain&permission=scan"); }},
+      {"POST /api/permissions/add_group",
+       [&](As) {
+         return form("/api/permissions/add_group", "groupName=sonar-users&permission=scan");
+       }},
+      {"POST /api/permissions/remove_group",
+       [&](As) {
+         return form("/api/permissions/remove_group", "groupName=sonar-users&permission=scan");
+       }},
+      {"GET /api/permissions/users", [&](As) { return get("/api/permissions/users"); }},
+      {"GET /api/permissions/groups", [&](As) { return get("/api/permissions/groups"); }},
+      {"GET /api/ce/activity", [&](As) { return get("/api/ce/activity?status=PENDING,SUCCESS"); }},
+      {"GET /api/ce/task",
+       [&](As) {
+         Task t;
+         t.submitter = "test";
+         t.submitted_at = clock_.now();
+         return get("/api/ce/task?id=" + std::to_string(store_->enqueue_task(t, false)->id));
+       }},
+      {"GET /api/system/health", [&](As) { return get("/api/system/health"); }},
+      {"GET /api/system/status", [&](As) { return get("/api/system/status"); }},
+      {"GET " + configs, [&](As) { return get(configs); }},
+      {"POST " + configs,
+       [&](As) {
+         make_unmanaged_instance();
+         return json_body(
+             configs,
+             {{"applicationId", "a"}, {"url", "https://gitlab.example.com"}, {"secret", "s"}});
+       }},
+      {"GET " + configs + "/{id}",
+       [&](As) {
+         save_config(ProvisioningType::kJit);
+         return get(configs + "/gitlab-configuration");
+       }},
+      {"PATCH " + configs + "/{id}",
+       [&](As) {
+         save_config(ProvisioningType::kJit);
+         return json_body(configs + "/gitlab-configuration", {{"synchronizeGroups", true}});
+       }},
+      {"DELETE " + configs + "/{id}",
+       [&](As) {
+         save_config(ProvisioningType::kJit, false);
+         return get(configs + "/gitlab-configuration");
+       }},
+      {"GET " + mappings, [&](As) { return get(mappings); }},
+      {"POST " + mappings,
+       [&](As) {
+         return json_body(mappings,
+                          {{"role", unique("custom-")}, {"permissions", {{"user", true}}}});
+       }},
+      {"PATCH " + mappings + "/{role}",
+       [&](As) {
+         return json_body(mappings + "/guest", {{"permissions", {{"user", true}}}});
+       }},
+      {"DELETE " + mappings + "/{role}",
+       [&](As) {
+         const std::string role = unique("gone-");
+         EXPECT_TRUE(store_->save_role_mapping(RoleMapping{role, {true}}));
+         return get(mappings + "/" + role);
+       }},
+      {"POST /api/v2/dop-translation/gitlab-synchronization-runs",
+       [&](As) {
+         make_managed_instance();
+         finish_pending_tasks();
+         return json_body("/api/v2/dop-translation/gitlab-synchronization-runs", json::object());
+       }},
+      {"GET " + users, [&](As) { return get(users + "?q=a&active=true"); }},
+      {"POST " + users,
+       [&](As) {
+         make_unmanaged_instance();
+         return json_body(
+             users,
+             {{"login", unique("new-")}, {"name", "New"}, {"password", "long-enough-password"}});
+       }},
+      {"GET " + users + "/{id}", [&](As) { return get(users + "/" + user_.uuid); }},
+      {"PATCH " + users + "/{id}",
+       [&](As) {
+         return json_body(users + "/" + make_local_user(unique("p-"), "x").uuid,
+                          {{"name", "Renamed"}});
+       }},
+      {"DELETE " + users + "/{id}",
+       [&](As) { return get(users + "/" + make_local_user(unique("d-"), "x").uuid); }},
+      {"GET " + groups, [&](As) { return get(groups + "?managed=false"); }},
+      {"POST " + groups,
+       [&](As) {
+         return json_body(groups, {{"name", unique("g-")}});
+       }},
+      {"GET " + groups + "/{id}",
+       [&](As) { return get(groups + "/" + make_group(unique("r-")).uuid); }},
+      {"PATCH " + groups + "/{id}",
+       [&](As) {
+         return json_body(groups + "/" + make_group(unique("pg-")).uuid, {{"description", "d"}});
+       }},
+      {"DELETE " + groups + "/{id}",
+       [&](As) { return get(groups + "/" + make_group(unique("dg-")).uuid); }},
+      {"GET " + memberships, [&](As) { return get(memberships + "?userId=" + user_.uuid); }},
+      {"POST " + memberships,
+       [&](As) {
+         return json_body(memberships,
+                          {{"groupId", make_group(unique("m-")).uuid}, {"userId", user_.uuid}});
+       }},
+      {"DELETE " + memberships + "/{id}",
+       [&](As) {
+         const Group g = make_group(unique("dm-"));
+         EXPECT_TRUE(store_->add_membership(g.id, user_.id));
+         return get(memberships + "/" + g.uuid + ":" + user_.uuid);
+       }},
+      {"GET /api/v2/provisioning/audit", [&](As) { return get("/api/v2/provisioning/audit"); }},
+      {"GET /api/v2/openapi.json", [&](As) { return get("/api/v2/openapi.json"); }},
+  };
+
+  const auto routes = http::api_routes(*context_);
+  for (const http::ApiRoute& route : routes) {
+    const std::string key = route.method + " " + route.pattern;
+    const auto sample = samples.find(key);
+    ASSERT_NE(sample, samples.end()) << "the route " << key << " has no entry in the matrix";
+    for (As who : {As::kAnonymous, As::kUser, As::kAdmin}) {
+      const Sample s = sample->second(who);
+      std::map<std::string, std::string> headers;
+      if (!s.content_type.empty()) headers["Content-Type"] = s.content_type;
+      const auto r = call(who, route.method, s.target, s.body, headers);
+      const char* name = who == As::kAdmin ? "admin" : who == As::kUser ? "user" : "anonymous";
+      if (who == As::kAnonymous && route.access != http::Access::kPublic) {
+        EXPECT_EQ(r.status, 401) << key << " as " << name << ": " << r.body;
+      } else if (who == As::kUser && route.access == http::Access::kAdmin) {
+        EXPECT_EQ(r.status, 403) << key << " as " << name << ": " << r.body;
+      } else {
+        EXPECT_TRUE(r.status >= 200 && r.status < 300)
+            << key << " as " << name << ": " << r.status << " " << r.body;
+      }
+    }
+    samples.erase(sample);
+  }
+  for (const auto& [key, unused] : samples)
+    ADD_FAILURE() << key << " is in the matrix but not routed";
+}
+
+}  // namespace provisio::api_test

@@ -1,0 +1,64 @@
+// The runs of a sync through api/ce/activity and api/ce/task: pending, in progress, finished.
+#include "api_fixture.hpp"
+
+namespace provisio::api_test {
+
+TEST_P(ApiTest, TheRunHistoryShowsARunPendingInProgressAndFinished) {
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = "admin";
+  t.submitted_at = 1'700'000'000'000;
+  auto queued = store_->enqueue_task(t, true);
+  ASSERT_TRUE(queued);
+  const std::string id = std::to_string(queued->id);
+
+  auto activity = [&](const std::string& query = "") {
+    auto r = call(As::kAdmin, "GET", "/api/ce/activity" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body);
+  };
+  json pending = activity()["tasks"][0];
+  EXPECT_EQ(pending["id"], id);
+  EXPECT_EQ(pending["type"], "GITLAB_AUTH_PROVISIONING");
+  EXPECT_EQ(pending["status"], "PENDING");
+  EXPECT_EQ(pending["submittedAt"], "2023-11-14T22:13:20+0000");
+  EXPECT_TRUE(pending["startedAt"].is_null());
+  EXPECT_TRUE(pending["executedAt"].is_null());
+  EXPECT_TRUE(pending["executionTimeMs"].is_null());
+  EXPECT_TRUE(pending["errorMessage"].is_null());
+  EXPECT_EQ(pending["warnings"], json::array());
+  EXPECT_EQ(pending["infoMessages"], json::array());
+  std::vector<std::string> keys;
+  const auto ordered =
+      nlohmann::ordered_json::parse(call(As::kAdmin, "GET", "/api/ce/activity").body);
+  for (const auto& [k, v] : ordered["tasks"][0].items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"id", "type", "status", "submittedAt", "startedAt",
+                                            "executedAt", "executionTimeMs", "errorMessage",
+                                            "warnings", "infoMessages"}));
+
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'700'000'001'000, 60'000));
+  json running = activity("?status=IN_PROGRESS")["tasks"][0];
+  EXPECT_EQ(running["status"], "IN_PROGRESS");
+  EXPECT_EQ(running["startedAt"], "2023-11-14T22:13:21+0000");
+  EXPECT_TRUE(activity("?status=PENDING")["tasks"].empty());
+
+  store::TaskOutcome outcome;
+  outcome.status = TaskStatus::kFailed;
+  outcome.info_messages = {"3 users created"};
+  outcome.warnings = {"2 bots skipped"};
+  outcome.error_message = "GitLab did not answer in time.";
+  ASSERT_TRUE(store_->finish_task(queued->id, "node-a", 1'700'000'003'500, outcome));
+  json done = json::parse(call(As::kAdmin, "GET", "/api/ce/task?id=" + id).body)["task"];
+  EXPECT_EQ(done["status"], "FAILED");
+  EXPECT_EQ(done["executedAt"], "2023-11-14T22:13:23+0000");
+  EXPECT_EQ(done["executionTimeMs"], 2500);
+  EXPECT_EQ(done["errorMessage"], "GitLab did not answer in time.");
+  EXPECT_EQ(done["warnings"], json({"2 bots skipped"}));
+  EXPECT_EQ(done["infoMessages"], json({"3 users created"}));
+  EXPECT_EQ(activity("?status=SUCCESS,FAILED&type=GITLAB_AUTH_PROVISIONING")["paging"]["total"], 1);
+  EXPECT_EQ(activity("?type=GITLAB_PROJECT_PERMISSIONS_PROVISIONING")["paging"]["total"], 0);
+  EXPECT_EQ(call(As::kAdmin, "GET", "/api/ce/task?id=999999").status, 404);
+  EXPECT_EQ(call(As::kAdmin, "GET", "/api/ce/activity?status=DONE").status, 400);
+}
+
+}  // namespace provisio::api_test

@@ -1,0 +1,133 @@
+// Sessions and user tokens: stored as hashes, gone with their user's deactivation.
+#include "store_fixture.hpp"
+
+namespace provisio::store {
+namespace {
+
+SessionRecord session_of(UserId user, const std::string& hash, Millis expires = 2'000'000) {
+  return SessionRecord{hash, user, "csrf-" + hash, 1'000, expires};
+}
+
+UserToken token_of(UserId user, const std::string& name) {
+  return UserToken{0, user, name, "hash-" + name + "-" + std::to_string(user), 5'000};
+}
+
+}  // namespace
+
+TEST_P(StoreTest, FindsASessionUntilItExpiresThenForgetsIt) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  ASSERT_TRUE(u);
+  ASSERT_TRUE(store_->create_session(session_of(u->id, "s1", 2'000)));
+  auto found = store_->find_session("s1", 1'500);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->user_id, u->id);
+  EXPECT_EQ(found->csrf_token, "csrf-s1");
+  EXPECT_EQ(found->expires_at, 2'000);
+  auto expired = store_->find_session("s1", 2'000);
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().code, ErrorCode::kNotFound);
+  // Deleted on the way: not found even at an earlier time.
+  EXPECT_FALSE(store_->find_session("s1", 1'500));
+  EXPECT_EQ(store_->find_session("nope", 0).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, DeletesASession) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  ASSERT_TRUE(store_->create_session(session_of(u->id, "s1")));
+  ASSERT_TRUE(store_->delete_session("s1"));
+  EXPECT_FALSE(store_->find_session("s1", 0));
+  EXPECT_TRUE(store_->delete_session("s1"));  // idempotent
+}
+
+TEST_P(StoreTest, CreatesFindsListsAndDeletesUserTokens) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  auto v = store_->create_user(make_user("bob"), std::nullopt);
+  auto t = store_->create_user_token(token_of(u->id, "ci"));
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_GT(t->id, 0);
+  ASSERT_TRUE(store_->create_user_token(token_of(u->id, "a-laptop")));
+  ASSERT_TRUE(store_->create_user_token(token_of(v->id, "ci")));  // names are per user
+  auto again = store_->create_user_token(token_of(u->id, "ci"));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+
+  auto found = store_->find_user_token(t->token_hash);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->user_id, u->id);
+  EXPECT_EQ(found->name, "ci");
+  EXPECT_EQ(found->created_at, 5'000);
+  auto list = store_->list_user_tokens(u->id);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "a-laptop");
+  EXPECT_EQ((*list)[1].name, "ci");
+
+  ASSERT_TRUE(store_->delete_user_token(u->id, "ci"));
+  EXPECT_EQ(store_->find_user_token(t->token_hash).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->delete_user_token(u->id, "ci").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->list_user_tokens(v->id)->size(), 1u);
+}
+
+TEST_P(StoreTest, DeactivatingAUserDropsItsSessionsAndTokens) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  auto other = store_->create_user(make_user("bob"), std::nullopt);
+  ASSERT_TRUE(store_->create_session(session_of(u->id, "s1")));
+  ASSERT_TRUE(store_->create_session(session_of(other->id, "s2")));
+  ASSERT_TRUE(store_->create_user_token(token_of(u->id, "ci")));
+  User changed = *u;
+  changed.name = "Alice";
+  ASSERT_TRUE(store_->update_user(changed));  // still active: nothing dropped
+  EXPECT_TRUE(store_->find_session("s1", 0));
+  changed.active = false;
+  ASSERT_TRUE(store_->update_user(changed));
+  EXPECT_FALSE(store_->find_session("s1", 0));
+  EXPECT_TRUE(store_->list_user_tokens(u->id)->empty());
+  EXPECT_TRUE(store_->find_session("s2", 0));
+}
+
+TEST_P(StoreTest, ApplyDropsTheCredentialsOfUsersItDeactivates) {
+  auto u = store_->create_user(make_user("alice", true), std::nullopt);
+  auto kept = store_->create_user(make_user("bob", true), std::nullopt);
+  ASSERT_TRUE(store_->create_session(session_of(u->id, "s1")));
+  ASSERT_TRUE(store_->create_user_token(token_of(u->id, "ci")));
+  ASSERT_TRUE(store_->create_session(session_of(kept->id, "s2")));
+  ASSERT_TRUE(store_->create_user_token(token_of(kept->id, "ci")));
+  ChangeSet c;
+  User off = *u;
+  off.active = false;
+  User renamed = *kept;
+  renamed.name = "Bob B.";
+  c.users_to_update = {off, renamed};
+  ASSERT_TRUE(store_->apply(c));
+  EXPECT_FALSE(store_->find_session("s1", 0));
+  EXPECT_TRUE(store_->list_user_tokens(u->id)->empty());
+  EXPECT_TRUE(store_->find_session("s2", 0));
+  EXPECT_EQ(store_->list_user_tokens(kept->id)->size(), 1u);
+}
+
+TEST_P(StoreTest, DeleteUserCredentialsDropsBoth) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  ASSERT_TRUE(store_->create_session(session_of(u->id, "s1")));
+  ASSERT_TRUE(store_->create_user_token(token_of(u->id, "ci")));
+  ASSERT_TRUE(store_->delete_user_credentials(u->id));
+  EXPECT_FALSE(store_->find_session("s1", 0));
+  EXPECT_TRUE(store_->list_user_tokens(u->id)->empty());
+}
+
+TEST_P(StoreTest, FindsUsersAndGroupsByUuid) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  auto found = store_->find_user_by_uuid(u->uuid);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->login, "alice");
+  EXPECT_EQ(store_->find_user_by_uuid("nope").error().code, ErrorCode::kNotFound);
+  Group g;
+  g.name = "devs";
+  auto created = store_->create_group(g);
+  ASSERT_TRUE(created);
+  auto group = store_->find_group_by_uuid(created->uuid);
+  ASSERT_TRUE(group);
+  EXPECT_EQ(group->name, "devs");
+  EXPECT_EQ(store_->find_group_by_uuid("nope").error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace provisio::store
