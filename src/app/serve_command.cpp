@@ -81,7 +81,10 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
       [&sync_service](const std::string& who) { return sync_service->request_full(who); },
       [](const GitlabConfig& config) { return check_gitlab_config(config); },
       settings.server_url.rfind("https://", 0) == 0,
-      http::SystemInfo{}};
+      http::SystemInfo{},
+      [&sync_service](TaskId held, const std::string& who) {
+        return sync_service->confirm(held, who);
+      }};
   http::Router router;
   http::add_api_routes(router, api);
   http::ServerOptions options;

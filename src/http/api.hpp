@@ -45,6 +45,10 @@ using GitlabCheck = std::function<std::optional<std::string>(const GitlabConfig&
 // Queues a full sync for `submitter`; kAlreadyExists while one is pending or running.
 using SyncRequester = std::function<Result<Task>(const std::string& submitter)>;
 
+// Applies exactly the plan the guard held back for a task, as a new task; kNotFound when that
+// task has no held plan, kAlreadyExists while another sync is pending or running.
+using PlanConfirmer = std::function<Result<Task>(TaskId held, const std::string& submitter)>;
+
 // What the handlers work with. Outlives the server.
 struct ApiContext {
   store::Store& store;
@@ -54,6 +58,7 @@ struct ApiContext {
   GitlabCheck check_gitlab;     // empty: no live check, errorMessage stays null
   bool secure_cookies = false;  // cookies get Secure (the server URL is https)
   SystemInfo system;
+  PlanConfirmer confirm_plan;  // empty: confirming answers 503
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(const HttpRequest&, const Caller&)>;

@@ -57,6 +57,7 @@ constexpr Row kRoutes[] = {
   {"PATCH", "/api/v2/dop-translation/gitlab-permission-mappings/{role}", kAdmin, "Change a role's permissions", patch_role_mapping},
   {"DELETE", "/api/v2/dop-translation/gitlab-permission-mappings/{role}", kAdmin, "Delete a custom role", delete_role_mapping},
   {"POST", "/api/v2/dop-translation/gitlab-synchronization-runs", kAdmin, "Queue a full synchronization now", start_sync_run},
+  {"POST", "/api/v2/provisioning/plan/{taskId}/confirm", kAdmin, "Apply the plan the guard held back for a task", confirm_held_plan},
   // v2: users, groups, memberships
   {"GET", "/api/v2/users-management/users", kUser, "List users", list_users},
   {"POST", "/api/v2/users-management/users", kAdmin, "Create a local user", create_user},

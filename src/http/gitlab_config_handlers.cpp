@@ -1,5 +1,8 @@
 // The GitLab configuration (through sync::GitlabConfiguration, which holds its rules), the role
 // permission mappings and "synchronize now".
+#include <charconv>
+
+#include "http/api_json.hpp"
 #include "http/handler_support.hpp"
 #include "http/handlers.hpp"
 #include "http/managed_rules.hpp"
@@ -256,6 +259,24 @@ Result<HttpResponse> start_sync_run(ApiContext& context, const HttpRequest&, con
     return fail(task);
   }
   return ok(Json{{"taskId", std::to_string(task->id)}}, 202);
+}
+
+Result<HttpResponse> confirm_held_plan(ApiContext& context, const HttpRequest& request,
+                                       const Caller& caller) {
+  const std::string& raw = request.path_params.at("taskId");
+  TaskId id = 0;
+  const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), id);
+  if (ec != std::errc() || end != raw.data() + raw.size() || id < 1) {
+    return tl::unexpected(
+        Error{ErrorCode::kInvalidArgument, "taskId must be the number of a task."});
+  }
+  if (!context.confirm_plan) {
+    return tl::unexpected(
+        Error{ErrorCode::kUnavailable, "This server cannot confirm plans (no sync service)."});
+  }
+  auto task = context.confirm_plan(id, caller.login());
+  if (!task) return tl::unexpected(task.error());
+  return ok(Json{{"task", task_json(*task)}});
 }
 
 }  // namespace provisio::http

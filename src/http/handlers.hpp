@@ -30,6 +30,7 @@ Result<HttpResponse> create_role_mapping(ApiContext&, const HttpRequest&, const 
 Result<HttpResponse> patch_role_mapping(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> delete_role_mapping(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> start_sync_run(ApiContext&, const HttpRequest&, const Caller&);
+Result<HttpResponse> confirm_held_plan(ApiContext&, const HttpRequest&, const Caller&);
 
 // user_handlers.cpp: v2 users
 Result<HttpResponse> list_users(ApiContext&, const HttpRequest&, const Caller&);

@@ -20,6 +20,7 @@
 #include "http_client.hpp"
 #include "postgres_cluster.hpp"
 #include "store/store.hpp"
+#include "sync/sync_service.hpp"
 
 namespace provisio::api_test {
 
@@ -66,21 +67,27 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
     authenticator_ = std::make_unique<auth::Authenticator>(*store_, clock_, *limiter_);
     admin_token_ = authenticator_->generate_token(admin_, "test")->token;
     user_token_ = authenticator_->generate_token(user_, "test")->token;
-    context_ = std::make_unique<http::ApiContext>(
-        http::ApiContext{*store_, clock_, *authenticator_,
-                         [this](const std::string& who) {
-                           Task t;
-                           t.type = TaskType::kGitlabAuthProvisioning;
-                           t.submitter = who;
-                           t.submitted_at = clock_.now();
-                           return store_->enqueue_task(t, true);
-                         },
-                         [this](const GitlabConfig&) {
-                           std::lock_guard lock(mutex_);
-                           ++checks_;
-                           return gitlab_error_;
-                         },
-                         false, http::SystemInfo{"test-server"}});
+    // Confirming a held plan applies it without reading GitLab: no transport is needed.
+    sync::SyncOptions sync_options;
+    sync_options.node_id = "test-node";
+    sync_service_ = std::make_unique<sync::SyncService>(
+        *store_, [] { return std::unique_ptr<gitlab::HttpTransport>(); }, clock_, sync_options);
+    context_ = std::make_unique<http::ApiContext>(http::ApiContext{
+        *store_, clock_, *authenticator_,
+        [this](const std::string& who) {
+          Task t;
+          t.type = TaskType::kGitlabAuthProvisioning;
+          t.submitter = who;
+          t.submitted_at = clock_.now();
+          return store_->enqueue_task(t, true);
+        },
+        [this](const GitlabConfig&) {
+          std::lock_guard lock(mutex_);
+          ++checks_;
+          return gitlab_error_;
+        },
+        false, http::SystemInfo{"test-server"},
+        [this](TaskId held, const std::string& who) { return sync_service_->confirm(held, who); }});
     start_server();
   }
 
@@ -202,6 +209,7 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::LoginLimiter> limiter_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<sync::SyncService> sync_service_;
   std::unique_ptr<http::ApiContext> context_;
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;

@@ -146,6 +146,17 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
          finish_pending_tasks();
          return json_body("/api/v2/dop-translation/gitlab-synchronization-runs", json::object());
        }},
+      {"POST /api/v2/provisioning/plan/{taskId}/confirm",
+       [&](As) {
+         // A task whose plan the guard held back (an empty plan: nothing to write).
+         Task t;
+         t.submitter = "scheduler";
+         const auto held = store_->enqueue_task(t, false);
+         finish_pending_tasks();
+         EXPECT_TRUE(store_->save_held_plan(held->id, ChangeSet{}));
+         return json_body("/api/v2/provisioning/plan/" + std::to_string(held->id) + "/confirm",
+                          json::object());
+       }},
       {"GET " + users, [&](As) { return get(users + "?q=a&active=true"); }},
       {"POST " + users,
        [&](As) {
