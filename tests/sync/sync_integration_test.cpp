@@ -285,25 +285,31 @@ TEST_P(SyncIntegrationTest, AFullSyncOfWorldSGivesWhatGitlabSays) {
 
 TEST_P(SyncIntegrationTest, AfterEachChangeInGitlabAResyncFollows) {
   ASSERT_EQ(full_sync().status, TaskStatus::kSuccess);
-  // A new direct member, a removed one, a blocked user, a renamed group, a project made public.
   const json some_group = sim_->all("/api/v4/groups/acme/descendant_groups").at(0);
-  const json members =
-      sim_->get("/api/v4/groups/" + std::to_string(some_group["id"].get<gl::Id>()) + "/members");
+  const gl::Id group_id = some_group["id"];
+  const json members = sim_->get("/api/v4/groups/" + std::to_string(group_id) + "/members");
   ASSERT_FALSE(members.empty());
-  sim_->control(
-      "members",
-      {{"source", "group"}, {"id", some_group["id"]}, {"user_id", 4}, {"access_level", 40}});
-  sim_->control("members/remove",
-                {{"source", "group"}, {"id", some_group["id"]}, {"user_id", members[0]["id"]}});
-  sim_->control("groups/rename",
-                {{"id", some_group["id"]}, {"path", "renamed-team"}, {"name", "Renamed team"}});
-  sim_->control("visibility",
-                {{"source", "project"}, {"id", bound_.begin()->first}, {"visibility", "private"}});
-  sim_->control("users/block", {{"user_id", 5}});
-  const Task t = full_sync();
-  ASSERT_EQ(t.status, TaskStatus::kSuccess) << t.error_message.value_or("");
-  EXPECT_EQ(t.counts.groups_renamed, 1);
-  expect_matches_gitlab();
+  const json first_member = members[0]["id"];
+  const gl::Id bound_project = bound_.begin()->first;
+  const std::vector<std::pair<std::string, json>> changes = {
+      {"members", {{"source", "group"}, {"id", group_id}, {"user_id", 4}, {"access_level", 40}}},
+      {"members/remove", {{"source", "group"}, {"id", group_id}, {"user_id", first_member}}},
+      {"members",
+       {{"source", "project"}, {"id", bound_project}, {"user_id", 7}, {"access_level", 50}}},
+      {"groups/rename", {{"id", group_id}, {"path", "renamed-team"}, {"name", "Renamed team"}}},
+      {"visibility", {{"source", "project"}, {"id", bound_project}, {"visibility", "private"}}},
+      {"users/block", {{"user_id", 5}}},
+  };
+  for (const auto& [what, body] : changes) {
+    sim_->control(what, body);
+    const Task t = full_sync();
+    ASSERT_EQ(t.status, TaskStatus::kSuccess) << what << ": " << t.error_message.value_or("");
+    if (what == "groups/rename") {
+      EXPECT_EQ(t.counts.groups_renamed, 1);
+    }
+    SCOPED_TRACE("after " + what);
+    expect_matches_gitlab();
+  }
 }
 
 TEST_P(SyncIntegrationTest, AnEndpointThatAlwaysFailsFailsTheRunAndChangesNothing) {
