@@ -26,6 +26,18 @@ inline std::string limit_offset(sql::Binder& b, int page_index, int page_size) {
   return " LIMIT " + b.add(size) + " OFFSET " + b.add(offset);
 }
 
+// Runs a query whose columns `row` bound with into(), and returns every row it read.
+template <typename Row>
+auto collect(sql::Binder& b, Row& row, const std::string& sql) {
+  std::vector<decltype(row.get())> out;
+  if (b.query(sql)) {
+    do {
+      out.push_back(row.get());
+    } while (b.statement().fetch());
+  }
+  return out;
+}
+
 inline long long now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

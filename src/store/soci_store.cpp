@@ -122,17 +122,6 @@ Result<User> SociStore::create_user(const User& user,
 namespace {
 
 template <typename Row>
-auto collect(Binder& b, Row& row, const std::string& sql) {
-  std::vector<decltype(row.get())> out;
-  if (b.query(sql)) {
-    do {
-      out.push_back(row.get());
-    } while (b.statement().fetch());
-  }
-  return out;
-}
-
-template <typename Row>
 auto one(Lease& lease, const std::string& where, const auto& value, const char* table,
          std::string_view what) -> Result<decltype(Row().get())> {
   Row row;

@@ -15,17 +15,6 @@ using sql::Tx;
 
 namespace {
 
-template <typename Row>
-auto collect(Binder& b, Row& row, const std::string& sql) {
-  std::vector<decltype(row.get())> out;
-  if (b.query(sql)) {
-    do {
-      out.push_back(row.get());
-    } while (b.statement().fetch());
-  }
-  return out;
-}
-
 Result<Task> read_task(Lease& lease, long long id) {
   rows::TaskRow row;
   Binder b(*lease);
