@@ -178,6 +178,32 @@ Result<T> map_one(Result<nlohmann::json> raw, Result<T> (*one)(const nlohmann::j
 
 }  // namespace
 
+template <typename T>
+Result<std::map<gl::Id, T>> Client::read_each(const std::vector<gl::Id>& ids,
+                                              const std::string& path_prefix,
+                                              const std::string& query, const std::string& endpoint,
+                                              const std::string& what,
+                                              Result<T> (*one)(const nlohmann::json&)) {
+  std::map<gl::Id, T> out;
+  std::optional<Error> error;
+  for (const gl::Id id : ids) {
+    engine_.submit(request(path_prefix + std::to_string(id), query), endpoint,
+                   Subject{what + " " + std::to_string(id)}, [&, id](Result<Reply> r) {
+                     if (error) return;
+                     Result<T> item = r ? one(r->body) : Result<T>(tl::unexpected(r.error()));
+                     if (!item) {
+                       error = item.error();
+                       engine_.abort_queued();  // the read has failed: spend nothing more on it
+                       return;
+                     }
+                     out.emplace(id, std::move(*item));
+                   });
+  }
+  engine_.run();
+  if (error) return tl::unexpected(*error);
+  return out;
+}
+
 Result<gl::TokenInfo> Client::token_self() {
   return map_one(read_one("/personal_access_tokens/self", "", "/personal_access_tokens/self",
                           Subject{"the token's own details"}),
@@ -195,25 +221,7 @@ Result<gl::User> Client::user(gl::Id id) {
 }
 
 Result<std::map<gl::Id, gl::User>> Client::users(const std::vector<gl::Id>& ids) {
-  std::map<gl::Id, gl::User> out;
-  std::optional<Error> error;
-  for (const gl::Id id : ids) {
-    engine_.submit(request("/users/" + std::to_string(id), ""), "/users/:id",
-                   Subject{"the GitLab user " + std::to_string(id)}, [&, id](Result<Reply> r) {
-                     if (error) return;
-                     Result<gl::User> u =
-                         r ? to_user(r->body) : Result<gl::User>(tl::unexpected(r.error()));
-                     if (!u) {
-                       error = u.error();
-                       engine_.abort_queued();
-                       return;
-                     }
-                     out.emplace(id, std::move(*u));
-                   });
-  }
-  engine_.run();
-  if (error) return tl::unexpected(*error);
-  return out;
+  return read_each(ids, "/users/", "", "/users/:id", "the GitLab user", &to_user);
 }
 
 Result<gl::Group> Client::group(const std::string& id_or_full_path) {
@@ -223,25 +231,8 @@ Result<gl::Group> Client::group(const std::string& id_or_full_path) {
 }
 
 Result<std::map<gl::Id, gl::Group>> Client::groups(const std::vector<gl::Id>& ids) {
-  std::map<gl::Id, gl::Group> out;
-  std::optional<Error> error;
-  for (const gl::Id id : ids) {
-    engine_.submit(request("/groups/" + std::to_string(id), "with_projects=false"), "/groups/:id",
-                   Subject{"the GitLab group " + std::to_string(id)}, [&, id](Result<Reply> r) {
-                     if (error) return;
-                     Result<gl::Group> g =
-                         r ? to_group(r->body) : Result<gl::Group>(tl::unexpected(r.error()));
-                     if (!g) {
-                       error = g.error();
-                       engine_.abort_queued();
-                       return;
-                     }
-                     out.emplace(id, std::move(*g));
-                   });
-  }
-  engine_.run();
-  if (error) return tl::unexpected(*error);
-  return out;
+  return read_each(ids, "/groups/", "with_projects=false", "/groups/:id", "the GitLab group",
+                   &to_group);
 }
 
 Result<std::vector<gl::Group>> Client::descendant_groups(gl::Id group) {

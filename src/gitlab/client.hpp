@@ -78,6 +78,12 @@ class Client {
   // Starts a paginated listing; `done` gets every item of every page, in order.
   void list(const std::string& path, const std::string& query, const std::string& endpoint,
             Subject subject, std::function<void(Result<std::vector<nlohmann::json>>)> done);
+  // Reads one object per id side by side (GET path_prefix + id); fails with the first error.
+  template <typename T>
+  Result<std::map<gl::Id, T>> read_each(const std::vector<gl::Id>& ids,
+                                        const std::string& path_prefix, const std::string& query,
+                                        const std::string& endpoint, const std::string& what,
+                                        Result<T> (*one)(const nlohmann::json&));
   // Reads the same listing for many ids side by side; fails with the first error.
   Result<std::map<gl::Id, std::vector<nlohmann::json>>> list_many(const std::vector<gl::Id>& ids,
                                                                   const std::string& path_prefix,
