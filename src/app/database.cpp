@@ -26,12 +26,16 @@ Result<std::unique_ptr<store::Store>> open_database(const Settings& settings, Op
     return make_error(ErrorCode::kUnavailable, "Cannot create the data directory " +
                                                    settings.data_dir + ": " + ec.message() + ".");
   }
-  auto box = store::SecretBox::open_key_file(
-      (std::filesystem::path(settings.data_dir) / "secret.key").string());
+  auto box = open_secret_box(settings);
   if (!box) return tl::unexpected(box.error());
 
   spdlog::info(logfmt("opening the database", {{"db", url->redacted()}}));
   return store::open_store(*url, *box);
+}
+
+Result<std::shared_ptr<store::SecretBox>> open_secret_box(const Settings& settings) {
+  return store::SecretBox::open_key_file(
+      (std::filesystem::path(settings.data_dir) / "secret.key").string());
 }
 
 }  // namespace provisio::app

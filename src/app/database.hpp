@@ -18,4 +18,8 @@ enum class OpenMode {
 // kInvalidArgument for a malformed database URL; other errors as the store reports them.
 Result<std::unique_ptr<store::Store>> open_database(const Settings& settings, OpenMode mode);
 
+// The key file's SecretBox (created on first use): the store's, and the server's for sealing
+// short-lived cookies.
+Result<std::shared_ptr<store::SecretBox>> open_secret_box(const Settings& settings);
+
 }  // namespace provisio::app

@@ -13,9 +13,11 @@
 #include "app/sync_wiring.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/login_limiter.hpp"
+#include "gitlab/curl_transport.hpp"
 #include "http/api_routes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "sync/gitlab_login.hpp"
 #include "sync/worker.hpp"
 
 namespace provisio::app {
@@ -74,6 +76,15 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   // The Web API. Its handlers run on the server's worker pool; everything below is thread-safe.
   auth::LoginLimiter limiter(clock);
   auth::Authenticator authenticator(**store, clock, limiter);
+  auto secrets = open_secret_box(settings);
+  if (!secrets) return fail("cannot open the key file", secrets.error());
+  sync::GitlabLogin gitlab_login(
+      **store, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock);
+  if (settings.server_url.empty()) {
+    spdlog::warn(
+        logfmt("no server URL is set: the GitLab login builds its redirect URI from "
+               "each request's Host header; set --server-url to the address users reach"));
+  }
   http::ApiContext api{
       **store,
       clock,
@@ -84,7 +95,10 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
       http::SystemInfo{},
       [&sync_service](TaskId held, const std::string& who) {
         return sync_service->confirm(held, who);
-      }};
+      },
+      &gitlab_login,
+      *secrets,
+      settings.server_url};
   http::Router router;
   http::add_api_routes(router, api);
   http::ServerOptions options;

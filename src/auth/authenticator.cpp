@@ -48,23 +48,28 @@ Result<NewSession> Authenticator::login(std::string_view login, std::string_view
                                         const std::optional<std::string>& previous_session_id) {
   auto user = check_password(login, password, address);
   if (!user) return tl::unexpected(user.error());
+  return open_session(*user, previous_session_id);
+}
+
+Result<NewSession> Authenticator::open_session(
+    const User& user, const std::optional<std::string>& previous_session_id) {
+  if (!user.active) return tl::unexpected(refused());
   if (previous_session_id) {
     if (auto dropped = logout(*previous_session_id); !dropped) {
       return tl::unexpected(dropped.error());
     }
   }
   NewSession out;
-  out.user = *user;
   out.session_id = random_secret();
   out.csrf_token = random_secret();
   const Millis now = clock_.now();
   out.expires_at = now + session_ttl_;
-  store::SessionRecord record{secret_hash(out.session_id), user->id, out.csrf_token, now,
+  store::SessionRecord record{secret_hash(out.session_id), user.id, out.csrf_token, now,
                               out.expires_at};
   if (auto created = store_.create_session(record); !created) {
     return tl::unexpected(created.error());
   }
-  User seen = *user;
+  User seen = user;
   seen.last_connection_at = now;
   (void)store_.update_user(seen);  // the last connection is shown to admins; not worth failing
   out.user = seen;

@@ -54,6 +54,10 @@ class Authenticator {
   Result<NewSession> login(std::string_view login, std::string_view password,
                            std::string_view address,
                            const std::optional<std::string>& previous_session_id);
+  // A new session for a user who proved who they are elsewhere (GitLab OAuth). The previous
+  // session id is dropped as in login(); an inactive user gets kUnauthenticated.
+  Result<NewSession> open_session(const User& user,
+                                  const std::optional<std::string>& previous_session_id);
   Status logout(std::string_view session_id);
 
   // kUnauthenticated when the session or token is unknown, expired, or its user inactive.

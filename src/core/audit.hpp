@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/task.hpp"
 #include "core/time.hpp"
@@ -22,5 +23,22 @@ struct AuditEntry {
   std::optional<std::string> cause;  // for sync changes: the GitLab fact behind it
   std::optional<TaskId> task_id;
 };
+
+// One row, as the sync's plan and the login write them.
+inline AuditEntry audit_entry(Millis at, std::string_view actor, std::string action,
+                              std::string entity_type, std::string entity,
+                              std::optional<std::string> before, std::optional<std::string> after,
+                              std::optional<std::string> cause) {
+  AuditEntry e;
+  e.at = at;
+  e.actor = std::string(actor);
+  e.action = std::move(action);
+  e.entity_type = std::move(entity_type);
+  e.entity = std::move(entity);
+  e.before = std::move(before);
+  e.after = std::move(after);
+  e.cause = std::move(cause);
+  return e;
+}
 
 }  // namespace provisio

@@ -19,16 +19,9 @@ struct Builder {
   void audit(std::string action, std::string entity_type, std::string entity,
              std::optional<std::string> before, std::optional<std::string> after,
              std::optional<std::string> cause) {
-    AuditEntry e;
-    e.at = now;
-    e.actor = std::string(kActor);
-    e.action = std::move(action);
-    e.entity_type = std::move(entity_type);
-    e.entity = std::move(entity);
-    e.before = std::move(before);
-    e.after = std::move(after);
-    e.cause = std::move(cause);
-    plan.changes.audit.push_back(std::move(e));
+    plan.changes.audit.push_back(audit_entry(now, kActor, std::move(action), std::move(entity_type),
+                                             std::move(entity), std::move(before), std::move(after),
+                                             std::move(cause)));
   }
 };
 

@@ -3,24 +3,10 @@
 #include <climits>
 #include <memory>
 
+#include "core/url.hpp"
 #include "gitlab/json_mapping.hpp"
 
 namespace provisio::gitlab {
-
-std::string encode_path_segment(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 // One paginated listing. Pages are requested ahead: all of them at once when GitLab gives the
 // total, else a window of lookahead_pages past the last page read. A listing ends at the first
@@ -225,7 +211,7 @@ Result<std::map<gl::Id, gl::User>> Client::users(const std::vector<gl::Id>& ids)
 }
 
 Result<gl::Group> Client::group(const std::string& id_or_full_path) {
-  return map_one(read_one("/groups/" + encode_path_segment(id_or_full_path), "with_projects=false",
+  return map_one(read_one("/groups/" + percent_encode(id_or_full_path), "with_projects=false",
                           "/groups/:id", Subject{"the GitLab group '" + id_or_full_path + "'"}),
                  &to_group);
 }

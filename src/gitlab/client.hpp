@@ -96,7 +96,4 @@ class Client {
   RequestEngine engine_;
 };
 
-// "acme/sub group" -> "acme%2Fsub%20group": a group path as one URL segment.
-std::string encode_path_segment(std::string_view text);
-
 }  // namespace provisio::gitlab

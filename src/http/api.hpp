@@ -20,7 +20,9 @@
 #include "core/user.hpp"
 #include "http/http_types.hpp"
 #include "http/system_handlers.hpp"
+#include "store/secret_box.hpp"
 #include "store/store.hpp"
+#include "sync/gitlab_login.hpp"
 
 namespace provisio::http {
 
@@ -59,6 +61,13 @@ struct ApiContext {
   bool secure_cookies = false;  // cookies get Secure (the server URL is https)
   SystemInfo system;
   PlanConfirmer confirm_plan;  // empty: confirming answers 503
+  // "Log in with GitLab": the login service and the key that seals the flow's cookie; without
+  // either, GitLab login answers with a message instead of starting.
+  sync::GitlabLogin* gitlab_login = nullptr;
+  std::shared_ptr<const store::SecretBox> secrets;
+  // The address users reach the server at, for the OAuth redirect URI; empty: taken from the
+  // request's Host header.
+  std::string server_url;
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(const HttpRequest&, const Caller&)>;

@@ -18,6 +18,15 @@ Result<HttpResponse> change_password(ApiContext&, const HttpRequest&, const Call
 Result<HttpResponse> generate_token(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> revoke_token(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> search_tokens(ApiContext&, const HttpRequest&, const Caller&);
+// The session and CSRF cookies of a new session (local or GitLab login).
+void add_session_cookies(HttpResponse& response, const auth::NewSession& session, Millis ttl,
+                         bool secure);
+
+// oauth_handlers.cpp: "Log in with GitLab" (the redirect to GitLab, the callback) and the
+// identity providers the login page offers
+Result<HttpResponse> start_gitlab_login(ApiContext&, const HttpRequest&, const Caller&);
+Result<HttpResponse> gitlab_callback(ApiContext&, const HttpRequest&, const Caller&);
+Result<HttpResponse> identity_providers(ApiContext&, const HttpRequest&, const Caller&);
 
 // gitlab_config_handlers.cpp: the GitLab configuration, role mappings, synchronization runs
 Result<HttpResponse> list_gitlab_configs(ApiContext&, const HttpRequest&, const Caller&);

@@ -1,6 +1,7 @@
 // api/authentication, api/users/current and change_password, api/user_tokens.
 #include "auth/password.hpp"
 #include "http/api_auth.hpp"
+#include "http/cookies.hpp"
 #include "http/error_response.hpp"
 #include "http/handler_support.hpp"
 #include "http/handlers.hpp"
@@ -12,13 +13,13 @@ namespace {
 
 constexpr std::size_t kMinPasswordLength = 12;
 
-std::string cookie_line(std::string_view name, const std::string& value, Millis max_age_ms,
-                        bool http_only, bool secure) {
-  std::string line = std::string(name) + "=" + value +
-                     "; Path=/; Max-Age=" + std::to_string(max_age_ms / 1000) + "; SameSite=Lax";
-  if (http_only) line += "; HttpOnly";
-  if (secure) line += "; Secure";
-  return line;
+CookieOptions session_cookie(Millis max_age_ms, bool secure) {
+  return CookieOptions{max_age_ms, true, secure};
+}
+
+// Readable by the page's script, which echoes it in X-XSRF-TOKEN.
+CookieOptions csrf_cookie(Millis max_age_ms, bool secure) {
+  return CookieOptions{max_age_ms, false, secure};
 }
 
 // The user a v1 call acts on: `login` when given (administrators only, unless it is the caller),
@@ -33,6 +34,14 @@ Result<User> target_user(ApiContext& context, const Params& params, const Caller
 }
 
 }  // namespace
+
+void add_session_cookies(HttpResponse& response, const auth::NewSession& session, Millis ttl,
+                         bool secure) {
+  response.headers.emplace_back(
+      "Set-Cookie", cookie_line(kSessionCookie, session.session_id, session_cookie(ttl, secure)));
+  response.headers.emplace_back(
+      "Set-Cookie", cookie_line(kCsrfCookie, session.csrf_token, csrf_cookie(ttl, secure)));
+}
 
 Result<HttpResponse> login(ApiContext& context, const HttpRequest& request, const Caller&) {
   auto params = Params::of(request);
@@ -57,11 +66,7 @@ Result<HttpResponse> login(ApiContext& context, const HttpRequest& request, cons
   HttpResponse response;
   response.content_type.clear();
   const Millis ttl = session->expires_at - context.clock.now();
-  response.headers.emplace_back("Set-Cookie", cookie_line(kSessionCookie, session->session_id, ttl,
-                                                          true, context.secure_cookies));
-  // Readable by the page's script, which echoes it in X-XSRF-TOKEN.
-  response.headers.emplace_back("Set-Cookie", cookie_line(kCsrfCookie, session->csrf_token, ttl,
-                                                          false, context.secure_cookies));
+  add_session_cookies(response, *session, ttl, context.secure_cookies);
   return response;
 }
 
@@ -70,10 +75,10 @@ Result<HttpResponse> logout(ApiContext& context, const HttpRequest& request, con
     if (auto dropped = context.authenticator.logout(*session); !dropped) return fail(dropped);
   }
   HttpResponse response = no_content();
-  response.headers.emplace_back("Set-Cookie",
-                                cookie_line(kSessionCookie, "", 0, true, context.secure_cookies));
-  response.headers.emplace_back("Set-Cookie",
-                                cookie_line(kCsrfCookie, "", 0, false, context.secure_cookies));
+  response.headers.emplace_back(
+      "Set-Cookie", cookie_line(kSessionCookie, "", session_cookie(0, context.secure_cookies)));
+  response.headers.emplace_back(
+      "Set-Cookie", cookie_line(kCsrfCookie, "", csrf_cookie(0, context.secure_cookies)));
   return response;
 }
 

@@ -169,6 +169,11 @@ std::vector<Migration> build() {
   UNIQUE (user_id, name)
 ))",
                  }});
+  all.push_back({4,
+                 "find users by email at login (GitLab emails are compared without case)",
+                 {
+                     "CREATE INDEX users_email ON users (LOWER(email))",
+                 }});
   return all;
 }
 

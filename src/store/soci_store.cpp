@@ -172,6 +172,19 @@ Result<User> SociStore::find_user_by_external_id(ExternalProvider provider,
   });
 }
 
+Result<std::vector<User>> SociStore::find_users_by_email(std::string_view email) {
+  return guarded([&]() -> Result<std::vector<User>> {
+    Lease lease(*db_);
+    rows::UserRow row;
+    Binder b(*lease);
+    row.bind(b.statement());
+    return collect(b, row,
+                   std::string("SELECT ") + rows::UserRow::kColumns +
+                       " FROM users WHERE LOWER(email) = LOWER(" + b.add(std::string(email)) +
+                       ") ORDER BY id");
+  });
+}
+
 Result<Page<User>> SociStore::list_users(const UserQuery& query) {
   return guarded([&]() -> Result<Page<User>> {
     Lease lease(*db_);

@@ -25,6 +25,7 @@ class SociStore final : public Store {
   Result<User> find_user_by_external_id(ExternalProvider provider,
                                         std::string_view external_id) override;
   Result<User> find_user_by_uuid(std::string_view uuid) override;
+  Result<std::vector<User>> find_users_by_email(std::string_view email) override;
   Result<Page<User>> list_users(const UserQuery& query) override;
   Status update_user(const User& user) override;
   Result<std::optional<std::string>> password_hash(UserId id) override;

@@ -104,6 +104,9 @@ class Store {
                                                 std::string_view external_id) = 0;
   // By the uuid the HTTP API shows as the user's id; kNotFound when absent.
   virtual Result<User> find_user_by_uuid(std::string_view uuid) = 0;
+  // Every user whose email equals `email` ignoring case (a GitLab login refuses an email that
+  // another account holds); empty when none.
+  virtual Result<std::vector<User>> find_users_by_email(std::string_view email) = 0;
   virtual Result<Page<User>> list_users(const UserQuery& query) = 0;
   // Overwrites name, email, active, managed, external fields and last connection. A user made
   // inactive loses every session and user token in the same transaction (so does apply()).

@@ -12,6 +12,7 @@ struct Sample {
   std::string target;
   std::string body;
   std::string content_type;  // empty: none
+  bool redirect = false;     // a browser route: answers 302 to everyone
 };
 
 Sample get(std::string target) { return {std::move(target), "", ""}; }
@@ -45,6 +46,17 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
        [&](As) { return form("/api/authentication/logout", ""); }},
       {"GET /api/authentication/validate", [&](As) { return get("/api/authentication/validate"); }},
       {"GET /api/users/current", [&](As) { return get("/api/users/current"); }},
+      {"GET /api/v2/authentication/providers",
+       [&](As) { return get("/api/v2/authentication/providers"); }},
+      // Without a GitLab configuration both end on the login page with the reason.
+      {"GET /sessions/init/gitlab",
+       [&](As) {
+         return Sample{"/sessions/init/gitlab?return_to=/x", "", "", true};
+       }},
+      {"GET /oauth2/callback/gitlab",
+       [&](As) {
+         return Sample{"/oauth2/callback/gitlab?code=c&state=s", "", "", true};
+       }},
       {"POST /api/users/change_password",
        [&](As who) {
          const std::string password(who == As::kAdmin ? kAdminPassword : kUserPassword);
@@ -217,6 +229,8 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
         EXPECT_EQ(r.status, 401) << key << " as " << name << ": " << r.body;
       } else if (who == As::kUser && route.access == http::Access::kAdmin) {
         EXPECT_EQ(r.status, 403) << key << " as " << name << ": " << r.body;
+      } else if (s.redirect) {
+        EXPECT_EQ(r.status, 302) << key << " as " << name << ": " << r.body;
       } else {
         EXPECT_TRUE(r.status >= 200 && r.status < 300)
             << key << " as " << name << ": " << r.status << " " << r.body;

@@ -9,13 +9,15 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace provisio::testing {
 
 struct ClientResponse {
   int status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;  // as sent
+  std::map<std::string, std::string> headers;  // as sent; a repeated name keeps its last value
+  std::vector<std::string> set_cookies;        // every Set-Cookie line, in order
   bool keep_alive = false;
 };
 
@@ -64,6 +66,7 @@ class HttpClient {
     out.keep_alive = res.keep_alive();
     for (const auto& field : res) {
       out.headers[std::string(field.name_string())] = std::string(field.value());
+      if (field.name() == http::field::set_cookie) out.set_cookies.emplace_back(field.value());
     }
     return out;
   }

@@ -114,6 +114,22 @@ TEST_P(StoreTest, DeleteUserCredentialsDropsBoth) {
   EXPECT_TRUE(store_->list_user_tokens(u->id)->empty());
 }
 
+TEST_P(StoreTest, FindsUsersByEmailIgnoringCase) {
+  User alice = make_user("alice");
+  alice.email = "Alice@Example.com";
+  ASSERT_TRUE(store_->create_user(alice, std::nullopt));
+  User bob = make_user("bob");
+  bob.email = std::nullopt;
+  ASSERT_TRUE(store_->create_user(bob, std::nullopt));
+  auto found = store_->find_users_by_email("alice@example.COM");
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().login, "alice");
+  EXPECT_TRUE(store_->find_users_by_email("alice@example.org")->empty());
+  // A LIKE wildcard in the address is an ordinary character.
+  EXPECT_TRUE(store_->find_users_by_email("%@example.com")->empty());
+}
+
 TEST_P(StoreTest, FindsUsersAndGroupsByUuid) {
   auto u = store_->create_user(make_user("alice"), std::nullopt);
   auto found = store_->find_user_by_uuid(u->uuid);

@@ -312,11 +312,24 @@ http::HttpResponse Simulator::control_oauth_user(const http::HttpRequest& reques
     const auto body = body_of(request);
     if (!body) return bad(400, "the body must be a JSON object");
     const json& name = body->contains("username") ? (*body)["username"] : json();
-    oauth_.set_logged_in_user(name.is_string() ? std::optional(name.get<std::string>())
-                                               : std::nullopt);
+    if (body->contains("username")) {
+      oauth_.set_logged_in_user(name.is_string() ? std::optional(name.get<std::string>())
+                                                 : std::nullopt);
+    }
+    OAuthStore::Consent consent;
+    consent.deny = body->value("deny", false);
+    if (const auto it = body->find("granted_scopes"); it != body->end() && it->is_array()) {
+      consent.granted_scopes = it->get<std::vector<std::string>>();
+    }
+    oauth_.set_consent(std::move(consent));
   }
   const auto user = oauth_.logged_in_user();
-  return json_answer(200, json{{"username", user ? json(*user) : json()}}.dump());
+  const auto consent = oauth_.consent();
+  return json_answer(
+      200, json{{"username", user ? json(*user) : json()},
+                {"deny", consent.deny},
+                {"granted_scopes", consent.granted_scopes ? json(*consent.granted_scopes) : json()}}
+               .dump());
 }
 
 http::HttpResponse Simulator::control_summary() {

@@ -351,7 +351,7 @@ Result<World> generate_world(const GeneratorOptions& o) {
   app.client_secret = "sim-client-secret";
   app.redirect_uris = {"http://127.0.0.1:*/oauth2/callback/gitlab",
                        "http://localhost:*/oauth2/callback/gitlab"};
-  app.scopes = {"openid", "profile", "email", "read_api", "read_user"};
+  app.scopes = {"api", "openid", "profile", "email", "read_api", "read_user"};
 
   World world;
   world.assign(std::move(users), std::move(groups), std::move(projects), {std::move(auditor)},

@@ -153,6 +153,16 @@ std::optional<std::string> OAuthStore::logged_in_user() const {
   return logged_in_;
 }
 
+void OAuthStore::set_consent(Consent consent) {
+  std::lock_guard lock(mutex_);
+  consent_ = std::move(consent);
+}
+
+OAuthStore::Consent OAuthStore::consent() const {
+  std::lock_guard lock(mutex_);
+  return consent_;
+}
+
 std::string OAuthStore::new_secret() {
   char out[65];
   for (int i = 0; i < 4; ++i) {
@@ -206,6 +216,15 @@ http::HttpResponse OAuthStore::authorize(const World& world, const http::HttpReq
   std::lock_guard lock(mutex_);
   const User* user = logged_in_ ? world.user_by_username(*logged_in_) : nullptr;
   if (user == nullptr || is_blocked(*user)) return redirect(base_url + "/users/sign_in");
+  if (consent_.deny) {
+    // Doorkeeper's answer when the user clicks "Deny".
+    std::vector<std::pair<std::string, std::string>> params{
+        {"error", "access_denied"},
+        {"error_description", "The resource owner or authorization server denied the request."}};
+    if (!state.empty()) params.emplace_back("state", state);
+    return redirect(with_params(redirect_uri, params));
+  }
+  if (consent_.granted_scopes) scopes = *consent_.granted_scopes;
   const std::string code = new_secret();
   codes_[code] = {client_id, redirect_uri, user->id,           scopes,
                   challenge, method,       now + kCodeLifetime};

@@ -34,6 +34,15 @@ class OAuthStore {
   void set_logged_in_user(std::optional<std::string> username);
   std::optional<std::string> logged_in_user() const;
 
+  // How the signed-in user answers the consent screen: deny (the redirect carries
+  // error=access_denied), or approve with fewer scopes than asked (a token without `api`).
+  struct Consent {
+    bool deny = false;
+    std::optional<std::vector<std::string>> granted_scopes;  // nothing: what was asked
+  };
+  void set_consent(Consent consent);
+  Consent consent() const;
+
   // For authenticate(): what an access token grants at `now` (Unix seconds).
   std::optional<OAuthGrant> lookup(const std::string& token, std::int64_t now) const;
 
@@ -74,6 +83,7 @@ class OAuthStore {
   mutable std::mutex mutex_;
   SplitMix64 rng_;
   std::optional<std::string> logged_in_ = "provisioner";
+  Consent consent_;
   std::map<std::string, Code> codes_;
   std::map<std::string, Access> access_;
   std::map<std::string, std::string> refresh_;  // refresh token -> access token

@@ -1,0 +1,90 @@
+#include "core/login_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+namespace provisio {
+namespace {
+
+bool same_letter(char a, char b) {
+  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+}
+
+std::string joined(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+}  // namespace
+
+bool path_within(std::string_view path, std::string_view root) {
+  if (root.empty() || path.size() < root.size()) return false;
+  if (!std::equal(root.begin(), root.end(), path.begin(), same_letter)) return false;
+  return path.size() == root.size() || path[root.size()] == '/';
+}
+
+bool any_within(const std::vector<std::string>& user_groups,
+                const std::vector<std::string>& roots) {
+  return std::any_of(user_groups.begin(), user_groups.end(), [&](const std::string& path) {
+    return std::any_of(roots.begin(), roots.end(),
+                       [&](const std::string& root) { return path_within(path, root); });
+  });
+}
+
+std::optional<std::string> allowlist_refusal(const std::vector<std::string>& user_groups,
+                                             const std::set<std::string>& allowed_roots) {
+  if (allowed_roots.empty()) return std::nullopt;
+  if (any_within(user_groups, {allowed_roots.begin(), allowed_roots.end()})) return std::nullopt;
+  return "You are not a member of any GitLab group allowed to sign in here (" +
+         joined(allowed_roots) + "). Ask your administrator for access.";
+}
+
+std::set<GroupId> jit_groups(const std::vector<std::string>& user_groups,
+                             const std::vector<Group>& groups) {
+  std::set<GroupId> out;
+  for (const Group& g : groups) {
+    if (g.is_default) continue;
+    if (any_within({g.name}, user_groups)) out.insert(g.id);
+  }
+  return out;
+}
+
+std::set<GroupId> managed_groups_of(const std::vector<gl::Group>& listed,
+                                    const std::vector<Group>& managed) {
+  std::unordered_map<std::string, const Group*> by_gitlab_id;
+  for (const Group& g : managed) {
+    if (g.managed && g.external_id) by_gitlab_id.emplace(*g.external_id, &g);
+  }
+  std::vector<std::string> roots;
+  for (const gl::Group& l : listed) {
+    const auto it = by_gitlab_id.find(std::to_string(l.id));
+    if (it != by_gitlab_id.end()) roots.push_back(it->second->name);
+  }
+  std::set<GroupId> out;
+  for (const Group& g : managed) {
+    if (g.managed && !g.is_default && any_within({g.name}, roots)) out.insert(g.id);
+  }
+  return out;
+}
+
+bool reached_through_share(const std::vector<gl::Share>& shares,
+                           const std::vector<std::string>& user_groups, const gl::Date& today) {
+  return std::any_of(shares.begin(), shares.end(), [&](const gl::Share& s) {
+    // The same test as the full sync's (effective_access.cpp): a share counts until its date.
+    const bool expired = s.expires_at && *s.expires_at <= today;
+    return !expired && s.group_access_level >= static_cast<int>(AccessLevel::kGuest) &&
+           any_within({s.group_full_path}, user_groups);
+  });
+}
+
+std::vector<const Group*> managed_ancestors(const Group& group, const std::vector<Group>& managed) {
+  std::vector<const Group*> out;
+  for (const Group& g : managed) {
+    if (g.id != group.id && g.managed && path_within(group.name, g.name)) out.push_back(&g);
+  }
+  return out;
+}
+
+}  // namespace provisio
