@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { Project, Task } from "../api/types";
+import { readCookie } from "./cookies";
+import { permissionRowMode, visibilityBlocked } from "./managed";
+import { matchRoute, safeReturnPath } from "./routes";
+import { busy, formatDuration, parseServerTime, syncState, timeAgo } from "./sync_status";
+
+describe("routes", () => {
+  it("match the pages", () => {
+    expect(matchRoute("/")).toEqual({ page: "gitlab" });
+    expect(matchRoute("/users/")).toEqual({ page: "users" });
+    expect(matchRoute("/projects/my%20key/permissions")).toEqual({ page: "project-permissions", projectKey: "my key" });
+    expect(matchRoute("/nope")).toEqual({ page: "not-found" });
+  });
+
+  it("return only to paths of this site", () => {
+    expect(safeReturnPath("/users")).toBe("/users");
+    expect(safeReturnPath("//evil.example")).toBe("/");
+    expect(safeReturnPath("https://evil.example")).toBe("/");
+    expect(safeReturnPath(null)).toBe("/");
+  });
+});
+
+describe("cookies", () => {
+  it("are read and decoded", () => {
+    const jar = "a=1; provisio_auth_error=You%20are%20not%20allowed; XSRF-TOKEN=abc";
+    expect(readCookie(jar, "provisio_auth_error")).toBe("You are not allowed");
+    expect(readCookie(jar, "XSRF-TOKEN")).toBe("abc");
+    expect(readCookie(jar, "missing")).toBeNull();
+  });
+});
+
+describe("the sync status", () => {
+  const task = (status: Task["status"]): Task => ({
+    id: "1", type: "GITLAB_AUTH_PROVISIONING", status, submittedAt: "2025-03-01T10:00:00+0000",
+    startedAt: null, executedAt: "2025-03-01T10:00:00+0000", executionTimeMs: 1200,
+    errorMessage: null, warnings: [], infoMessages: [],
+  });
+
+  it("follows the latest task", () => {
+    expect(syncState(undefined).kind).toBe("never");
+    expect(busy(syncState(task("PENDING")))).toBe(true);
+    expect(busy(syncState(task("IN_PROGRESS")))).toBe(true);
+    expect(busy(syncState(task("SUCCESS")))).toBe(false);
+    expect(syncState(task("CANCELED")).kind).toBe("failed");
+  });
+
+  it("reads the server's times and says how long ago", () => {
+    const then = parseServerTime("2025-03-01T10:00:00+0000")!;
+    expect(then.toISOString()).toBe("2025-03-01T10:00:00.000Z");
+    expect(timeAgo(then, new Date("2025-03-01T10:07:30Z"))).toBe("7 minutes ago");
+    expect(timeAgo(then, new Date("2025-03-01T10:00:10Z"))).toBe("less than a minute ago");
+    expect(timeAgo(then, new Date("2025-03-02T11:00:00Z"))).toBe("1 day ago");
+    expect(formatDuration(1500)).toBe("1.5 s");
+  });
+});
+
+describe("the managed instance", () => {
+  const bound: Project = { key: "k", name: "n", visibility: "private", managed: true, gitlabProjectId: 7 };
+  const unbound: Project = { ...bound, managed: false, gitlabProjectId: null };
+
+  it("makes provisioned users read-only and local holders remove-only on bound projects", () => {
+    expect(permissionRowMode(true, bound, true)).toBe("read-only");
+    expect(permissionRowMode(true, bound, false)).toBe("remove-only");
+    expect(permissionRowMode(true, unbound, true)).toBe("editable");
+    expect(permissionRowMode(false, bound, true)).toBe("editable");
+    expect(visibilityBlocked(true, bound)).not.toBeNull();
+    expect(visibilityBlocked(true, unbound)).toBeNull();
+  });
+});

@@ -1,0 +1,51 @@
+// The pages and their paths (history routing: the server answers index.html for any path that
+// is not an API or a file). Pure, so the matching is unit-tested.
+
+export type Route =
+  | { page: "login" }
+  | { page: "gitlab" }
+  | { page: "users" }
+  | { page: "groups" }
+  | { page: "projects" }
+  | { page: "project-permissions"; projectKey: string }
+  | { page: "runs" }
+  | { page: "not-found" };
+
+export function matchRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  switch (path) {
+    case "/":
+    case "/gitlab":
+      return { page: "gitlab" };
+    case "/login":
+      return { page: "login" };
+    case "/users":
+      return { page: "users" };
+    case "/groups":
+      return { page: "groups" };
+    case "/projects":
+      return { page: "projects" };
+    case "/runs":
+      return { page: "runs" };
+  }
+  const m = /^\/projects\/([^/]+)\/permissions$/.exec(path);
+  if (m) {
+    try {
+      return { page: "project-permissions", projectKey: decodeURIComponent(m[1]!) };
+    } catch {
+      return { page: "not-found" };
+    }
+  }
+  return { page: "not-found" };
+}
+
+export function projectPermissionsPath(key: string): string {
+  return `/projects/${encodeURIComponent(key)}/permissions`;
+}
+
+// Where to go after logging in: only a path on this site, never another origin.
+export function safeReturnPath(value: string | null): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
+  if (value.startsWith("/login")) return "/";
+  return value;
+}
