@@ -43,10 +43,7 @@ export function Field(p: FieldProps) {
   const described = [p.error ? `${id}-error` : "", p.help ? `${id}-help` : ""].filter(Boolean).join(" ");
   return (
     <div class="field">
-      <label for={id}>
-        {p.label}
-        {p.required && <span class="required" aria-hidden="true"> *</span>}
-      </label>
+      <label for={id}>{p.label}</label>
       <input
         id={id}
         type={p.type ?? "text"}

@@ -78,13 +78,15 @@ export function GroupsPage() {
                 </th>
                 <td data-label="Description">{g.description || "—"}</td>
                 <td data-label="Origin">{g.managed ? <ManagedBadge /> : <Badge>local</Badge>}</td>
-                <td data-label="Actions" class="actions">
+                <td data-label="Actions">
+<div class="actions">
                   <button type="button" class="button" aria-label={`Members of ${g.name}`} onClick={() => setMembers(g)}>
                     Members
                   </button>
                   <GuardedButton label="Edit" ariaLabel={`Edit ${g.name}`} blocked={editGroupBlocked(!!managed, g)} onClick={() => setEditing(g)} />
                   <GuardedButton label="Delete" ariaLabel={`Delete ${g.name}`} kind="danger" blocked={deleteGroupBlocked(!!managed, g)} onClick={() => setDeleting(g)} />
-                </td>
+                </div>
+</td>
               </tr>
             ))}
           </tbody>

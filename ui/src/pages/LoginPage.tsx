@@ -47,7 +47,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
 
   const gitlab = providers.filter((p) => p.enabled);
   return (
-    <main class="login" id="main">
+    <main class="login-page" id="main">
       <div class="login-card">
         <h1>Log in to Provisio</h1>
         {oauthError && (
@@ -65,7 +65,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
           </a>
         ))}
         {gitlab.length > 0 && <p class="separator">or with a local account</p>}
-        <form onSubmit={submit} aria-label="Local login">
+        <form onSubmit={submit}>
           <Field label="Login" value={loginName} onInput={setLogin} autoComplete="username" required />
           <Field
             label="Password"

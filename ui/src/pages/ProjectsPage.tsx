@@ -78,7 +78,8 @@ export function ProjectsPage() {
                       <Badge>not bound</Badge>
                     )}
                   </td>
-                  <td data-label="Actions" class="actions">
+                  <td data-label="Actions">
+<div class="actions">
                     <Link href={projectPermissionsPath(p.key)}>Permissions<span class="visually-hidden"> of {p.name}</span></Link>
                     <button type="button" class="button" aria-label={`Bind ${p.key} to GitLab`} onClick={() => setBinding(p)}>
                       {p.gitlabProjectId !== null ? "Change binding" : "Bind to GitLab"}
@@ -90,7 +91,8 @@ export function ProjectsPage() {
                       onClick={() => act(() => api.updateVisibility(p.key, other))}
                     />
                     <button type="button" class="button danger" aria-label={`Delete ${p.key}`} onClick={() => setDeleting(p)}>Delete</button>
-                  </td>
+                  </div>
+</td>
                 </tr>
               );
             })}

@@ -77,7 +77,8 @@ export function UsersPage({ session }: { session: Session }) {
                 <td data-label="Origin">
                   {u.managed ? <ManagedBadge /> : u.local ? <Badge>local</Badge> : <Badge>{u.externalProvider}</Badge>}
                 </td>
-                <td data-label="Actions" class="actions">
+                <td data-label="Actions">
+<div class="actions">
                   <GuardedButton label="Edit" ariaLabel={`Edit ${u.login}`} blocked={editUserBlocked(!!managed, u)} onClick={() => setEditing(u)} />
                   <GuardedButton
                     label="Deactivate"
@@ -86,7 +87,8 @@ export function UsersPage({ session }: { session: Session }) {
                     blocked={deactivateUserBlocked(!!managed, u, session.user.login)}
                     onClick={() => setDeactivating(u)}
                   />
-                </td>
+                </div>
+</td>
               </tr>
             ))}
           </tbody>
