@@ -45,6 +45,8 @@ Result<FileValues> parse_config_text(std::string_view text, std::string_view sou
       target = &out.bind;
     } else if (key == "log_level") {
       target = &out.log_level;
+    } else if (key == "ui_dir") {
+      target = &out.ui_dir;
     } else if (key == "port") {
       if (const auto* n = node.as_integer()) {
         out.port = n->get();
@@ -55,7 +57,7 @@ Result<FileValues> parse_config_text(std::string_view text, std::string_view sou
     } else {
       return make_error(ErrorCode::kInvalidArgument,
                         where(source, key_node.source()) + ": unknown key '" + std::string(key) +
-                            "' (known: db, port, data_dir, server_url, bind, log_level).");
+                            "' (known: db, port, data_dir, server_url, bind, log_level, ui_dir).");
     }
     auto value = string_value(node, key, source);
     if (!value) return tl::unexpected(value.error());

@@ -18,6 +18,7 @@ EnvValues read_environment(const Getenv& getenv) {
   out.server_url = getenv("PROVISIO_SERVER_URL");
   out.bind = getenv("PROVISIO_BIND");
   out.log_level = getenv("PROVISIO_LOG_LEVEL");
+  out.ui_dir = getenv("PROVISIO_UI_DIR");
   return out;
 }
 

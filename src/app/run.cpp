@@ -27,7 +27,7 @@ namespace {
 
 // The options every subcommand takes, so that each one's --help lists them.
 struct CommonOptions {
-  std::string config, db, port, data_dir, server_url, bind, log_level;
+  std::string config, db, port, data_dir, server_url, bind, log_level, ui_dir;
   CLI::Option* config_option = nullptr;
   std::vector<std::pair<CLI::Option*, std::optional<std::string>*>> bindings;
   FlagValues flags;
@@ -52,6 +52,8 @@ struct CommonOptions {
         "Address to listen on [default: 0.0.0.0; env PROVISIO_BIND]");
     add("--log-level", log_level, flags.log_level, "LEVEL",
         "trace, debug, info, warn or error [default: info; env PROVISIO_LOG_LEVEL]");
+    add("--ui-dir", ui_dir, flags.ui_dir, "DIR",
+        "The built web admin that serve serves [default: ui/dist; env PROVISIO_UI_DIR]");
   }
 
   // Copies the options given on the command line into flags.

@@ -17,6 +17,7 @@
 #include "http/api_routes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "sync/gitlab_login.hpp"
 #include "sync/worker.hpp"
 
@@ -101,6 +102,13 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
       settings.server_url};
   http::Router router;
   http::add_api_routes(router, api);
+  // The web admin answers whatever the API does not.
+  const http::StaticFiles ui(settings.ui_dir);
+  if (!ui.has_index()) {
+    spdlog::warn(logfmt("the web admin is not built: no index.html in the UI directory",
+                        {{"ui_dir", settings.ui_dir}}));
+  }
+  router.set_fallback([&ui](const http::HttpRequest& r) { return ui.serve(r); });
   http::ServerOptions options;
   options.bind_address = settings.bind;
   options.port = settings.port;

@@ -67,6 +67,8 @@ Result<Settings> resolve_settings(const FileValues& file, const EnvValues& env,
       {out.bind, flags.bind, "--bind", env.bind, "PROVISIO_BIND", file.bind, "bind", false},
       {out.log_level, flags.log_level, "--log-level", env.log_level, "PROVISIO_LOG_LEVEL",
        file.log_level, "log_level", false},
+      {out.ui_dir, flags.ui_dir, "--ui-dir", env.ui_dir, "PROVISIO_UI_DIR", file.ui_dir, "ui_dir",
+       false},
   };
   for (const StringSetting& s : strings) {
     auto picked = pick(s.flag, s.flag_name, s.env, s.env_name);

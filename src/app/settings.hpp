@@ -16,6 +16,10 @@ inline constexpr std::string_view kDefaultDataDir = "data";
 inline constexpr std::uint16_t kDefaultPort = 9000;
 inline constexpr std::string_view kDefaultBind = "0.0.0.0";
 inline constexpr std::string_view kDefaultLogLevel = "info";
+// The built web admin. Relative paths are taken from the working directory, like data_dir: `make
+// run` starts the server at the repository's top, where `make build` leaves ui/dist. (Next to
+// the binary would break the build tree's layout, where binaries and the UI live apart.)
+inline constexpr std::string_view kDefaultUiDir = "ui/dist";
 
 struct Settings {
   std::string db;  // a database URL (store/database_url.hpp); default sqlite:<data_dir>/provisio.db
@@ -24,9 +28,11 @@ struct Settings {
   std::string server_url;  // empty: not set
   std::string bind = std::string(kDefaultBind);
   std::string log_level = std::string(kDefaultLogLevel);  // trace, debug, info, warn or error
+  std::string ui_dir = std::string(kDefaultUiDir);        // the web admin's files
 };
 
-// From the TOML file given with --config; keys db, port, data_dir, server_url, bind, log_level.
+// From the TOML file given with --config; keys db, port, data_dir, server_url, bind, log_level,
+// ui_dir.
 struct FileValues {
   std::string source;  // the file's path, for messages
   std::optional<std::string> db;
@@ -35,10 +41,11 @@ struct FileValues {
   std::optional<std::string> server_url;
   std::optional<std::string> bind;
   std::optional<std::string> log_level;
+  std::optional<std::string> ui_dir;
 };
 
 // From PROVISIO_DB, PROVISIO_PORT, PROVISIO_DATA_DIR, PROVISIO_SERVER_URL, PROVISIO_BIND,
-// PROVISIO_LOG_LEVEL.
+// PROVISIO_LOG_LEVEL, PROVISIO_UI_DIR.
 struct EnvValues {
   std::optional<std::string> db;
   std::optional<std::string> port;
@@ -46,9 +53,10 @@ struct EnvValues {
   std::optional<std::string> server_url;
   std::optional<std::string> bind;
   std::optional<std::string> log_level;
+  std::optional<std::string> ui_dir;
 };
 
-// From --db, --port, --data-dir, --server-url, --bind, --log-level.
+// From --db, --port, --data-dir, --server-url, --bind, --log-level, --ui-dir.
 struct FlagValues {
   std::optional<std::string> db;
   std::optional<std::string> port;
@@ -56,6 +64,7 @@ struct FlagValues {
   std::optional<std::string> server_url;
   std::optional<std::string> bind;
   std::optional<std::string> log_level;
+  std::optional<std::string> ui_dir;
 };
 
 // The merged settings, or kInvalidArgument naming the source of a bad value: a port that is not

@@ -75,6 +75,21 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& part
   return true;
 }
 
+void Router::set_fallback(Handler handler) { fallback_ = std::move(handler); }
+
+HttpResponse Router::call(const Handler& handler, const HttpRequest& request,
+                          std::string_view pattern) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    // Only the exception's type: library messages may quote a request body, a token or a URL.
+    spdlog::error("handler threw {} on {} {}", typeid(e).name(), request.method, pattern);
+  } catch (...) {
+    spdlog::error("handler threw a non-standard exception on {} {}", request.method, pattern);
+  }
+  return error_response(request.path, 500, "An internal error occurred.");
+}
+
 HttpResponse Router::handle(HttpRequest request) const {
   const auto parts = split_path(request.path);
   const Route* best = nullptr;
@@ -93,7 +108,10 @@ HttpResponse Router::handle(HttpRequest request) const {
     }
   }
   if (best == nullptr) {
-    if (allowed.empty()) return error_response(request.path, 404, "Unknown URL.");
+    if (allowed.empty()) {
+      if (fallback_) return call(fallback_, request, "(fallback)");
+      return error_response(request.path, 404, "Unknown URL.");
+    }
     HttpResponse response = error_response(request.path, 405, "Method not allowed.");
     std::string allow;
     for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
@@ -101,15 +119,7 @@ HttpResponse Router::handle(HttpRequest request) const {
     return response;
   }
   request.path_params = std::move(best_params);
-  try {
-    return best->handler(request);
-  } catch (const std::exception& e) {
-    // Only the exception's type: library messages may quote a request body, a token or a URL.
-    spdlog::error("handler threw {} on {} {}", typeid(e).name(), request.method, best->pattern);
-  } catch (...) {
-    spdlog::error("handler threw a non-standard exception on {} {}", request.method, best->pattern);
-  }
-  return error_response(request.path, 500, "An internal error occurred.");
+  return call(best->handler, request, best->pattern);
 }
 
 }  // namespace provisio::http

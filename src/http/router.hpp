@@ -26,9 +26,13 @@ class Router {
   // and pattern as an earlier one is never reached.
   void add(std::string method, std::string_view pattern, Handler handler);
 
-  // Finds the route and calls its handler. Unknown path -> 404; known path with another method
-  // -> 405 with an Allow header; a handler that throws -> 500 with a generic message (the
-  // exception's text may hold secrets, so it only goes to the log). Never throws.
+  // Answers the paths that no route matches (any method) instead of the plain 404: the web
+  // admin's files (static_files.hpp). Routes always win over it.
+  void set_fallback(Handler handler);
+
+  // Finds the route and calls its handler. Unknown path -> the fallback, else 404; known path
+  // with another method -> 405 with an Allow header; a handler that throws -> 500 with a generic
+  // message (the exception's text may hold secrets, so it only goes to the log). Never throws.
   HttpResponse handle(HttpRequest request) const;
 
  private:
@@ -47,7 +51,12 @@ class Router {
   static bool match(const Route& route, const std::vector<std::string_view>& parts,
                     std::map<std::string, std::string>& params);
 
+  // Runs a handler, turning an exception into a 500. `pattern` names it in the log.
+  static HttpResponse call(const Handler& handler, const HttpRequest& request,
+                           std::string_view pattern);
+
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace provisio::http

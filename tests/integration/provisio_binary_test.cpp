@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -27,12 +28,10 @@ const std::string kGeneratedPassword = "Created the local administrator: login a
 // `provisio serve` on a free loopback port, with its stdout lines up to the announcement.
 class Serving {
  public:
-  Serving(const TempDir& dir, const std::string& name, const EnvChanges& env)
+  Serving(const TempDir& dir, const std::string& name, const EnvChanges& env,
+          std::vector<std::string> extra_args = {})
       : stderr_path_((dir.path() / (name + ".stderr")).string()),
-        child_(kProvisio,
-               {"serve", "--port", "0", "--bind", "127.0.0.1", "--data-dir",
-                (dir.path() / "data").string()},
-               env, stderr_path_) {
+        child_(kProvisio, serve_args(dir, std::move(extra_args)), env, stderr_path_) {
     // Generous: the first start hashes a password (argon2id) and may run under sanitizers.
     while (auto line = child_.read_line(60s)) {
       lines_.push_back(*line);
@@ -41,6 +40,18 @@ class Serving {
         return;
       }
     }
+  }
+
+  static std::vector<std::string> serve_args(const TempDir& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args{"serve",
+                                  "--port",
+                                  "0",
+                                  "--bind",
+                                  "127.0.0.1",
+                                  "--data-dir",
+                                  (dir.path() / "data").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
   }
 
   std::uint16_t port() const { return port_; }
@@ -156,6 +167,44 @@ TEST(ProvisioBinary, PrintsAGeneratedAdminPasswordOnlyOnTheFirstStart) {
   EXPECT_EQ(second.terminate(), 0);
   EXPECT_FALSE(any_line_contains(second.lines(), "Created the local administrator"));
   EXPECT_FALSE(any_line_contains(second.lines(), password));
+}
+
+TEST(ProvisioBinary, ServesTheWebAdminBehindTheApiAndNothingOutsideItsDirectory) {
+  TempDir dir;
+  const auto ui = dir.path() / "ui";
+  std::filesystem::create_directories(ui / "assets");
+  std::ofstream(ui / "index.html") << "<!doctype html><title>admin</title>";
+  std::ofstream(ui / "assets" / "app-1a2b.js") << "export {};";
+  std::ofstream(dir.path() / "outside.txt") << "not for the web";
+  Serving server(dir, "serve", {{"PROVISIO_ADMIN_PASSWORD", "s3cret-Admin-pw"}},
+                 {"--ui-dir", ui.string()});
+  ASSERT_NE(server.port(), 0) << "no announcement; stderr:\n" << server.stderr_text();
+
+  const auto js = http_get(server.port(), "/assets/app-1a2b.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.body, "export {};");
+  EXPECT_EQ(js.headers.at("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(js.headers.at("Cache-Control"), "public, max-age=31536000, immutable");
+
+  const auto page = http_get(server.port(), "/projects/k/permissions");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<!doctype html><title>admin</title>");
+  EXPECT_EQ(page.headers.at("Cache-Control"), "no-cache");
+
+  // The API keeps priority, and its unknown paths keep their JSON 404.
+  EXPECT_EQ(http_get(server.port(), "/api/system/health").status, 200);
+  const auto unknown = http_get(server.port(), "/api/nothing");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_TRUE(nlohmann::json::parse(unknown.body).contains("errors"));
+
+  // Sent as written (no client-side normalisation): refused, and never the file outside.
+  for (const char* target :
+       {"/../outside.txt", "/assets/../../outside.txt", "/%2e%2e/outside.txt"}) {
+    const auto refused = http_get(server.port(), target);
+    EXPECT_EQ(refused.status, 400) << target;
+    EXPECT_EQ(refused.body.find("not for the web"), std::string::npos) << target;
+  }
+  EXPECT_EQ(server.terminate(), 0);
 }
 
 TEST(ProvisioBinary, RefusesBadSettingsWithExitCode2) {

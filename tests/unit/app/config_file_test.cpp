@@ -13,6 +13,7 @@ data_dir = "/var/lib/provisio"
 server_url = "https://sonar.example.com"
 bind = "127.0.0.1"
 log_level = "debug"
+ui_dir = "/srv/provisio/ui"
 )",
                                    "provisio.toml");
   ASSERT_TRUE(v) << v.error().message;
@@ -23,6 +24,7 @@ log_level = "debug"
   EXPECT_EQ(v->server_url, "https://sonar.example.com");
   EXPECT_EQ(v->bind, "127.0.0.1");
   EXPECT_EQ(v->log_level, "debug");
+  EXPECT_EQ(v->ui_dir, "/srv/provisio/ui");
 }
 
 TEST(ConfigFile, AbsentKeysStayUnset) {

@@ -14,6 +14,7 @@ TEST(ResolveSettings, DefaultsWhenNothingIsGiven) {
   EXPECT_EQ(s->server_url, "");
   EXPECT_EQ(s->bind, "0.0.0.0");
   EXPECT_EQ(s->log_level, "info");
+  EXPECT_EQ(s->ui_dir, "ui/dist");
 }
 
 TEST(ResolveSettings, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
@@ -25,10 +26,12 @@ TEST(ResolveSettings, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
   file.server_url = "https://file";
   file.bind = "10.0.0.1";
   file.log_level = "error";
+  file.ui_dir = "file-ui";
   EnvValues env;
   env.db = "sqlite:env.db";
   env.port = "1002";
   env.server_url = "https://env";
+  env.ui_dir = "env-ui";
   FlagValues flags;
   flags.db = "sqlite:flag.db";
 
@@ -40,6 +43,7 @@ TEST(ResolveSettings, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
   EXPECT_EQ(s->data_dir, "file-dir");       // file
   EXPECT_EQ(s->bind, "10.0.0.1");           // file
   EXPECT_EQ(s->log_level, "error");         // file
+  EXPECT_EQ(s->ui_dir, "env-ui");           // environment
 }
 
 TEST(ResolveSettings, EachSettingHasEachSource) {
@@ -49,6 +53,7 @@ TEST(ResolveSettings, EachSettingHasEachSource) {
   flags.server_url = "https://sonar.example.com";
   flags.bind = "127.0.0.1";
   flags.log_level = "debug";
+  flags.ui_dir = "/srv/ui";
   const auto s = resolve_settings({}, {}, flags);
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->port, 0);
@@ -56,6 +61,7 @@ TEST(ResolveSettings, EachSettingHasEachSource) {
   EXPECT_EQ(s->server_url, "https://sonar.example.com");
   EXPECT_EQ(s->bind, "127.0.0.1");
   EXPECT_EQ(s->log_level, "debug");
+  EXPECT_EQ(s->ui_dir, "/srv/ui");
 }
 
 TEST(ResolveSettings, TheDefaultDatabaseFollowsTheDataDirectory) {

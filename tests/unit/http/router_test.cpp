@@ -93,6 +93,19 @@ TEST(Router, KnownPathWithAnotherMethodIs405WithAllow) {
   EXPECT_EQ(response.body, R"({"message":"Method not allowed."})");
 }
 
+TEST(Router, TheFallbackAnswersOnlyPathsNoRouteMatches) {
+  Router router;
+  router.add("GET", "/api/system/health", [](const HttpRequest&) { return text("route"); });
+  router.add("POST", "/api/authentication/login", [](const HttpRequest&) { return text("route"); });
+  router.set_fallback([](const HttpRequest&) { return text("fallback"); });
+  EXPECT_EQ(router.handle(request("GET", "/api/system/health")).body, "route");
+  EXPECT_EQ(router.handle(request("GET", "/login")).body, "fallback");
+  // A known path keeps its 405: the fallback does not hide a wrong method.
+  EXPECT_EQ(router.handle(request("GET", "/api/authentication/login")).status, 405);
+  router.set_fallback([](const HttpRequest&) -> HttpResponse { throw std::runtime_error("x"); });
+  EXPECT_EQ(router.handle(request("GET", "/login")).status, 500);
+}
+
 TEST(Router, AThrowingHandlerGivesAGeneric500WithoutTheExceptionText) {
   Router router;
   router.add("GET", "/boom", [](const HttpRequest&) -> HttpResponse {
