@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import * as api from "../api/endpoints";
 import type { PermissionHolder, Project } from "../api/types";
 import { Link } from "../components/router";
-import { Badge, Field, ManagedBadge, Notice } from "../components/widgets";
+import { Badge, Field, ManagedBadge, Notice, SearchBox } from "../components/widgets";
 import { permissionRowMode, projectManaged, ROW_MODE_REASONS, type RowMode } from "../logic/managed";
 import { useManagedInstance } from "./use_managed";
 
@@ -27,19 +27,22 @@ export function ProjectPermissionsPage({ projectKey }: { projectKey: string }) {
   const [holders, setHolders] = useState<Holder[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  const [q, setQ] = useState("");
+  const [totals, setTotals] = useState({ users: 0, groups: 0 });
 
   useEffect(() => {
     (async () => {
       const found = (await api.projects({ q: projectKey, ps: 100 })).components.find((p) => p.key === projectKey);
       setProject(found ?? null);
       if (!found) return;
-      const [users, groups] = await Promise.all([api.permissionUsers(projectKey), api.permissionGroups(projectKey)]);
+      const [users, groups] = await Promise.all([api.permissionUsers(projectKey, q), api.permissionGroups(projectKey, q)]);
+      setTotals({ users: users.paging.total, groups: groups.paging.total });
       setHolders([
         ...groups.groups.map((g) => ({ ...g, kind: "group" as const })),
         ...users.users.map((u) => ({ ...u, kind: "user" as const })),
       ]);
     })().catch((e: Error) => setError(e.message));
-  }, [projectKey, version]);
+  }, [projectKey, version, q]);
 
   const change = async (h: Holder, permission: string, grant: boolean) => {
     setError(null);
@@ -79,6 +82,15 @@ export function ProjectPermissionsPage({ projectKey }: { projectKey: string }) {
         </Notice>
       )}
       {error && <Notice kind="error">{error}</Notice>}
+      <div class="toolbar">
+        <SearchBox label="Search users and groups" onSearch={setQ} />
+        {holders && (
+          <span class="help" aria-live="polite">
+            {totals.users} users and {totals.groups} groups hold permissions
+            {holders.length < totals.users + totals.groups ? `; the first ${holders.length} are shown, search to find others` : ""}.
+          </span>
+        )}
+      </div>
       {holders && project && (
         <div class="table-scroll">
           <table class="matrix permissions">

@@ -32,7 +32,7 @@ export function ProvisioningSection({ config, onSaved }: Props) {
   const [mapping, setMapping] = useState(false);
   const [reloadKey, setReloadKey] = useState(0);
   const [syncing, setSyncing] = useState(false);
-  const [latest, setLatest] = useLatestSync(reloadKey);
+  const [latest, setLatest, loaded] = useLatestSync(reloadKey);
 
   useEffect(() => setForm(provisioningFormOf(config)), [config]);
 
@@ -209,7 +209,7 @@ export function ProvisioningSection({ config, onSaved }: Props) {
       </form>
 
       {config.provisioningType === "AUTO_PROVISIONING" && config.enabled && (
-        <SyncStatus latest={latest} onSyncNow={syncNow} syncing={syncing} />
+        <SyncStatus latest={latest} loaded={loaded} onSyncNow={syncNow} syncing={syncing} />
       )}
 
       {mapping && <RoleMappingDialog onClose={() => setMapping(false)} />}

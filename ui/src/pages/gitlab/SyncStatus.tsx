@@ -11,7 +11,9 @@ const POLL_IDLE_MS = 30000; // keeps "N minutes ago" current and sees hourly run
 
 export function useLatestSync(reloadKey: number): [Task | undefined, (t: Task) => void, boolean] {
   const [latest, setLatest] = useState<Task | undefined>(undefined);
-  const [loaded, setLoaded] = useState(false);
+  // The reloadKey of the last answer: after a save, what was read before it is stale.
+  const [answered, setAnswered] = useState<number | null>(null);
+  const loaded = answered === reloadKey;
   const state = syncState(latest);
   useEffect(() => {
     let stop = false;
@@ -22,7 +24,7 @@ export function useLatestSync(reloadKey: number): [Task | undefined, (t: Task) =
         if (stop) return;
         const task = answer.tasks[0];
         setLatest(task);
-        setLoaded(true);
+        setAnswered(reloadKey);
         const next = busy(syncState(task)) ? POLL_BUSY_MS : POLL_IDLE_MS;
         timer = window.setTimeout(load, next);
       } catch {
@@ -39,7 +41,14 @@ export function useLatestSync(reloadKey: number): [Task | undefined, (t: Task) =
   return [latest, setLatest, loaded];
 }
 
-export function SyncStatus({ latest, onSyncNow, syncing }: { latest: Task | undefined; onSyncNow: () => void; syncing: boolean }) {
+interface Props {
+  latest: Task | undefined;
+  loaded: boolean; // false until the first answer: say nothing rather than "never ran"
+  onSyncNow: () => void;
+  syncing: boolean;
+}
+
+export function SyncStatus({ latest, loaded, onSyncNow, syncing }: Props) {
   const state = syncState(latest);
   const now = new Date();
   const when = (t: Task) => {
@@ -50,7 +59,7 @@ export function SyncStatus({ latest, onSyncNow, syncing }: { latest: Task | unde
     <section class="sync-status" aria-labelledby="sync-status-title">
       <h3 id="sync-status-title">Synchronization</h3>
       <div role="status" aria-live="polite" class={`status status-${state.kind}`}>
-        {state.kind === "never" && <p>No synchronization has run yet.</p>}
+        {loaded && state.kind === "never" && <p>No synchronization has run yet.</p>}
         {state.kind === "pending" && <p><strong>Pending:</strong> a synchronization is queued and starts shortly.</p>}
         {state.kind === "running" && (
           <p>
@@ -85,7 +94,7 @@ export function SyncStatus({ latest, onSyncNow, syncing }: { latest: Task | unde
           </ul>
         </details>
       )}
-      <button type="button" class="button" onClick={onSyncNow} disabled={busy(state) || syncing}>
+      <button type="button" class="button" onClick={onSyncNow} disabled={!loaded || busy(state) || syncing}>
         Synchronize now
       </button>
     </section>
