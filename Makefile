@@ -5,17 +5,22 @@ JOBS ?= 2
 # What `make build` leaves in build/bin.
 BINARIES := provisio gitlab-sim
 
-.PHONY: run test build build-dev bench fmt lint bootstrap clean
+.PHONY: run test build build-dev ui screenshots bench fmt lint bootstrap clean
 
 bootstrap:
 	@scripts/bootstrap
 
+# The web admin: ui/ built into ui/dist, which `provisio serve` serves (--ui-dir).
+ui:
+	@test -d ui/node_modules || (cd ui && npm ci --no-audit --no-fund)
+	cd ui && npm run build
+
 # Release build; binaries in build/bin.
-build:
+build: ui
 	@test -f build/$(PRESET_REL)/build.ninja || cmake --preset $(PRESET_REL)
 	cmake --build build/$(PRESET_REL) -j $(JOBS) --target $(BINARIES)
 
-build-dev:
+build-dev: ui
 	@test -f build/$(PRESET_DEV)/build.ninja || cmake --preset $(PRESET_DEV)
 	cmake --build build/$(PRESET_DEV) -j $(JOBS)
 
@@ -26,6 +31,10 @@ run: bootstrap build
 # a real PostgreSQL server started by the tests themselves.
 test: bootstrap build-dev
 	cd build/$(PRESET_DEV) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The browser tests again, keeping their screenshots in docs/screenshots (shown in the README).
+screenshots: bootstrap build-dev
+	cd build/$(PRESET_DEV) && PROVISIO_E2E_SCREENSHOTS=$(CURDIR)/docs/screenshots ctest --output-on-failure -L e2e
 
 bench: bootstrap build
 	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk bench_sync_bound bench_read_world pg_cluster
