@@ -147,7 +147,7 @@ test("the seed, step by step", async (t) => {
     assert.match(summary, /\d+ groups created/);
     assert.match(summary, /GitLab requests/);
     await visible(page.getByText("Configuration valid for Just-in-Time provisioning and for automatic provisioning"));
-    await screenshot(page, "gitlab-automatic");
+    await screenshot(page, "gitlab-automatic", { fullPage: true });
   });
 
   await t.test("synchronize now: pending, button disabled, then success", async () => {
@@ -155,7 +155,7 @@ test("the seed, step by step", async (t) => {
     await recordTexts(page, STATUS);
     await button.click();
     await eventually("Synchronize now disabled", () => button.isDisabled());
-    await screenshot(page, "gitlab-sync-started");
+    await screenshot(page, "gitlab-sync-started", { fullPage: true });
     await visible(page.getByText("Last synchronization succeeded"), 120000);
     const seen = await seenTexts(page);
     assert.match(seen[0], /^Pending/, "the queued run is shown pending at once");

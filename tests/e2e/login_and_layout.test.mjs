@@ -115,7 +115,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 400, height: 800 
       await visible(page.getByRole("heading", { name: heading, level: 1 }));
       await page.waitForLoadState("networkidle");
       await assertNoHorizontalOverflow(page, `${path} at ${viewport.width}`);
-      if (viewport.width < 500) await screenshot(page, `narrow${path.replace("/", "-")}`);
+      if (viewport.width < 500) await screenshot(page, `narrow${path.replace("/", "-")}`, { fullPage: true });
     }
     // The widest dialog stays inside the window.
     await page.goto("/gitlab");

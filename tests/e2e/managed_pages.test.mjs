@@ -117,7 +117,13 @@ test("projects: a bound project's visibility follows GitLab; binding through the
   await visible(shop.getByText(`#${bound.id}`));
   await visible(shop.getByText("from GitLab"));
   assert.ok(await shop.getByRole("button", { name: "Make shop public" }).isDisabled());
-  await visible(shop.getByText("Managed by GitLab: the visibility follows the GitLab project."));
+  // In a list the reason is the button's description (and tooltip), not text on every row.
+  const reason = shop.getByText("Managed by GitLab: the visibility follows the GitLab project.");
+  await reason.waitFor({ state: "attached" });
+  assert.equal(
+    await shop.getByRole("button", { name: "Make shop public" }).getAttribute("aria-describedby"),
+    await reason.getAttribute("id"),
+  );
   const intranet = page.getByRole("row", { name: /Intranet/ });
   assert.ok(await intranet.getByRole("button", { name: "Make intranet public" }).isEnabled());
 

@@ -182,10 +182,11 @@ export async function loginAsAdmin(page, path = "/") {
 
 // Screenshots go to PROVISIO_E2E_SCREENSHOTS (make screenshots: docs/screenshots), else to the
 // build tree.
-export async function screenshot(page, name) {
+// The window only, unless fullPage (long lists would make large files).
+export async function screenshot(page, name, { fullPage = false } = {}) {
   const dir = process.env.PROVISIO_E2E_SCREENSHOTS ?? join(process.env.PROVISIO_E2E_OUT ?? tmpdir(), "screenshots");
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
 
 // The main content is no wider than the window: nothing to scroll sideways.

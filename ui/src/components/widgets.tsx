@@ -94,16 +94,19 @@ export function Checkbox(p: { label: string; checked: boolean; onChange: (v: boo
 }
 
 // A button that, when `blocked` holds a reason, is disabled and says why right next to it.
+// `compact` (rows of a list, where the page already explains): the reason is the button's
+// description and tooltip instead of visible text repeated on every row.
 export function GuardedButton(p: {
   label: string;
   blocked: string | null;
   onClick: () => void;
   kind?: "primary" | "danger" | "plain" | "link";
   ariaLabel?: string;
+  compact?: boolean;
 }) {
   const id = useId();
   return (
-    <span class="guarded">
+    <span class="guarded" title={p.compact && p.blocked ? p.blocked : undefined}>
       <button
         type="button"
         class={`button ${p.kind ?? "plain"}`}
@@ -115,7 +118,7 @@ export function GuardedButton(p: {
         {p.label}
       </button>
       {p.blocked && (
-        <span class="reason" id={id}>
+        <span class={p.compact ? "visually-hidden" : "reason"} id={id}>
           {p.blocked}
         </span>
       )}

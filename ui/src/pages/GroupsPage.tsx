@@ -83,8 +83,8 @@ export function GroupsPage() {
                   <button type="button" class="button" aria-label={`Members of ${g.name}`} onClick={() => setMembers(g)}>
                     Members
                   </button>
-                  <GuardedButton label="Edit" ariaLabel={`Edit ${g.name}`} blocked={editGroupBlocked(!!managed, g)} onClick={() => setEditing(g)} />
-                  <GuardedButton label="Delete" ariaLabel={`Delete ${g.name}`} kind="danger" blocked={deleteGroupBlocked(!!managed, g)} onClick={() => setDeleting(g)} />
+                  <GuardedButton compact label="Edit" ariaLabel={`Edit ${g.name}`} blocked={editGroupBlocked(!!managed, g)} onClick={() => setEditing(g)} />
+                  <GuardedButton compact label="Delete" ariaLabel={`Delete ${g.name}`} kind="danger" blocked={deleteGroupBlocked(!!managed, g)} onClick={() => setDeleting(g)} />
                 </div>
 </td>
               </tr>

@@ -43,6 +43,11 @@ export function ProjectsPage() {
     <>
       <h1>Projects</h1>
       <p class="lead">Bind a project to its GitLab project so that automatic provisioning sets its permissions and visibility.</p>
+      {managed && (
+        <Notice kind="info">
+          Automatic provisioning is on: the permissions and visibility of projects bound to GitLab follow GitLab.
+        </Notice>
+      )}
       <div class="toolbar">
         <SearchBox label="Search projects by key or name" onSearch={(v) => { setQ(v); setPage(1); }} />
         <button type="button" class="button primary" onClick={() => setCreating(true)}>Create project</button>
@@ -84,7 +89,7 @@ export function ProjectsPage() {
                     <button type="button" class="button" aria-label={`Bind ${p.key} to GitLab`} onClick={() => setBinding(p)}>
                       {p.gitlabProjectId !== null ? "Change binding" : "Bind to GitLab"}
                     </button>
-                    <GuardedButton
+                    <GuardedButton compact
                       label={`Make ${other}`}
                       ariaLabel={`Make ${p.key} ${other}`}
                       blocked={visibilityBlocked(!!managed, p)}

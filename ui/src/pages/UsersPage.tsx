@@ -43,7 +43,7 @@ export function UsersPage({ session }: { session: Session }) {
       <h1>Users</h1>
       {managed && (
         <Notice kind="info">
-          Automatic provisioning is on: users come from GitLab. Local users can still be deactivated.
+          Automatic provisioning is on: users come from GitLab and are changed there. Local users can still be deactivated.
         </Notice>
       )}
       <div class="toolbar">
@@ -79,8 +79,8 @@ export function UsersPage({ session }: { session: Session }) {
                 </td>
                 <td data-label="Actions">
 <div class="actions">
-                  <GuardedButton label="Edit" ariaLabel={`Edit ${u.login}`} blocked={editUserBlocked(!!managed, u)} onClick={() => setEditing(u)} />
-                  <GuardedButton
+                  <GuardedButton compact label="Edit" ariaLabel={`Edit ${u.login}`} blocked={editUserBlocked(!!managed, u)} onClick={() => setEditing(u)} />
+                  <GuardedButton compact
                     label="Deactivate"
                     ariaLabel={`Deactivate ${u.login}`}
                     kind="danger"
