@@ -46,6 +46,10 @@ export function ProjectPermissionsPage({ projectKey }: { projectKey: string }) {
 
   const change = async (h: Holder, permission: string, grant: boolean) => {
     setError(null);
+    // Shown at once, so that a render before the answer does not flip the box back; the reload
+    // below shows what the server holds either way.
+    const toggled = grant ? [...h.permissions, permission] : h.permissions.filter((p) => p !== permission);
+    setHolders((list) => list && list.map((x) => (x === h ? { ...x, permissions: toggled } : x)));
     try {
       if (h.kind === "user") {
         await (grant ? api.grantToUser : api.revokeFromUser)(projectKey, h.login!, permission);
