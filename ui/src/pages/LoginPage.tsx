@@ -59,7 +59,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
           <a
             key={p.key}
             class="button primary provider"
-            href={`${p.loginUrl}?return_to=${encodeURIComponent(returnTo)}`}
+            href={`${p.loginUrl}${p.loginUrl.includes("?") ? "&" : "?"}return_to=${encodeURIComponent(returnTo)}`}
           >
             Log in with {p.name}
           </a>
