@@ -12,7 +12,7 @@ import {
   removeMemberBlocked,
   renameGroupBlocked,
 } from "../logic/managed";
-import { useList, useManagedInstance } from "./use_managed";
+import { useList, useManagedInstance } from "./hooks";
 
 const PAGE_SIZE = 50;
 const MEMBERS_PAGE = 20; // each member is one more call to read the user

@@ -7,7 +7,7 @@ import type { PermissionHolder, Project } from "../api/types";
 import { Link } from "../components/router";
 import { Badge, Field, ManagedBadge, Notice, SearchBox } from "../components/widgets";
 import { permissionRowMode, projectManaged, ROW_MODE_REASONS, type RowMode } from "../logic/managed";
-import { useManagedInstance } from "./use_managed";
+import { useManagedInstance } from "./hooks";
 
 // The API's project permission keys, in the order of the role mapping's columns.
 const PERMISSIONS: { key: string; label: string }[] = [

@@ -7,7 +7,7 @@ import { Link } from "../components/router";
 import { Badge, Field, GuardedButton, ManagedBadge, Notice, Pager, SearchBox } from "../components/widgets";
 import { projectManaged, visibilityBlocked } from "../logic/managed";
 import { projectPermissionsPath } from "../logic/routes";
-import { useList, useManagedInstance } from "./use_managed";
+import { useList, useManagedInstance } from "./hooks";
 
 const PAGE_SIZE = 50;
 

@@ -5,7 +5,7 @@ import * as api from "../api/endpoints";
 import type { Task } from "../api/types";
 import { Badge, Field, Notice, Pager } from "../components/widgets";
 import { formatDuration, parseServerTime, STATUS_LABELS, TYPE_LABELS } from "../logic/sync_status";
-import { useList } from "./use_managed";
+import { useList } from "./hooks";
 
 const PAGE_SIZE = 25;
 const TONES: Record<Task["status"], "muted" | "ok" | "warn" | "error"> = {

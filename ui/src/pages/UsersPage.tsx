@@ -6,7 +6,7 @@ import { ConfirmDialog, Dialog } from "../components/Dialog";
 import { Badge, Field, GuardedButton, ManagedBadge, Notice, Pager, SearchBox } from "../components/widgets";
 import { createUserBlocked, deactivateUserBlocked, editUserBlocked } from "../logic/managed";
 import type { Session } from "../session";
-import { useList, useManagedInstance } from "./use_managed";
+import { useList, useManagedInstance } from "./hooks";
 
 const PAGE_SIZE = 50;
 

@@ -1,5 +1,6 @@
-// Whether automatic provisioning is on (the instance is managed by GitLab), for the pages that
-// hide or disable what it forbids. Undefined while loading.
+// Hooks the list pages share. useManagedInstance: whether automatic provisioning is on (the
+// instance is managed by GitLab), for the pages that hide or disable what it forbids; undefined
+// while loading.
 import { useEffect, useState } from "preact/hooks";
 import * as api from "../api/endpoints";
 
