@@ -84,6 +84,32 @@ test("the login page", async (t) => {
     assert.equal(await page.getByText("You are not a member of an allowed group.").count(), 0);
   });
 
+  await t.test("Log in with GitLab, through GitLab and back, in the browser", async () => {
+    const control = (path, body) =>
+      fetch(`${sim}/__control/${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ ...body, hooks: [] }),
+      });
+    const gitlabPage = await newPage(browser, server);
+    // root is in no group: the allowlist (acme, umbrella) refuses them, on the login page.
+    await control("oauth/user", { username: "root" });
+    await gitlabPage.goto("/login");
+    await gitlabPage.getByRole("link", { name: "Log in with GitLab" }).click();
+    await visible(gitlabPage.getByRole("alert").getByText(/not a member of any GitLab group allowed/));
+    assert.match(new URL(gitlabPage.url()).pathname, /^\/login/);
+
+    // provisioner is in acme: created at this first login and signed in.
+    await control("oauth/user", { username: "provisioner" });
+    await gitlabPage.getByRole("link", { name: "Log in with GitLab" }).click();
+    await gitlabPage.waitForURL((url) => !url.pathname.startsWith("/login") && url.origin === server);
+    const me = await gitlabPage.evaluate(() => fetch("/api/users/current").then((r) => r.json()));
+    assert.equal(me.isLoggedIn, true);
+    assert.equal(me.externalIdentity, "provisioner");
+    assert.equal(me.externalProvider, "gitlab");
+    await gitlabPage.context().close();
+  });
+
   await t.test("logging in goes to the page asked for; logging out comes back here", async () => {
     await page.goto("/login?return_to=%2Fruns");
     await page.getByLabel("Login", { exact: true }).fill("admin");
