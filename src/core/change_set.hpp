@@ -1,7 +1,12 @@
 #pragma once
 // A batch of row changes applied by Store::apply in one transaction: the bulk path used by the
-// sync's apply phase. Rows created by the same ChangeSet are referenced by their uuid, because
-// their ids are not known until they are written.
+// sync's apply phase. Rows created by the same ChangeSet are referenced by their place in it,
+// because their ids are not known until they are written.
+//
+// Memory matters here: a first sync of a large GitLab adds millions of memberships, so a
+// membership change is four integers, and its audit row is not kept as an AuditEntry but written
+// by apply() from the change itself (the entity from the stored names, the cause by index into
+// `causes`, which holds each distinct text once).
 
 #include <optional>
 #include <string>
@@ -15,17 +20,29 @@
 
 namespace provisio {
 
-// A user or group row: by id when it exists, else by the uuid of a row this ChangeSet creates.
+// A user or group row: by id when it exists, else by its index in this ChangeSet's
+// users_to_create or groups_to_create.
 struct RowRef {
   std::int64_t id = 0;
-  std::string uuid;
-  static RowRef of_id(std::int64_t id) { return RowRef{id, {}}; }
-  static RowRef of_uuid(std::string uuid) { return RowRef{0, std::move(uuid)}; }
+  std::int64_t created = -1;
+  static RowRef of_id(std::int64_t id) { return RowRef{id, -1}; }
+  static RowRef of_created(std::size_t index) {
+    return RowRef{0, static_cast<std::int64_t>(index)};
+  }
+  friend bool operator==(const RowRef&, const RowRef&) = default;
 };
 
 struct MembershipChange {
   RowRef group;
   RowRef user;
+  std::uint32_t cause = 0;  // index into ChangeSet::causes
+};
+
+// Who and when, for the audit rows apply() writes for membership changes.
+struct MembershipAudit {
+  Millis at = 0;  // 0: the time of apply()
+  std::string actor = "sync";
+  std::optional<TaskId> task_id;
 };
 
 // A project permission held by a user (the sync grants to users only).
@@ -51,7 +68,9 @@ struct ChangeSet {
   std::vector<UserPermissionChange> permissions_to_grant;
   std::vector<UserPermissionChange> permissions_to_revoke;
   std::vector<VisibilityChange> visibilities;
-  std::vector<AuditEntry> audit;
+  std::vector<AuditEntry> audit;  // every change but memberships, whose rows apply() writes
+  MembershipAudit membership_audit;
+  std::vector<std::string> causes;  // of membership changes; index 0 may be ""
 
   std::size_t size() const {
     return users_to_create.size() + users_to_update.size() + groups_to_create.size() +

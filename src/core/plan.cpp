@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -60,6 +61,9 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   ChangeSet& c = b.plan.changes;
   SyncCounts& n = b.plan.counts;
   b.plan.warnings = desired.warnings;
+  c.membership_audit.at = now;
+  c.membership_audit.actor = std::string(kActor);
+  c.causes.emplace_back();  // 0: no cause told
 
   // ---- users, matched by GitLab id
   std::unordered_map<gl::Id, const User*> by_gitlab_id;
@@ -105,7 +109,7 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
       u.external_login = d.username;
       u.created_at = now;
       u.updated_at = now;
-      user_ref.emplace(d.gitlab_id, RowRef::of_uuid(u.uuid));
+      user_ref.emplace(d.gitlab_id, RowRef::of_created(c.users_to_create.size()));
       b.audit("user.create", "user", u.login, std::nullopt, user_text(u), cause);
       c.users_to_create.push_back(std::move(u));
       ++n.users_created;
@@ -183,7 +187,7 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
       g.description = "Mirrors the GitLab group " + d.full_path;
       g.managed = true;
       g.external_id = std::to_string(d.gitlab_id);
-      group_ref.emplace(d.gitlab_id, RowRef::of_uuid(g.uuid));
+      group_ref.emplace(d.gitlab_id, RowRef::of_created(c.groups_to_create.size()));
       b.audit("group.create", "group", g.name, std::nullopt, g.name,
               "GitLab group " + d.full_path + " in the allowed groups");
       c.groups_to_create.push_back(std::move(g));
@@ -218,22 +222,11 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   std::sort(c.groups_to_delete.begin(), c.groups_to_delete.end());
 
   // ---- memberships of mirrored groups (GitLab users only: local users are left alone)
-  const auto login_of = [&](gl::Id gitlab_user) -> std::string {
-    if (const auto it = by_gitlab_id.find(gitlab_user); it != by_gitlab_id.end()) {
-      return it->second->login;
-    }
-    for (const User& u : c.users_to_create) {
-      if (u.external_id == std::to_string(gitlab_user)) return u.login;
-    }
-    return std::to_string(gitlab_user);
-  };
-  std::unordered_map<gl::Id, std::string> new_logins;
-  for (const User& u : c.users_to_create) new_logins.emplace(std::stoll(*u.external_id), u.login);
-  const auto login = [&](gl::Id gitlab_user) {
-    const auto it = new_logins.find(gitlab_user);
-    return it != new_logins.end() ? it->second : login_of(gitlab_user);
-  };
-  std::set<std::pair<gl::Id, gl::Id>> have;  // (GitLab group, GitLab user)
+  // Both sides as sorted (GitLab group, GitLab user) pairs, walked once side by side: a first
+  // sync of a large GitLab has millions, so no set and no string per membership.
+  using Pair = std::pair<gl::Id, gl::Id>;
+  std::vector<Pair> have;
+  have.reserve(current.memberships.size());
   for (const Membership& m : current.memberships) {
     const auto g = gitlab_id_of_group.find(m.group_id);
     if (g == gitlab_id_of_group.end()) continue;
@@ -242,30 +235,64 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
         !u->second->external_id) {
       continue;
     }
-    have.emplace(g->second, std::stoll(*u->second->external_id));
+    have.emplace_back(g->second, std::stoll(*u->second->external_id));
   }
-  std::set<std::pair<gl::Id, gl::Id>> want;
+  std::sort(have.begin(), have.end());
+  // One cause text per distinct cause (most members of a group share theirs).
+  std::unordered_map<std::string, std::uint32_t> cause_index;
+  const auto intern = [&](std::string text) {
+    const auto [it, added] =
+        cause_index.try_emplace(std::move(text), static_cast<std::uint32_t>(c.causes.size()));
+    if (added) c.causes.push_back(it->first);
+    return it->second;
+  };
+  std::map<std::tuple<int, int, gl::Id, gl::Id, bool>, std::uint32_t> described;
+  const auto cause_of = [&](const Cause& cause) {
+    const auto key = std::tuple(static_cast<int>(cause.via), cause.level, cause.member_of,
+                                cause.target, cause.on_project);
+    const auto it = described.find(key);
+    if (it != described.end()) return it->second;
+    return described.emplace(key, intern(describe(s, cause))).first->second;
+  };
+  std::unordered_map<gl::Id, std::string> removal_cause;
+  auto h = have.begin();
+  const auto remove = [&](const Pair& p) {
+    // Groups no longer wanted are deleted, and take their memberships with them.
+    if (wanted_groups.count(p.first) == 0) return;
+    const Group& g = *managed_groups.at(p.first);
+    const User& u = *by_gitlab_id.at(p.second);
+    auto [cause, added] = removal_cause.try_emplace(p.first);
+    if (added) cause->second = "not a member of GitLab group " + g.name;
+    c.memberships_to_remove.push_back(
+        {RowRef::of_id(g.id), RowRef::of_id(u.id), intern(cause->second)});
+    ++n.memberships_removed;
+  };
+  // desired.memberships is sorted by (group, user), as `have`.
   for (const DesiredMembership& d : desired.memberships) {
-    if (group_ref.count(d.group) == 0) continue;  // a group not mirrored (name taken)
-    want.emplace(d.group, d.user);
-    if (have.count({d.group, d.user}) != 0) continue;
-    c.memberships_to_add.push_back({group_ref.at(d.group), user_ref.at(d.user)});
-    b.audit("membership.add", "membership", s.groups.at(d.group).full_path + "/" + login(d.user),
-            std::nullopt, "member", describe(s, d.cause));
+    const Pair want{d.group, d.user};
+    while (h != have.end() && *h < want) remove(*h++);
+    if (h != have.end() && *h == want) {
+      ++h;
+      continue;
+    }
+    const auto group = group_ref.find(d.group);
+    if (group == group_ref.end()) continue;  // a group not mirrored (name taken)
+    c.memberships_to_add.push_back({group->second, user_ref.at(d.user), cause_of(d.cause)});
     ++n.memberships_added;
   }
-  for (const auto& [group, user] : have) {
-    if (want.count({group, user}) != 0 || wanted_groups.count(group) == 0) continue;
-    // Groups being deleted take their memberships with them.
-    const Group& g = *managed_groups.at(group);
-    const auto u = by_gitlab_id.at(user);
-    c.memberships_to_remove.push_back({RowRef::of_id(g.id), RowRef::of_id(u->id)});
-    b.audit("membership.remove", "membership", g.name + "/" + u->login, "member", std::nullopt,
-            "not a member of GitLab group " + g.name);
-    ++n.memberships_removed;
-  }
+  while (h != have.end()) remove(*h++);
+  have = {};
 
   // ---- permissions and visibility of bound projects in scope
+  std::unordered_map<gl::Id, std::string> new_logins;
+  for (const User& u : c.users_to_create) new_logins.emplace(std::stoll(*u.external_id), u.login);
+  const auto login = [&](gl::Id gitlab_user) -> std::string {
+    if (const auto it = new_logins.find(gitlab_user); it != new_logins.end()) return it->second;
+    if (const auto it = by_gitlab_id.find(gitlab_user); it != by_gitlab_id.end()) {
+      return it->second->login;
+    }
+    return std::to_string(gitlab_user);
+  };
   std::unordered_map<std::int64_t, const Project*> bound;  // GitLab project id -> project
   for (const Project& p : current.projects) {
     if (p.gitlab_project_id && desired.projects_in_scope.count(*p.gitlab_project_id) != 0) {

@@ -167,6 +167,9 @@ Result<HttpResponse> deactivate_user(ApiContext& context, const HttpRequest& req
   auto state = context.store.load_state();
   if (!state) return fail(state);
   ChangeSet changes;
+  changes.membership_audit.at = context.clock.now();
+  changes.membership_audit.actor = caller.login();
+  changes.causes = {"the user was deactivated"};
   User off = *user;
   off.active = false;
   changes.users_to_update.push_back(off);

@@ -18,9 +18,9 @@ std::optional<T> get_opt(const json& j, const char* key) {
   return j[key].get<T>();
 }
 
-json ref(const RowRef& r) { return {{"id", r.id}, {"uuid", r.uuid}}; }
+json ref(const RowRef& r) { return {{"id", r.id}, {"created", r.created}}; }
 RowRef ref(const json& j) {
-  return RowRef{j.at("id").get<std::int64_t>(), j.at("uuid").get<std::string>()};
+  return RowRef{j.at("id").get<std::int64_t>(), j.at("created").get<std::int64_t>()};
 }
 
 json user(const User& u) {
@@ -135,7 +135,7 @@ std::string encode_change_set(const ChangeSet& c) {
   j["groupsToUpdate"] = list(c.groups_to_update, [](const Group& g) { return group(g); });
   j["groupsToDelete"] = c.groups_to_delete;
   const auto membership = [](const MembershipChange& m) {
-    return json{{"group", ref(m.group)}, {"user", ref(m.user)}};
+    return json{{"group", ref(m.group)}, {"user", ref(m.user)}, {"cause", m.cause}};
   };
   j["membershipsToAdd"] = list(c.memberships_to_add, membership);
   j["membershipsToRemove"] = list(c.memberships_to_remove, membership);
@@ -147,6 +147,11 @@ std::string encode_change_set(const ChangeSet& c) {
     return json{{"project", v.project_id}, {"visibility", std::string(to_string(v.visibility))}};
   });
   j["audit"] = list(c.audit, [](const AuditEntry& a) { return audit(a); });
+  j["membershipAudit"] = {
+      {"at", c.membership_audit.at},
+      {"actor", c.membership_audit.actor},
+      {"taskId", c.membership_audit.task_id ? json(*c.membership_audit.task_id) : json(nullptr)}};
+  j["causes"] = c.causes;
   return j.dump();
 }
 
@@ -160,7 +165,8 @@ Result<ChangeSet> decode_change_set(const std::string& text) {
     c.groups_to_update = unlist<Group>(j, "groupsToUpdate", [](const json& x) { return group(x); });
     c.groups_to_delete = j.at("groupsToDelete").get<std::vector<GroupId>>();
     const auto membership = [](const json& x) {
-      return MembershipChange{ref(x.at("group")), ref(x.at("user"))};
+      return MembershipChange{ref(x.at("group")), ref(x.at("user")),
+                              x.at("cause").get<std::uint32_t>()};
     };
     c.memberships_to_add = unlist<MembershipChange>(j, "membershipsToAdd", membership);
     c.memberships_to_remove = unlist<MembershipChange>(j, "membershipsToRemove", membership);
@@ -174,6 +180,11 @@ Result<ChangeSet> decode_change_set(const std::string& text) {
           parse_visibility(x.at("visibility").get<std::string>()).value_or(Visibility::kPrivate)};
     });
     c.audit = unlist<AuditEntry>(j, "audit", [](const json& x) { return audit(x); });
+    const json& ma = j.at("membershipAudit");
+    c.membership_audit.at = ma.at("at").get<Millis>();
+    c.membership_audit.actor = ma.at("actor").get<std::string>();
+    if (!ma.at("taskId").is_null()) c.membership_audit.task_id = ma.at("taskId").get<TaskId>();
+    c.causes = j.at("causes").get<std::vector<std::string>>();
     return c;
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kInternal,

@@ -46,6 +46,19 @@ std::unordered_map<std::string, long long> ids_of(Lease& lease, const std::strin
   return out;
 }
 
+// The ids of `uuids`, in their order; a uuid not found is a broken change set.
+std::vector<long long> in_order(const std::unordered_map<std::string, long long>& ids,
+                                const std::vector<std::string>& uuids) {
+  std::vector<long long> out;
+  out.reserve(uuids.size());
+  for (const std::string& uuid : uuids) {
+    const auto it = ids.find(uuid);
+    if (it == ids.end()) throw std::invalid_argument("row " + uuid + " was not created");
+    out.push_back(it->second);
+  }
+  return out;
+}
+
 }  // namespace
 
 long long insert_audit(Lease& lease, const std::vector<AuditEntry>& entries) {
@@ -107,27 +120,55 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                 });
     std::vector<std::string> uuids;
     for (const Group& g : c.groups_to_create) uuids.push_back(g.uuid);
-    const auto group_ids = ids_of(lease, "user_groups", uuids);
+    const std::vector<long long> group_ids = in_order(ids_of(lease, "user_groups", uuids), uuids);
     uuids.clear();
     for (const User& u : c.users_to_create) uuids.push_back(u.uuid);
-    const auto user_ids = ids_of(lease, "users", uuids);
+    const std::vector<long long> user_ids = in_order(ids_of(lease, "users", uuids), uuids);
+    uuids.clear();
+    uuids.shrink_to_fit();
 
-    const auto resolve = [](const RowRef& ref, const auto& created, std::string_view what) {
+    const auto resolve = [](const RowRef& ref, const std::vector<long long>& created,
+                            std::string_view what) -> std::int64_t {
       if (ref.id != 0) return ref.id;
-      const auto it = created.find(ref.uuid);
-      if (it == created.end()) {
-        throw std::invalid_argument(std::string(what) + " " + ref.uuid +
+      if (ref.created < 0 || static_cast<std::size_t>(ref.created) >= created.size()) {
+        throw std::invalid_argument(std::string(what) + " #" + std::to_string(ref.created) +
                                     " is neither stored nor created by this change set");
       }
-      return static_cast<std::int64_t>(it->second);
+      return created[static_cast<std::size_t>(ref.created)];
+    };
+    // The audit rows of membership changes: the entity is read from the stored names, so the
+    // plan need not hold millions of strings.
+    const auto audit_memberships = [&](const std::vector<MembershipChange>& changes, bool added) {
+      const MembershipAudit& a = c.membership_audit;
+      const std::string head =
+          "INSERT INTO audit_log (at, actor, action, entity_type, entity, before_value, "
+          "after_value, cause, task_id) SELECT " +
+          std::to_string(a.at != 0 ? a.at : now) + ", v.column4, " +
+          (added ? "'membership.add'" : "'membership.remove'") + ", 'membership', " +
+          "g.name || '/' || u.login, " + (added ? "NULL, 'member'" : "'member', NULL") +
+          ", v.column3, v.column5 FROM (VALUES ";
+      return batched(lease, head,
+                     ") AS v JOIN user_groups g ON g.id = v.column1 "
+                     "JOIN users u ON u.id = v.column2",
+                     5, changes, [&](Binder& b, const MembershipChange& m) {
+                       const std::optional<std::string> cause =
+                           m.cause < c.causes.size() && !c.causes[m.cause].empty()
+                               ? std::optional<std::string>(c.causes[m.cause])
+                               : std::nullopt;
+                       return b.row({{resolve(m.group, group_ids, "group"), kBig},
+                                     {resolve(m.user, user_ids, "user"), kBig},
+                                     {cause, kText},
+                                     {a.actor, kText},
+                                     {opt(a.task_id), kBig}});
+                     });
     };
 
     // Every active user belongs to the default group.
     long long default_group = 0;
     *lease << "SELECT id FROM user_groups WHERE is_default = 1", soci::into(default_group);
     std::vector<long long> new_active;
-    for (const User& u : c.users_to_create) {
-      if (u.active) new_active.push_back(user_ids.at(u.uuid));
+    for (std::size_t i = 0; i < c.users_to_create.size(); ++i) {
+      if (c.users_to_create[i].active) new_active.push_back(user_ids[i]);
     }
     written += batched(lease, "INSERT INTO group_members (group_id, user_id) VALUES ",
                        " ON CONFLICT DO NOTHING", 2, new_active, [&](Binder& b, long long id) {
@@ -156,6 +197,7 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
     }
 
     // 3. Removals, before additions, so a rename that frees a name can be followed by a create.
+    audit_memberships(c.memberships_to_remove, false);
     written += batched(lease, "DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ",
                        ")", 2, c.memberships_to_remove, [&](Binder& b, const MembershipChange& m) {
                          return b.row({{resolve(m.group, group_ids, "group"), kBig},
@@ -189,6 +231,7 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
         [&](Binder& b, const VisibilityChange& v) {
           return b.row({{v.project_id, kBig}, {std::string(to_string(v.visibility)), kText}});
         });
+    audit_memberships(c.memberships_to_add, true);
     written += insert_audit(lease, c.audit);
     tx.commit();
     return ApplyResult{written};

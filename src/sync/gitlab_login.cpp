@@ -88,7 +88,11 @@ Result<std::vector<Group>> load_groups(store::Store& store, std::optional<bool> 
 // The writes of one login, with their audit rows, applied in one transaction.
 class LoginChanges {
  public:
-  LoginChanges(Millis now, std::string cause) : now_(now), cause_(std::move(cause)) {}
+  LoginChanges(Millis now, std::string cause) : now_(now), cause_(std::move(cause)) {
+    changes_.membership_audit.at = now;
+    changes_.membership_audit.actor = std::string(kActor);
+    changes_.causes = {cause_};
+  }
 
   void create(const User& u) {
     changes_.users_to_create.push_back(u);
@@ -98,13 +102,12 @@ class LoginChanges {
     changes_.users_to_update.push_back(after);
     audit("user.update", "user", after.login, user_text(before), user_text(after));
   }
-  void add(const RowRef& user, const std::string& login, const Group& g) {
-    changes_.memberships_to_add.push_back({RowRef::of_id(g.id), user});
-    audit("membership.add", "membership", g.name + "/" + login, std::nullopt, "member");
+  // Their audit rows are written by Store::apply (ChangeSet::membership_audit).
+  void add(const RowRef& user, const Group& g) {
+    changes_.memberships_to_add.push_back({RowRef::of_id(g.id), user, 0});
   }
-  void remove(const RowRef& user, const std::string& login, const Group& g) {
-    changes_.memberships_to_remove.push_back({RowRef::of_id(g.id), user});
-    audit("membership.remove", "membership", g.name + "/" + login, "member", std::nullopt);
+  void remove(const RowRef& user, const Group& g) {
+    changes_.memberships_to_remove.push_back({RowRef::of_id(g.id), user, 0});
   }
   const ChangeSet& changes() const { return changes_; }
 
@@ -174,7 +177,7 @@ class Attempt {
 
     User user = known != nullptr ? *known : new_user();
     const bool created = known == nullptr;
-    RowRef ref = created ? RowRef::of_uuid(user.uuid) : RowRef::of_id(user.id);
+    RowRef ref = created ? RowRef::of_created(0) : RowRef::of_id(user.id);
     if (created) {
       changes_.create(user);
     } else if (auto refreshed = refreshed_profile(*known)) {
@@ -262,8 +265,8 @@ class Attempt {
       if (g.is_default) continue;  // every active user stays in it
       const bool member = current->count(g.id) > 0;
       const bool wanted = target.count(g.id) > 0;
-      if (wanted && !member) changes_.add(ref, user.login, g);
-      if (member && !wanted) changes_.remove(ref, user.login, g);
+      if (wanted && !member) changes_.add(ref, g);
+      if (member && !wanted) changes_.remove(ref, g);
     }
     return {};
   }
@@ -278,10 +281,10 @@ class Attempt {
     for (const Group& g : *managed) {
       const bool member = current->count(g.id) > 0;
       const bool wanted = target.count(g.id) > 0;
-      if (wanted && !member) changes_.add(ref, user.login, g);
+      if (wanted && !member) changes_.add(ref, g);
       if (member && !wanted) unproven.push_back(&g);
     }
-    for (const Group* g : still_unproven(unproven, *managed)) changes_.remove(ref, user.login, *g);
+    for (const Group* g : still_unproven(unproven, *managed)) changes_.remove(ref, *g);
     return {};
   }
 

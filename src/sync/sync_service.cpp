@@ -180,6 +180,7 @@ store::TaskOutcome SyncService::apply_and_record(const Task& task, Computed comp
     }
   } else {
     for (AuditEntry& a : plan.changes.audit) a.task_id = task.id;
+    plan.changes.membership_audit.task_id = task.id;
     if (auto applied = store_.apply(plan.changes); !applied) {
       outcome.status = TaskStatus::kFailed;
       outcome.error_message =

@@ -61,12 +61,15 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
   c.groups_to_create.push_back(gitlab_group("root", 1));
   c.groups_to_create.push_back(gitlab_group("root/sub", 2));
   for (int i = 0; i < 1200; ++i) {
-    c.memberships_to_add.push_back({RowRef::of_uuid(c.groups_to_create[i % 2].uuid),
-                                    RowRef::of_uuid(c.users_to_create[i].uuid)});
+    c.memberships_to_add.push_back({RowRef::of_created(static_cast<std::size_t>(i % 2)),
+                                    RowRef::of_created(static_cast<std::size_t>(i)),
+                                    static_cast<std::uint32_t>(i % 2)});
     c.permissions_to_grant.push_back(
-        {project->id, RowRef::of_uuid(c.users_to_create[i].uuid), ProjectPermission::kUser});
+        {project->id, RowRef::of_created(static_cast<std::size_t>(i)), ProjectPermission::kUser});
   }
   c.visibilities.push_back({project->id, Visibility::kPrivate});
+  c.causes = {"", "inherited from root"};
+  c.membership_audit.actor = "sync";
   AuditEntry a;
   a.actor = "sync";
   a.action = "user.create";
@@ -82,8 +85,18 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
   EXPECT_EQ(after.groups, 3);
   EXPECT_EQ(after.members, 1200 + 1199);  // + sonar-users for every active new user
   EXPECT_EQ(after.permissions, 1200);
-  EXPECT_EQ(after.audit, 1);
+  EXPECT_EQ(after.audit, 1 + 1200);  // the entry, and one row per membership added
   EXPECT_EQ(store_->find_project_by_key("app")->visibility, Visibility::kPrivate);
+  auto audit = store_->list_audit(AuditQuery{"membership", "root/sub/gl-user-1"});
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->items.size(), 1u);
+  EXPECT_EQ(audit->items[0].action, "membership.add");
+  EXPECT_EQ(audit->items[0].actor, "sync");
+  EXPECT_EQ(audit->items[0].after, "member");
+  EXPECT_EQ(audit->items[0].cause, "inherited from root");
+  audit = store_->list_audit(AuditQuery{"membership", "root/gl-user-0"});
+  ASSERT_EQ(audit->items.size(), 1u);
+  EXPECT_EQ(audit->items[0].cause, std::nullopt);  // cause 0 is ""
   EXPECT_EQ(result->rows_written, 2 + 1200 + 1199 + 1200 + 1200 + 1 + 1);
 
   // Second change set: update, remove, revoke, delete a group.
@@ -121,7 +134,7 @@ TEST_P(ApplyTest, AChangeSetFailingHalfwayLeavesNoRowsBehind) {
     if (i == 600) u.external_id = "other";  // only the login collides
     c.users_to_create.push_back(u);
     c.memberships_to_add.push_back(
-        {RowRef::of_uuid(c.groups_to_create[0].uuid), RowRef::of_uuid(u.uuid)});
+        {RowRef::of_created(0), RowRef::of_created(static_cast<std::size_t>(i))});
   }
   AuditEntry a;
   a.actor = "sync";
@@ -144,7 +157,7 @@ TEST_P(ApplyTest, AReferenceToAnUnknownRowIsRefusedWithNothingWritten) {
   ChangeSet c;
   c.users_to_create.push_back(gitlab_user(1));
   c.memberships_to_add.push_back(
-      {RowRef::of_uuid("no-such-group"), RowRef::of_uuid(c.users_to_create[0].uuid)});
+      {RowRef::of_created(5), RowRef::of_created(0)});  // no fifth group is created
   auto result = store_->apply(c);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
@@ -186,8 +199,9 @@ TEST_P(ApplyTest, AHeldPlanIsKeptWholeUntilDeleted) {
   ChangeSet c;
   c.users_to_create.push_back(gitlab_user(1));
   c.groups_to_create.push_back(gitlab_group("root", 1));
-  c.memberships_to_add.push_back(
-      {RowRef::of_uuid(c.groups_to_create[0].uuid), RowRef::of_uuid(c.users_to_create[0].uuid)});
+  c.memberships_to_add.push_back({RowRef::of_created(0), RowRef::of_created(0), 1});
+  c.causes = {"", "direct member of root"};
+  c.membership_audit.task_id = task->id;
   c.permissions_to_revoke.push_back({7, RowRef::of_id(3), ProjectPermission::kAdmin});
   c.visibilities.push_back({7, Visibility::kPublic});
   AuditEntry a;
@@ -202,7 +216,10 @@ TEST_P(ApplyTest, AHeldPlanIsKeptWholeUntilDeleted) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->users_to_create.at(0).login, "gl-user-1");
   EXPECT_EQ(back->users_to_create.at(0).external_id, "1");
-  EXPECT_EQ(back->memberships_to_add.at(0).user.uuid, c.users_to_create[0].uuid);
+  EXPECT_EQ(back->memberships_to_add.at(0).user, RowRef::of_created(0));
+  EXPECT_EQ(back->memberships_to_add.at(0).cause, 1u);
+  EXPECT_EQ(back->causes, c.causes);
+  EXPECT_EQ(back->membership_audit.task_id, task->id);
   EXPECT_EQ(back->permissions_to_revoke.at(0).permission, ProjectPermission::kAdmin);
   EXPECT_EQ(back->visibilities.at(0).visibility, Visibility::kPublic);
   EXPECT_EQ(back->audit.at(0).cause, a.cause);

@@ -17,7 +17,7 @@ constexpr Millis kNow = 1'800'000'000'000;
 
 // Applies a change set to rows in memory, as Store::apply does in the database.
 void apply(AuthorizationState& st, const ChangeSet& c) {
-  std::map<std::string, std::int64_t> ids;
+  std::vector<std::int64_t> created_groups, created_users;
   std::int64_t next_id = 1000;
   for (const auto& u : st.users) next_id = std::max(next_id, u.id + 1);
   for (const auto& g : st.groups) next_id = std::max(next_id, g.id + 1);
@@ -32,7 +32,7 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
   std::erase_if(st.groups, [&](const Group& g) { return deleted(g.id); });
   for (Group g : c.groups_to_create) {
     g.id = next_id++;
-    ids[g.uuid] = g.id;
+    created_groups.push_back(g.id);
     st.groups.push_back(g);
   }
   for (const Group& g : c.groups_to_update) {
@@ -42,7 +42,7 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
   }
   for (User u : c.users_to_create) {
     u.id = next_id++;
-    ids[u.uuid] = u.id;
+    created_users.push_back(u.id);
     st.users.push_back(u);
     if (u.active) st.memberships.push_back({def, u.id});
   }
@@ -51,12 +51,17 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
       if (cur.id == u.id) cur = u;
     }
   }
-  const auto id = [&](const RowRef& r) { return r.id != 0 ? r.id : ids.at(r.uuid); };
+  const auto group_id = [&](const RowRef& r) {
+    return r.id != 0 ? r.id : created_groups.at(static_cast<std::size_t>(r.created));
+  };
+  const auto id = [&](const RowRef& r) {
+    return r.id != 0 ? r.id : created_users.at(static_cast<std::size_t>(r.created));
+  };
   for (const auto& m : c.memberships_to_remove) {
-    std::erase(st.memberships, Membership{id(m.group), id(m.user)});
+    std::erase(st.memberships, Membership{group_id(m.group), id(m.user)});
   }
   for (const auto& m : c.memberships_to_add) {
-    const Membership added{id(m.group), id(m.user)};
+    const Membership added{group_id(m.group), id(m.user)};
     if (std::find(st.memberships.begin(), st.memberships.end(), added) == st.memberships.end()) {
       st.memberships.push_back(added);
     }
@@ -160,7 +165,15 @@ TEST_F(PlanTest, TheFirstSyncCreatesUsersGroupsMembershipsPermissionsAndVisibili
   EXPECT_EQ(p.counts.memberships_added, 5);  // user 1 in all three, user 2 in web, user 3 in api
   EXPECT_EQ(p.counts.visibilities_changed, 1);
   EXPECT_EQ(p.counts.projects_synced, 1);
-  EXPECT_EQ(p.changes.audit.size(), p.changes.size() - p.changes.audit.size());
+  // One audit row per change: AuditEntry rows, and for memberships a cause each (apply writes
+  // their rows).
+  const std::size_t memberships = p.changes.memberships_to_add.size();
+  EXPECT_EQ(p.changes.audit.size(), p.changes.size() - p.changes.audit.size() - memberships);
+  for (const MembershipChange& m : p.changes.memberships_to_add) {
+    ASSERT_LT(m.cause, p.changes.causes.size());
+    EXPECT_FALSE(p.changes.causes[m.cause].empty());
+  }
+  EXPECT_EQ(p.changes.membership_audit.actor, "sync");
   ASSERT_NE(user(1), nullptr);
   EXPECT_TRUE(user(1)->managed);
   EXPECT_EQ(user(1)->external_login, "user1");
