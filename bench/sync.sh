@@ -27,8 +27,10 @@ P="$BIN/provisio"
 echo "== first full sync of $PRESET at ${LATENCY} ms per request (concurrency 16)"
 /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json 2> "$WORK/time1" > "$WORK/sync1.json" || true
 grep -E '"status"|gitlabRequests|durationMs|usersCreated|groupsCreated|membershipsAdded' "$WORK/sync1.json" | tr -s ' '
+grep -o 'phases: [^"]*' "$WORK/time1" || true
 tail -1 "$WORK/time1"
 echo "== second full sync, nothing changed"
 /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json 2> "$WORK/time2" > "$WORK/sync2.json" || true
 grep -E '"status"|gitlabRequests|durationMs|usersCreated|membershipsAdded|membershipsRemoved' "$WORK/sync2.json" | tr -s ' '
+grep -o 'phases: [^"]*' "$WORK/time2" || true
 tail -1 "$WORK/time2"

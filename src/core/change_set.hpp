@@ -21,15 +21,23 @@
 namespace provisio {
 
 // A user or group row: by id when it exists, else by its index in this ChangeSet's
-// users_to_create or groups_to_create.
-struct RowRef {
-  std::int64_t id = 0;
-  std::int64_t created = -1;
-  static RowRef of_id(std::int64_t id) { return RowRef{id, -1}; }
+// users_to_create or groups_to_create. One integer: ids are positive, so a created row's index
+// is kept as -(index + 1).
+class RowRef {
+ public:
+  RowRef() = default;
+  static RowRef of_id(std::int64_t id) { return RowRef(id); }
   static RowRef of_created(std::size_t index) {
-    return RowRef{0, static_cast<std::int64_t>(index)};
+    return RowRef(-static_cast<std::int64_t>(index) - 1);
   }
+  bool is_created() const { return value_ < 0; }
+  std::int64_t id() const { return value_ > 0 ? value_ : 0; }  // 0 for a created row
+  std::size_t created_index() const { return static_cast<std::size_t>(-value_ - 1); }
   friend bool operator==(const RowRef&, const RowRef&) = default;
+
+ private:
+  explicit RowRef(std::int64_t value) : value_(value) {}
+  std::int64_t value_ = 0;
 };
 
 struct MembershipChange {

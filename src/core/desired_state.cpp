@@ -4,6 +4,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 namespace provisio {
@@ -113,6 +114,15 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   }
 
   std::unordered_map<gl::Id, Seen> seen;
+  std::map<std::tuple<int, int, gl::Id, gl::Id>, std::uint32_t> cause_index;
+  const auto membership_cause = [&](const access::Access& a, gl::Id group) {
+    const Cause c = cause_of(a, group, false);
+    const auto key = std::tuple(static_cast<int>(c.via), c.level, c.member_of, c.target);
+    const auto [it, added] =
+        cause_index.try_emplace(key, static_cast<std::uint32_t>(out.membership_causes.size()));
+    if (added) out.membership_causes.push_back(c);
+    return it->second;
+  };
   struct PendingPermission {
     gl::Id project, user;
     access::Access access;
@@ -127,7 +137,7 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
         for (const auto& [user, a] : here) {
           learn(seen, s, member_index, user, a, group, false);
           if (a.level >= kGuest)
-            out.memberships.push_back({group, user, cause_of(a, group, false)});
+            out.memberships.push_back({group, user, membership_cause(a, group)});
         }
         for (const gl::Project* p : projects_of[group]) {
           out.projects_in_scope.insert(p->id);
@@ -191,6 +201,8 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
             [](const DesiredMembership& a, const DesiredMembership& b) {
               return std::pair(a.group, a.user) < std::pair(b.group, b.user);
             });
+  // Grown by doubling, the vector may hold half again what it needs; it lives through the plan.
+  out.memberships.shrink_to_fit();
 
   for (const PendingPermission& p : pending) {
     if (provisioned.count(p.user) == 0) continue;

@@ -47,10 +47,13 @@ struct DesiredGroup {
   std::string full_path;
 };
 
+// There are millions on a large GitLab (every user of a root is a member of each of its
+// subgroups), so the cause is an index into DesiredState::membership_causes, which most members
+// of a group share.
 struct DesiredMembership {
   gl::Id group = 0;  // GitLab ids
   gl::Id user = 0;
-  Cause cause;
+  std::uint32_t cause = 0;
 };
 
 struct DesiredPermissions {
@@ -65,6 +68,7 @@ struct DesiredState {
   std::vector<DesiredUser> users;               // by GitLab id
   std::vector<DesiredGroup> groups;             // by GitLab id
   std::vector<DesiredMembership> memberships;   // by (group, user)
+  std::vector<Cause> membership_causes;         // each distinct cause once
   std::vector<DesiredPermissions> permissions;  // by (project, user): bound projects only
   std::vector<std::pair<gl::Id, Visibility>> visibilities;  // bound projects in scope
   std::set<gl::Id> projects_in_scope;

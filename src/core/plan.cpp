@@ -246,13 +246,12 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     if (added) c.causes.push_back(it->first);
     return it->second;
   };
-  std::map<std::tuple<int, int, gl::Id, gl::Id, bool>, std::uint32_t> described;
-  const auto cause_of = [&](const Cause& cause) {
-    const auto key = std::tuple(static_cast<int>(cause.via), cause.level, cause.member_of,
-                                cause.target, cause.on_project);
-    const auto it = described.find(key);
-    if (it != described.end()) return it->second;
-    return described.emplace(key, intern(describe(s, cause))).first->second;
+  // Desired cause index -> change set cause index, described once each.
+  std::vector<std::int64_t> described(desired.membership_causes.size(), -1);
+  const auto cause_of = [&](std::uint32_t cause) {
+    if (described[cause] < 0)
+      described[cause] = intern(describe(s, desired.membership_causes[cause]));
+    return static_cast<std::uint32_t>(described[cause]);
   };
   std::unordered_map<gl::Id, std::string> removal_cause;
   auto h = have.begin();
@@ -267,7 +266,22 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
         {RowRef::of_id(g.id), RowRef::of_id(u.id), intern(cause->second)});
     ++n.memberships_removed;
   };
-  // desired.memberships is sorted by (group, user), as `have`.
+  // desired.memberships is sorted by (group, user), as `have`. A first pass counts the additions
+  // so that their vector is allocated once, at its size (it is the largest of the plan).
+  {
+    std::size_t adds = 0;
+    auto k = have.begin();
+    for (const DesiredMembership& d : desired.memberships) {
+      const Pair want{d.group, d.user};
+      while (k != have.end() && *k < want) ++k;
+      if (k != have.end() && *k == want) {
+        ++k;
+      } else {
+        ++adds;
+      }
+    }
+    c.memberships_to_add.reserve(c.memberships_to_add.size() + adds);
+  }
   for (const DesiredMembership& d : desired.memberships) {
     const Pair want{d.group, d.user};
     while (h != have.end() && *h < want) remove(*h++);
@@ -366,7 +380,8 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     std::map<ProjectId, int> admins_before, admins_removed;
     std::set<std::pair<ProjectId, UserId>> revoked_admin;
     for (const auto& r : c.permissions_to_revoke) {
-      if (r.permission == ProjectPermission::kAdmin) revoked_admin.emplace(r.project_id, r.user.id);
+      if (r.permission == ProjectPermission::kAdmin)
+        revoked_admin.emplace(r.project_id, r.user.id());
     }
     std::set<GroupId> deleted(c.groups_to_delete.begin(), c.groups_to_delete.end());
     for (const PermissionGrant& g : current.permissions) {

@@ -18,9 +18,12 @@ std::optional<T> get_opt(const json& j, const char* key) {
   return j[key].get<T>();
 }
 
-json ref(const RowRef& r) { return {{"id", r.id}, {"created", r.created}}; }
+json ref(const RowRef& r) {
+  return r.is_created() ? json{{"created", r.created_index()}} : json{{"id", r.id()}};
+}
 RowRef ref(const json& j) {
-  return RowRef{j.at("id").get<std::int64_t>(), j.at("created").get<std::int64_t>()};
+  return j.contains("created") ? RowRef::of_created(j.at("created").get<std::size_t>())
+                               : RowRef::of_id(j.at("id").get<std::int64_t>());
 }
 
 json user(const User& u) {

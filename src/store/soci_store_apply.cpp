@@ -129,12 +129,12 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
 
     const auto resolve = [](const RowRef& ref, const std::vector<long long>& created,
                             std::string_view what) -> std::int64_t {
-      if (ref.id != 0) return ref.id;
-      if (ref.created < 0 || static_cast<std::size_t>(ref.created) >= created.size()) {
-        throw std::invalid_argument(std::string(what) + " #" + std::to_string(ref.created) +
+      if (!ref.is_created()) return ref.id();
+      if (ref.created_index() >= created.size()) {
+        throw std::invalid_argument(std::string(what) + " #" + std::to_string(ref.created_index()) +
                                     " is neither stored nor created by this change set");
       }
-      return created[static_cast<std::size_t>(ref.created)];
+      return created[ref.created_index()];
     };
     // The audit rows of membership changes: the entity is read from the stored names, so the
     // plan need not hold millions of strings.

@@ -153,7 +153,34 @@ std::string Binder::add(const std::optional<long long>& v) {
   return ":" + name;
 }
 
+template <typename T>
+T& Binder::slot(std::deque<T>& values, std::size_t& cursor) {
+  if (cursor >= values.size()) {
+    throw std::logic_error("a reused statement was given more values than it binds");
+  }
+  return values[cursor++];
+}
+
 std::string Binder::value(const Value& value) {
+  if (rewound_) {
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, long long>) {
+            slot(ints_, int_cursor_) = x;
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            slot(strings_, string_cursor_) = x;
+          } else if constexpr (std::is_same_v<T, std::optional<long long>>) {
+            slot(ints_, int_cursor_) = x.value_or(0);
+            slot(indicators_, indicator_cursor_) = x ? soci::i_ok : soci::i_null;
+          } else {
+            slot(strings_, string_cursor_) = x.value_or("");
+            slot(indicators_, indicator_cursor_) = x ? soci::i_ok : soci::i_null;
+          }
+        },
+        value.v);
+    return {};  // the statement's text is already prepared
+  }
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
@@ -177,6 +204,20 @@ std::string Binder::value(const Value& value) {
   std::string placeholder = ":p" + std::to_string(next_++);
   if (value.cast == nullptr) return placeholder;
   return "CAST(" + placeholder + " AS " + value.cast + ")";
+}
+
+void Binder::rewind() {
+  rewound_ = true;
+  int_cursor_ = string_cursor_ = indicator_cursor_ = 0;
+}
+
+long long Binder::rerun() {
+  if (int_cursor_ != ints_.size() || string_cursor_ != strings_.size() ||
+      indicator_cursor_ != indicators_.size()) {
+    throw std::logic_error("a reused statement was given fewer values than it binds");
+  }
+  statement_.execute(true);
+  return statement_.get_affected_rows();
 }
 
 std::string Binder::row(std::initializer_list<Value> values) {

@@ -1,7 +1,11 @@
 #include "sync/sync_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -50,7 +54,8 @@ Plan restrict_to_project(Plan p, std::int64_t project_id, const std::string& pro
   Plan out;
   out.warnings = std::move(p.warnings);
   for (const auto& g : p.changes.permissions_to_grant) {
-    if (g.project_id == project_id && g.user.id != 0) out.changes.permissions_to_grant.push_back(g);
+    if (g.project_id == project_id && !g.user.is_created())
+      out.changes.permissions_to_grant.push_back(g);
   }
   for (const auto& r : p.changes.permissions_to_revoke) {
     if (r.project_id == project_id) out.changes.permissions_to_revoke.push_back(r);
@@ -116,6 +121,17 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     return make_error(ErrorCode::kFailedPrecondition,
                       "Automatic provisioning needs a provisioning token and allowed groups.");
   }
+  // Wall time of each phase, for the log (bench/sync reads it).
+  std::string phases;
+  auto mark = std::chrono::steady_clock::now();
+  const auto phase = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - mark).count();
+    mark = now;
+    char text[64];
+    std::snprintf(text, sizeof text, "%s%s %.2f s", phases.empty() ? "" : ", ", name, s);
+    phases += text;
+  };
   auto transport = transports_();
   SeededRandom jitter;
   gitlab::ClientOptions client_options;
@@ -131,8 +147,10 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     e.message += " (" + std::to_string(requests) + " GitLab requests made; nothing was changed)";
     return tl::unexpected(e);
   }
+  phase("snapshot");
   auto state = store_.load_state();
   if (!state) return tl::unexpected(state.error());
+  phase("load");
   auto mappings = store_.role_mappings();
   if (!mappings) return tl::unexpected(mappings.error());
   std::set<gl::Id> bound;
@@ -142,11 +160,13 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     if (only_project && p.id == *only_project) project_key = p.key;
   }
   const DesiredState desired = desired_state(*snapshot, bound, *mappings, options_.rules);
+  phase("resolve");
   SeededRandom random;
   Plan plan = make_plan(*snapshot, desired, *state, options_.guard, clock_.now(), random);
   if (only_project) plan = restrict_to_project(std::move(plan), *only_project, project_key);
   plan.counts.gitlab_requests = requests;
-  return Computed{std::move(plan), requests};
+  phase("plan");
+  return Computed{std::move(plan), requests, std::move(phases)};
 }
 
 Result<PlannedSync> SyncService::plan_full() {
@@ -181,7 +201,13 @@ store::TaskOutcome SyncService::apply_and_record(const Task& task, Computed comp
   } else {
     for (AuditEntry& a : plan.changes.audit) a.task_id = task.id;
     plan.changes.membership_audit.task_id = task.id;
-    if (auto applied = store_.apply(plan.changes); !applied) {
+    const auto apply_start = std::chrono::steady_clock::now();
+    auto applied = store_.apply(plan.changes);
+    const double apply_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_start).count();
+    spdlog::info("sync {} phases: {}{}apply {:.2f} s ({} rows)", task.id, computed.phases,
+                 computed.phases.empty() ? "" : ", ", apply_s, applied ? applied->rows_written : 0);
+    if (!applied) {
       outcome.status = TaskStatus::kFailed;
       outcome.error_message =
           "The changes could not be written, so none were: " + applied.error().message;

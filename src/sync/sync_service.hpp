@@ -65,6 +65,7 @@ class SyncService {
   struct Computed {
     Plan plan;
     std::int64_t requests = 0;
+    std::string phases;  // "snapshot 1.2 s, load 0.3 s, ..." for the log
   };
   Result<Computed> compute(std::optional<std::int64_t> only_project);
   store::TaskOutcome apply_and_record(const Task& task, Computed computed, Millis started);

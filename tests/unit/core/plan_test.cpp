@@ -52,10 +52,10 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
     }
   }
   const auto group_id = [&](const RowRef& r) {
-    return r.id != 0 ? r.id : created_groups.at(static_cast<std::size_t>(r.created));
+    return r.is_created() ? created_groups.at(r.created_index()) : r.id();
   };
   const auto id = [&](const RowRef& r) {
-    return r.id != 0 ? r.id : created_users.at(static_cast<std::size_t>(r.created));
+    return r.is_created() ? created_users.at(r.created_index()) : r.id();
   };
   for (const auto& m : c.memberships_to_remove) {
     std::erase(st.memberships, Membership{group_id(m.group), id(m.user)});
