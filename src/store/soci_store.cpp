@@ -583,6 +583,10 @@ Result<AuthorizationState> SociStore::load_state() {
           std::string("SELECT ") + rows::GroupRow::kColumns + " FROM user_groups ORDER BY id");
     }
     {
+      // Millions on a large instance: allocated once, at their count.
+      long long count = 0;
+      *lease << "SELECT COUNT(*) FROM group_members", soci::into(count);
+      s.memberships.reserve(static_cast<std::size_t>(count));
       long long g = 0, u = 0;
       soci::statement st = (lease->prepare << "SELECT group_id, user_id FROM group_members "
                                               "ORDER BY group_id, user_id",
