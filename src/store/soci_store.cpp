@@ -548,6 +548,19 @@ Result<std::vector<PermissionGrant>> SociStore::grants(std::optional<ProjectId> 
   });
 }
 
+Result<std::vector<PermissionGrant>> SociStore::user_grants(UserId user) {
+  return guarded([&]() -> Result<std::vector<PermissionGrant>> {
+    Lease lease(*db_);
+    rows::GrantRow row;
+    Binder b(*lease);
+    row.bind(b.statement());
+    return collect(b, row,
+                   std::string("SELECT ") + rows::GrantRow::kColumns +
+                       " FROM permissions WHERE user_id = " + b.add(static_cast<long long>(user)) +
+                       " ORDER BY id");
+  });
+}
+
 // ---- whole state
 
 Result<AuthorizationState> SociStore::load_state() {

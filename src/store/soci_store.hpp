@@ -52,6 +52,7 @@ class SociStore final : public Store {
   Status grant(const PermissionGrant& grant) override;
   Status revoke(const PermissionGrant& grant) override;
   Result<std::vector<PermissionGrant>> grants(std::optional<ProjectId> project) override;
+  Result<std::vector<PermissionGrant>> user_grants(UserId user) override;
 
   Result<AuthorizationState> load_state() override;
   Result<ApplyResult> apply(const ChangeSet& changes) override;

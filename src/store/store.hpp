@@ -140,6 +140,8 @@ class Store {
   virtual Status revoke(const PermissionGrant& grant) = 0;  // idempotent
   // Grants on one project, or global grants when project is empty.
   virtual Result<std::vector<PermissionGrant>> grants(std::optional<ProjectId> project) = 0;
+  // Every grant held by `user` directly, global and on projects.
+  virtual Result<std::vector<PermissionGrant>> user_grants(UserId user) = 0;
 
   // ---- the whole state, for export and for the sync's plan
   virtual Result<AuthorizationState> load_state() = 0;

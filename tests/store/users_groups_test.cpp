@@ -152,6 +152,8 @@ TEST_P(StoreTest, ProjectsAndPermissions) {
   ASSERT_TRUE(store_->grant(group_grant));
   EXPECT_EQ(store_->grants(created->id)->size(), 2u);
   EXPECT_EQ(*store_->grants(std::nullopt), std::vector<PermissionGrant>{global});
+  // A user's own grants, global and on projects; not those of the user's groups.
+  EXPECT_EQ(*store_->user_grants(u->id), (std::vector<PermissionGrant>{on_project, global}));
   ASSERT_TRUE(store_->revoke(on_project));
   EXPECT_EQ(*store_->grants(created->id), std::vector<PermissionGrant>{group_grant});
 
