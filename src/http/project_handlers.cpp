@@ -67,72 +67,60 @@ std::string grant_entity(const Target& t, const std::string& holder) {
 
 enum class Change { kGrant, kRevoke };
 
-Result<HttpResponse> change_user_permission(ApiContext& context, const HttpRequest& request,
-                                            const Caller& caller, Change change) {
+// Who a v1 grant is for: a user (`login`) or a group (`groupName`).
+struct Holder {
+  std::optional<User> user;
+  std::optional<Group> group;
+  const std::string& name() const { return user ? user->login : group->name; }
+};
+
+Result<Holder> read_holder(ApiContext& context, const Params& params, bool is_user) {
+  auto name = params.required(is_user ? "login" : "groupName");
+  if (!name) return fail(name);
+  if (is_user) {
+    auto user = context.store.find_user_by_login(*name);
+    if (user) return Holder{*user, std::nullopt};
+    if (user.error().code != ErrorCode::kNotFound) return fail(user);
+    return tl::unexpected(not_found("There is no user with the login '" + *name + "'."));
+  }
+  auto group = context.store.find_group_by_name(*name);
+  if (group) return Holder{std::nullopt, *group};
+  if (group.error().code != ErrorCode::kNotFound) return fail(group);
+  return tl::unexpected(not_found("There is no group named '" + *name + "'."));
+}
+
+Result<HttpResponse> change_permission(ApiContext& context, const HttpRequest& request,
+                                       const Caller& caller, Change change, bool is_user) {
   auto params = Params::of(request);
   if (!params) return fail(params);
-  auto login = params->required("login");
-  if (!login) return fail(login);
+  if (auto name = params->required(is_user ? "login" : "groupName"); !name) return fail(name);
   auto target = read_target(context, *params);
   if (!target) return fail(target);
-  auto user = context.store.find_user_by_login(*login);
-  if (!user) {
-    if (user.error().code == ErrorCode::kNotFound) {
-      return tl::unexpected(not_found("There is no user with the login '" + *login + "'."));
-    }
-    return fail(user);
-  }
+  auto holder = read_holder(context, *params, is_user);
+  if (!holder) return fail(holder);
+  const User* user = holder->user ? &*holder->user : nullptr;
   if (target->project) {
     auto managed = managed_instance(context.store);
     if (!managed) return fail(managed);
-    auto allowed = change == Change::kGrant ? may_grant(*managed, *target->project, &*user)
-                                            : may_revoke(*managed, *target->project, &*user);
+    auto allowed = change == Change::kGrant ? may_grant(*managed, *target->project, user)
+                                            : may_revoke(*managed, *target->project, user);
     if (!allowed) return fail(allowed);
   }
-  if (change == Change::kGrant && !user->active) {
+  if (change == Change::kGrant && user != nullptr && !user->active) {
     return tl::unexpected(invalid("The user '" + user->login + "' is inactive."));
   }
   PermissionGrant g;
   g.project_id = target->project ? std::optional<ProjectId>(target->project->id) : std::nullopt;
-  g.user_id = user->id;
+  if (user != nullptr) {
+    g.user_id = user->id;
+  } else {
+    g.group_id = holder->group->id;
+  }
   g.permission = target->permission;
   auto done = change == Change::kGrant ? context.store.grant(g) : context.store.revoke(g);
   if (!done) return fail(done);
   audit(context, caller, change == Change::kGrant ? "permission.grant" : "permission.revoke",
-        "permission", grant_entity(*target, user->login));
-  return no_content();
-}
-
-Result<HttpResponse> change_group_permission(ApiContext& context, const HttpRequest& request,
-                                             const Caller& caller, Change change) {
-  auto params = Params::of(request);
-  if (!params) return fail(params);
-  auto name = params->required("groupName");
-  if (!name) return fail(name);
-  auto target = read_target(context, *params);
-  if (!target) return fail(target);
-  auto group = context.store.find_group_by_name(*name);
-  if (!group) {
-    if (group.error().code == ErrorCode::kNotFound) {
-      return tl::unexpected(not_found("There is no group named '" + *name + "'."));
-    }
-    return fail(group);
-  }
-  if (target->project) {
-    auto managed = managed_instance(context.store);
-    if (!managed) return fail(managed);
-    auto allowed = change == Change::kGrant ? may_grant(*managed, *target->project, nullptr)
-                                            : may_revoke(*managed, *target->project, nullptr);
-    if (!allowed) return fail(allowed);
-  }
-  PermissionGrant g;
-  g.project_id = target->project ? std::optional<ProjectId>(target->project->id) : std::nullopt;
-  g.group_id = group->id;
-  g.permission = target->permission;
-  auto done = change == Change::kGrant ? context.store.grant(g) : context.store.revoke(g);
-  if (!done) return fail(done);
-  audit(context, caller, change == Change::kGrant ? "permission.grant" : "permission.revoke",
-        "permission", grant_entity(*target, group->name));
+        "permission", grant_entity(*target, holder->name()));
   return no_content();
 }
 
@@ -245,18 +233,18 @@ Result<HttpResponse> set_gitlab_binding(ApiContext& context, const HttpRequest& 
 }
 
 Result<HttpResponse> add_user_permission(ApiContext& c, const HttpRequest& r, const Caller& who) {
-  return change_user_permission(c, r, who, Change::kGrant);
+  return change_permission(c, r, who, Change::kGrant, true);
 }
 Result<HttpResponse> remove_user_permission(ApiContext& c, const HttpRequest& r,
                                             const Caller& who) {
-  return change_user_permission(c, r, who, Change::kRevoke);
+  return change_permission(c, r, who, Change::kRevoke, true);
 }
 Result<HttpResponse> add_group_permission(ApiContext& c, const HttpRequest& r, const Caller& who) {
-  return change_group_permission(c, r, who, Change::kGrant);
+  return change_permission(c, r, who, Change::kGrant, false);
 }
 Result<HttpResponse> remove_group_permission(ApiContext& c, const HttpRequest& r,
                                              const Caller& who) {
-  return change_group_permission(c, r, who, Change::kRevoke);
+  return change_permission(c, r, who, Change::kRevoke, false);
 }
 
 Result<HttpResponse> permission_users(ApiContext& context, const HttpRequest& request,

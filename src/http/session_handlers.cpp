@@ -93,13 +93,8 @@ Result<HttpResponse> current_user(ApiContext& context, const HttpRequest&, const
   const User& u = *caller.user;
   auto permissions = global_permissions(context.store, u);
   if (!permissions) return fail(permissions);
-  auto group_ids = context.store.user_groups(u.id);
-  if (!group_ids) return fail(group_ids);
-  Json groups = Json::array();
-  for (GroupId id : *group_ids) {
-    auto g = context.store.get_group(id);
-    if (g) groups.push_back(g->name);
-  }
+  auto groups = context.store.user_group_names(u.id);
+  if (!groups) return fail(groups);
   return ok(Json{{"isLoggedIn", true},
                  {"id", u.uuid},
                  {"login", u.login},
@@ -110,7 +105,7 @@ Result<HttpResponse> current_user(ApiContext& context, const HttpRequest&, const
                  {"managed", u.managed},
                  {"externalIdentity", u.external_login ? Json(*u.external_login) : Json(nullptr)},
                  {"externalProvider", to_string(u.external_provider)},
-                 {"groups", std::move(groups)},
+                 {"groups", std::move(*groups)},
                  {"permissions", {{"global", *permissions}}}});
 }
 

@@ -421,6 +421,22 @@ Result<std::vector<GroupId>> SociStore::user_groups(UserId user) {
   });
 }
 
+Result<std::vector<std::string>> SociStore::user_group_names(UserId user) {
+  return guarded([&]() -> Result<std::vector<std::string>> {
+    Lease lease(*db_);
+    std::string name;
+    long long id = user;
+    soci::statement st = (lease->prepare << "SELECT g.name FROM group_members m JOIN user_groups g "
+                                            "ON g.id = m.group_id WHERE m.user_id = :u "
+                                            "ORDER BY g.name",
+                          soci::use(id), soci::into(name));
+    st.execute();
+    std::vector<std::string> out;
+    while (st.fetch()) out.push_back(name);
+    return out;
+  });
+}
+
 // ---- projects
 
 Result<Project> SociStore::create_project(const Project& project) {

@@ -42,6 +42,7 @@ class SociStore final : public Store {
   Status remove_membership(GroupId group, UserId user) override;
   Result<std::vector<UserId>> group_members(GroupId group) override;
   Result<std::vector<GroupId>> user_groups(UserId user) override;
+  Result<std::vector<std::string>> user_group_names(UserId user) override;
 
   Result<Project> create_project(const Project& project) override;
   Result<Project> find_project_by_key(std::string_view key) override;

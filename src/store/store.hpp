@@ -126,6 +126,8 @@ class Store {
   virtual Status remove_membership(GroupId group, UserId user) = 0;  // idempotent
   virtual Result<std::vector<UserId>> group_members(GroupId group) = 0;
   virtual Result<std::vector<GroupId>> user_groups(UserId user) = 0;
+  // The names of the user's groups, sorted: one query, however many groups.
+  virtual Result<std::vector<std::string>> user_group_names(UserId user) = 0;
 
   // ---- projects
   virtual Result<Project> create_project(const Project& project) = 0;

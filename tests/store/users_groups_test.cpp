@@ -109,6 +109,8 @@ TEST_P(StoreTest, GroupsAndMemberships) {
   EXPECT_EQ(store_->get_group(created->id)->name, "team/back-end");
   EXPECT_EQ(store_->list_groups({.managed = true})->total, 1);
   EXPECT_EQ(store_->list_groups({})->total, 2);
+  EXPECT_EQ(*store_->user_group_names(u->id),
+            (std::vector<std::string>{"sonar-users", "team/back-end"}));
 
   ASSERT_TRUE(store_->delete_group(created->id));  // takes its memberships along
   EXPECT_EQ(store_->user_groups(u->id)->size(), 1u);
