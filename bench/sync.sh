@@ -1,36 +1,107 @@
 #!/usr/bin/env bash
-# A full sync of a reference world against gitlab-sim at a given latency, into SQLite:
-# GitLab requests, the lower bound computed from the world, wall time and peak memory.
-#   bench/sync.sh [PRESET (S|M|L)] [LATENCY_MS]     (default M 20; the release build in build/bin)
+# Full syncs of a reference world against gitlab-sim at a given latency, into SQLite or into
+# PostgreSQL: GitLab requests by endpoint, the lower bound computed from the world, wall time and
+# its latency bound, the time and memory of each phase, apply's rows per second, and peak memory.
+# A second sync with nothing changed must write no rows. 50 projects of the world are bound first,
+# so permissions are synchronized too.
+#   bench/sync.sh [PRESET (S|M|L)] [LATENCY_MS] [sqlite|postgresql]     (default M 20 sqlite)
+# BENCH_KEEP_DATA=DIR keeps the SQLite data directory there afterwards (bench/api.sh uses it);
+# the admin's password is then "bench-admin-password".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET=${1:-M}
 LATENCY=${2:-20}
+DB_KIND=${3:-sqlite}
+CONCURRENCY=16
 BIN=build/bin
 WORK=$(mktemp -d)
 SIM_PID=""
-cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; rm -rf "$WORK"; }
+cleanup() {
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+  [ -d "$WORK/pg" ] && "$BIN/pg_cluster" stop "$WORK/pg" > /dev/null 2>&1
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 "$BIN/gitlab-sim" generate --preset "$PRESET" --output "$WORK/world.json"
-"$BIN/bench_sync_bound" "$WORK/world.json" acme umbrella
+"$BIN/bench_sync_bound" "$WORK/world.json" acme umbrella | tee "$WORK/bound"
 "$BIN/gitlab-sim" serve --world "$WORK/world.json" --port 0 --latency-ms "$LATENCY" > "$WORK/sim.out" 2> "$WORK/sim.err" &
 SIM_PID=$!
 for _ in $(seq 1 600); do grep -q listening "$WORK/sim.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/sim.out")
 
 export PROVISIO_DATA_DIR="$WORK/data"
+if [ "$DB_KIND" = postgresql ]; then
+  "$BIN/pg_cluster" start "$WORK/pg" > "$WORK/pg.out"
+  PG_PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/pg.out")
+  PG_USER=postgres  # the cluster trusts loopback connections
+  createdb -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" bench
+  export PROVISIO_DB="postgresql://$PG_USER@127.0.0.1:$PG_PORT/bench"
+fi
 P="$BIN/provisio"
-"$P" migrate > /dev/null 2>&1
+PROVISIO_ADMIN_PASSWORD=bench-admin-password "$P" migrate > /dev/null 2>&1
 "$P" gitlab configure --url "http://127.0.0.1:$PORT" --secret s --application-id sim-client-id \
   --mode auto --token sim-admin-token --allowed-groups acme,umbrella > /dev/null 2>&1
-echo "== first full sync of $PRESET at ${LATENCY} ms per request (concurrency 16)"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json 2> "$WORK/time1" > "$WORK/sync1.json" || true
-grep -E '"status"|gitlabRequests|durationMs|usersCreated|groupsCreated|membershipsAdded' "$WORK/sync1.json" | tr -s ' '
-grep -o 'phases: [^"]*' "$WORK/time1" || true
-tail -1 "$WORK/time1"
-echo "== second full sync, nothing changed"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json 2> "$WORK/time2" > "$WORK/sync2.json" || true
-grep -E '"status"|gitlabRequests|durationMs|usersCreated|membershipsAdded|membershipsRemoved' "$WORK/sync2.json" | tr -s ' '
-grep -o 'phases: [^"]*' "$WORK/time2" || true
-tail -1 "$WORK/time2"
+# 50 projects bound to GitLab projects inside the allowed groups.
+python3 - "$WORK/world.json" > "$WORK/bound_projects" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))
+groups = {g["id"]: g for g in w["groups"]}
+def root(gid):
+    while groups[gid]["parent_id"]:
+        gid = groups[gid]["parent_id"]
+    return groups[gid]["path"]
+picked = [p["id"] for p in w["projects"] if root(p["namespace_id"]) in ("acme", "umbrella")][:50]
+print("\n".join(str(i) for i in picked))
+PY
+while read -r id; do
+  "$P" project create --key "bench-$id" --name "Bench $id" > /dev/null
+  "$P" project bind --key "bench-$id" --gitlab-project-id "$id" > /dev/null
+done < "$WORK/bound_projects"
+
+# One sync, then its figures. $1: the label.
+run_sync() {
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json 2> "$WORK/err" > "$WORK/sync.json" || true
+  python3 - "$WORK/sync.json" "$WORK/err" "$LATENCY" "$CONCURRENCY" "$(sed -n 's/^lower bound: \([0-9]*\).*/\1/p' "$WORK/bound")" <<'PY'
+import json, re, sys
+summary = json.load(open(sys.argv[1]))
+err = open(sys.argv[2]).read()
+latency, concurrency, bound = float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+s = summary.get("summary", {})
+print(f"  status {summary.get('status')}{' (held)' if summary.get('held') else ''}"
+      f"{': ' + summary['error'] if summary.get('error') else ''}")
+changed = {k: v for k, v in s.items() if k not in ("gitlabRequests", "durationMs") and v}
+print("  changes:", ", ".join(f"{k} {v}" for k, v in changed.items()) or "none")
+requests = s.get("gitlabRequests", 0)
+print(f"  GitLab requests {requests} (lower bound {bound}: ratio {requests / bound:.3f})")
+m = re.search(r"GitLab requests by endpoint: ([^\n]*)", err)
+if m:
+    print("  by endpoint:", m.group(1))
+m = re.search(r"phases: ([^\n\"]*)", err)
+if m:
+    print("  phases:", m.group(1))
+    snap = re.search(r"snapshot ([0-9.]+) s", m.group(1))
+    if snap:
+        bound_s = requests * latency / 1000 / concurrency
+        if bound_s > 0:
+            print(f"  snapshot {snap.group(1)} s; latency bound (requests x {latency:g} ms / "
+                  f"{concurrency}) {bound_s:.1f} s: ratio {float(snap.group(1)) / bound_s:.2f}")
+    ap = re.search(r"apply ([0-9.]+) s \(([0-9]+) rows", m.group(1))
+    if ap and float(ap.group(1)) > 0:
+        print(f"  apply: {int(ap.group(2)) / float(ap.group(1)):,.0f} rows/s "
+              f"(rows written, not counting their audit rows)")
+m = re.search(r"wall ([0-9.]+) s, peak RSS ([0-9]+) KB", err)
+if m:
+    print(f"  wall {m.group(1)} s, peak RSS {int(m.group(2)) / 1024:.0f} MB")
+PY
+}
+
+echo "== first full sync of $PRESET at ${LATENCY} ms per request (concurrency $CONCURRENCY) into $DB_KIND"
+run_sync
+echo "== second full sync of $PRESET, nothing changed"
+run_sync
+if [ -n "${BENCH_KEEP_DATA:-}" ] && [ "$DB_KIND" = sqlite ]; then
+  rm -rf "$BENCH_KEEP_DATA"
+  mv "$WORK/data" "$BENCH_KEEP_DATA"
+  echo "(the database is kept in $BENCH_KEEP_DATA)"
+fi

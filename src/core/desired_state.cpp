@@ -19,6 +19,7 @@ Cause cause_of(const access::Access& a, gl::Id target, bool on_project) {
 
 // What we learn about a user while walking the tree.
 struct Seen {
+  gl::Id id = 0;
   std::string username, name, state = "active";
   std::optional<std::string> email;
   int best_level = 0;
@@ -27,12 +28,21 @@ struct Seen {
   Cause cause;
 };
 
-void learn(std::unordered_map<gl::Id, Seen>& seen, const Snapshot& s,
-           const std::unordered_map<gl::Id, const gl::Member*>& member_index, gl::Id user,
-           const access::Access& a, gl::Id target, bool on_project) {
-  auto [it, inserted] = seen.try_emplace(user);
-  Seen& u = it->second;
+// The users met so far, each with a dense index that memberships refer to until the
+// provisioned users are known.
+struct SeenUsers {
+  std::vector<Seen> list;
+  std::unordered_map<gl::Id, std::uint32_t> index;
+};
+
+std::uint32_t learn(SeenUsers& seen, const Snapshot& s,
+                    const std::unordered_map<gl::Id, const gl::Member*>& member_index, gl::Id user,
+                    const access::Access& a, gl::Id target, bool on_project) {
+  const auto [it, inserted] =
+      seen.index.try_emplace(user, static_cast<std::uint32_t>(seen.list.size()));
   if (inserted) {
+    Seen& u = seen.list.emplace_back();
+    u.id = user;
     if (const auto m = member_index.find(user); m != member_index.end()) {
       u.username = m->second->username;
       u.name = m->second->name;
@@ -50,12 +60,14 @@ void learn(std::unordered_map<gl::Id, Seen>& seen, const Snapshot& s,
       }
     }
   }
+  Seen& u = seen.list[it->second];
   if (a.level > u.best_level) {
     u.best_level = a.level;
     u.cause = cause_of(a, target, on_project);
   }
   if (!on_project && a.level >= kMinimal) u.in_a_group = true;
   if (a.inside) u.inside = true;
+  return it->second;
 }
 
 }  // namespace
@@ -113,7 +125,7 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
     }
   }
 
-  std::unordered_map<gl::Id, Seen> seen;
+  SeenUsers seen;
   std::map<std::tuple<int, int, gl::Id, gl::Id>, std::uint32_t> cause_index;
   const auto membership_cause = [&](const access::Access& a, gl::Id group) {
     const Cause c = cause_of(a, group, false);
@@ -133,11 +145,14 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   std::function<void(gl::Id, const access::AccessMap*)> visit =
       [&](gl::Id group, const access::AccessMap* parent) {
         const access::AccessMap here = access::group_access(s, group, parent);
-        out.groups.push_back({group, s.groups.at(group).full_path});
+        DesiredGroup& mirrored = out.groups.emplace_back();
+        mirrored.gitlab_id = group;
+        mirrored.full_path = s.groups.at(group).full_path;
+        // Members by their index among the users seen, until the provisioned ones are known.
+        mirrored.members.reserve(here.size());
         for (const auto& [user, a] : here) {
-          learn(seen, s, member_index, user, a, group, false);
-          if (a.level >= kGuest)
-            out.memberships.push_back({group, user, membership_cause(a, group)});
+          const std::uint32_t index = learn(seen, s, member_index, user, a, group, false);
+          if (a.level >= kGuest) mirrored.members.push_back({index, membership_cause(a, group)});
         }
         for (const gl::Project* p : projects_of[group]) {
           out.projects_in_scope.insert(p->id);
@@ -164,7 +179,8 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   // Who is provisioned.
   std::set<gl::Id> provisioned;
   int bots = 0, inactive = 0, outside = 0, project_only = 0, minimal = 0, no_email = 0;
-  for (const auto& [user, u] : seen) {
+  for (const Seen& u : seen.list) {
+    const gl::Id user = u.id;
     const bool bot = is_bot(u.username, s.users.count(user) ? s.users.at(user).bot : false);
     if (u.best_level < kGuest && !(rules.include_minimal_access && u.best_level >= kMinimal)) {
       ++minimal;
@@ -195,14 +211,19 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   std::sort(out.groups.begin(), out.groups.end(),
             [](const DesiredGroup& a, const DesiredGroup& b) { return a.gitlab_id < b.gitlab_id; });
 
-  std::erase_if(out.memberships,
-                [&](const DesiredMembership& m) { return provisioned.count(m.user) == 0; });
-  std::sort(out.memberships.begin(), out.memberships.end(),
-            [](const DesiredMembership& a, const DesiredMembership& b) {
-              return std::pair(a.group, a.user) < std::pair(b.group, b.user);
-            });
-  // Grown by doubling, the vector may hold half again what it needs; it lives through the plan.
-  out.memberships.shrink_to_fit();
+  // Members: from seen index to provisioned user index (sorted by GitLab id), others dropped.
+  constexpr std::uint32_t kNotProvisioned = UINT32_MAX;
+  std::vector<std::uint32_t> user_index(seen.list.size(), kNotProvisioned);
+  for (std::size_t i = 0; i < out.users.size(); ++i) {
+    user_index[seen.index.at(out.users[i].gitlab_id)] = static_cast<std::uint32_t>(i);
+  }
+  for (DesiredGroup& g : out.groups) {
+    for (DesiredMember& m : g.members) m.user = user_index[m.user];
+    std::erase_if(g.members, [](const DesiredMember& m) { return m.user == kNotProvisioned; });
+    std::sort(g.members.begin(), g.members.end(),
+              [](const DesiredMember& a, const DesiredMember& b) { return a.user < b.user; });
+    g.members.shrink_to_fit();
+  }
 
   for (const PendingPermission& p : pending) {
     if (provisioned.count(p.user) == 0) continue;

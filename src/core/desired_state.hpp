@@ -42,18 +42,20 @@ struct DesiredUser {
   Cause cause;
 };
 
+// A member of a mirrored group. There are millions on a large GitLab (every user of a root is a
+// member of each of its subgroups), so a member is two indices: the user's place in
+// DesiredState::users and the cause's in DesiredState::membership_causes, which most members of a
+// group share.
+struct DesiredMember {
+  std::uint32_t user = 0;
+  std::uint32_t cause = 0;
+  friend bool operator==(const DesiredMember&, const DesiredMember&) = default;
+};
+
 struct DesiredGroup {
   gl::Id gitlab_id = 0;
   std::string full_path;
-};
-
-// There are millions on a large GitLab (every user of a root is a member of each of its
-// subgroups), so the cause is an index into DesiredState::membership_causes, which most members
-// of a group share.
-struct DesiredMembership {
-  gl::Id group = 0;  // GitLab ids
-  gl::Id user = 0;
-  std::uint32_t cause = 0;
+  std::vector<DesiredMember> members;  // provisioned users only, by user index (so by GitLab id)
 };
 
 struct DesiredPermissions {
@@ -66,8 +68,7 @@ struct DesiredPermissions {
 
 struct DesiredState {
   std::vector<DesiredUser> users;               // by GitLab id
-  std::vector<DesiredGroup> groups;             // by GitLab id
-  std::vector<DesiredMembership> memberships;   // by (group, user)
+  std::vector<DesiredGroup> groups;             // by GitLab id, with their members
   std::vector<Cause> membership_causes;         // each distinct cause once
   std::vector<DesiredPermissions> permissions;  // by (project, user): bound projects only
   std::vector<std::pair<gl::Id, Visibility>> visibilities;  // bound projects in scope

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,6 +25,32 @@ struct Builder {
                                              std::move(entity), std::move(before), std::move(after),
                                              std::move(cause)));
   }
+};
+
+// The current memberships of one group at a time. load_state() returns them sorted by (group,
+// user), so they are looked up in place; others (tests) are sorted into a copy first.
+class MembershipsByGroup {
+ public:
+  explicit MembershipsByGroup(const std::vector<Membership>& all) : all_(&all) {
+    if (!std::is_sorted(all.begin(), all.end(), less)) {
+      sorted_ = all;
+      std::sort(sorted_.begin(), sorted_.end(), less);
+      all_ = &sorted_;
+    }
+  }
+  std::span<const Membership> of(GroupId group) const {
+    const auto [first, last] = std::equal_range(
+        all_->begin(), all_->end(), Membership{group, 0},
+        [](const Membership& a, const Membership& b) { return a.group_id < b.group_id; });
+    return {first, last};
+  }
+
+ private:
+  static bool less(const Membership& a, const Membership& b) {
+    return std::pair(a.group_id, a.user_id) < std::pair(b.group_id, b.user_id);
+  }
+  const std::vector<Membership>* all_;
+  std::vector<Membership> sorted_;
 };
 
 std::string user_text(const User& u) {
@@ -83,10 +110,9 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   for (const Group& g : current.groups) {
     if (g.is_default) default_group = g.id;
   }
+  const MembershipsByGroup members(current.memberships);
   std::set<UserId> default_members;
-  for (const Membership& m : current.memberships) {
-    if (m.group_id == default_group) default_members.insert(m.user_id);
-  }
+  for (const Membership& m : members.of(default_group)) default_members.insert(m.user_id);
 
   std::unordered_map<gl::Id, RowRef> user_ref;
   std::int64_t managed_active = 0;
@@ -222,22 +248,9 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   std::sort(c.groups_to_delete.begin(), c.groups_to_delete.end());
 
   // ---- memberships of mirrored groups (GitLab users only: local users are left alone)
-  // Both sides as sorted (GitLab group, GitLab user) pairs, walked once side by side: a first
-  // sync of a large GitLab has millions, so no set and no string per membership.
-  using Pair = std::pair<gl::Id, gl::Id>;
-  std::vector<Pair> have;
-  have.reserve(current.memberships.size());
-  for (const Membership& m : current.memberships) {
-    const auto g = gitlab_id_of_group.find(m.group_id);
-    if (g == gitlab_id_of_group.end()) continue;
-    const auto u = by_id.find(m.user_id);
-    if (u == by_id.end() || u->second->external_provider != ExternalProvider::kGitlab ||
-        !u->second->external_id) {
-      continue;
-    }
-    have.emplace_back(g->second, std::stoll(*u->second->external_id));
-  }
-  std::sort(have.begin(), have.end());
+  // Group by group, the desired members (sorted by GitLab id) are walked side by side with the
+  // group's current GitLab members: a first sync of a large GitLab has millions, so no set and
+  // no string per membership, and nothing the size of all of them besides the changes.
   // One cause text per distinct cause (most members of a group share theirs).
   std::unordered_map<std::string, std::uint32_t> cause_index;
   const auto intern = [&](std::string text) {
@@ -253,48 +266,41 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
       described[cause] = intern(describe(s, desired.membership_causes[cause]));
     return static_cast<std::uint32_t>(described[cause]);
   };
-  std::unordered_map<gl::Id, std::string> removal_cause;
-  auto h = have.begin();
-  const auto remove = [&](const Pair& p) {
-    // Groups no longer wanted are deleted, and take their memberships with them.
-    if (wanted_groups.count(p.first) == 0) return;
-    const Group& g = *managed_groups.at(p.first);
-    const User& u = *by_gitlab_id.at(p.second);
-    auto [cause, added] = removal_cause.try_emplace(p.first);
-    if (added) cause->second = "not a member of GitLab group " + g.name;
-    c.memberships_to_remove.push_back(
-        {RowRef::of_id(g.id), RowRef::of_id(u.id), intern(cause->second)});
-    ++n.memberships_removed;
-  };
-  // desired.memberships is sorted by (group, user), as `have`. A first pass counts the additions
-  // so that their vector is allocated once, at its size (it is the largest of the plan).
-  {
-    std::size_t adds = 0;
-    auto k = have.begin();
-    for (const DesiredMembership& d : desired.memberships) {
-      const Pair want{d.group, d.user};
-      while (k != have.end() && *k < want) ++k;
-      if (k != have.end() && *k == want) {
-        ++k;
-      } else {
-        ++adds;
-      }
-    }
-    c.memberships_to_add.reserve(c.memberships_to_add.size() + adds);
-  }
-  for (const DesiredMembership& d : desired.memberships) {
-    const Pair want{d.group, d.user};
-    while (h != have.end() && *h < want) remove(*h++);
-    if (h != have.end() && *h == want) {
-      ++h;
-      continue;
-    }
-    const auto group = group_ref.find(d.group);
+  std::vector<std::pair<gl::Id, UserId>> have;  // one group's GitLab members: (GitLab id, id)
+  for (const DesiredGroup& d : desired.groups) {
+    const auto group = group_ref.find(d.gitlab_id);
     if (group == group_ref.end()) continue;  // a group not mirrored (name taken)
-    c.memberships_to_add.push_back({group->second, user_ref.at(d.user), cause_of(d.cause)});
-    ++n.memberships_added;
+    have.clear();
+    if (!group->second.is_created()) {
+      for (const Membership& m : members.of(group->second.id())) {
+        const auto u = by_id.find(m.user_id);
+        if (u == by_id.end() || u->second->external_provider != ExternalProvider::kGitlab ||
+            !u->second->external_id) {
+          continue;
+        }
+        have.emplace_back(std::stoll(*u->second->external_id), m.user_id);
+      }
+      std::sort(have.begin(), have.end());
+    }
+    std::uint32_t removal_cause = 0;
+    const auto remove = [&](UserId user) {
+      if (removal_cause == 0) removal_cause = intern("not a member of GitLab group " + d.full_path);
+      c.memberships_to_remove.push_back({group->second, RowRef::of_id(user), removal_cause});
+      ++n.memberships_removed;
+    };
+    auto h = have.begin();
+    for (const DesiredMember& m : d.members) {
+      const gl::Id user = desired.users[m.user].gitlab_id;
+      while (h != have.end() && h->first < user) remove((h++)->second);
+      if (h != have.end() && h->first == user) {
+        ++h;
+        continue;
+      }
+      c.memberships_to_add.push_back({group->second, user_ref.at(user), cause_of(m.cause)});
+      ++n.memberships_added;
+    }
+    while (h != have.end()) remove((h++)->second);
   }
-  while (h != have.end()) remove(*h++);
   have = {};
 
   // ---- permissions and visibility of bound projects in scope

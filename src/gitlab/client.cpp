@@ -15,8 +15,8 @@ struct Client::Listing : std::enable_shared_from_this<Client::Listing> {
   Client* client = nullptr;
   std::string path, query, endpoint;
   Subject subject;
-  std::function<void(Result<std::vector<nlohmann::json>>)> done;
-  std::map<int, std::vector<nlohmann::json>> pages;
+  PageSink sink;
+  std::function<void(Result<int>)> done;
   int highest_requested = 0;
   int last_page = INT_MAX;
   int outstanding = 0;
@@ -42,8 +42,9 @@ struct Client::Listing : std::enable_shared_from_this<Client::Listing> {
         error = Error{ErrorCode::kInvalidResponse,
                       "GitLab's answer for " + subject.description + " is not a list."};
       } else {
-        pages[page] = reply->body.get<std::vector<nlohmann::json>>();
-        if (!reply->page.has_next) {
+        if (auto failed = sink(page, reply->body)) {
+          error = std::move(*failed);
+        } else if (!reply->page.has_next) {
           last_page = std::min(last_page, page);
         } else if (last_page == INT_MAX) {
           const int horizon = reply->page.total_pages && *reply->page.total_pages > page
@@ -58,14 +59,47 @@ struct Client::Listing : std::enable_shared_from_this<Client::Listing> {
       done(tl::unexpected(*error));
       return;
     }
-    std::vector<nlohmann::json> items;
-    for (auto& [p, page_items] : pages) {
-      if (p > last_page) break;
-      for (auto& item : page_items) items.push_back(std::move(item));
-    }
-    done(std::move(items));
+    done(last_page);
   }
 };
+
+namespace {
+
+// The typed items of one listing, kept by page as the pages arrive (in any order), so a large
+// read never holds more than a page of GitLab's JSON at a time. Pages read ahead past the last
+// one are dropped at the end.
+template <typename T>
+struct TypedPages {
+  Result<T> (*one)(const nlohmann::json&) = nullptr;
+  std::map<int, std::vector<T>> pages;
+
+  std::optional<Error> keep(int page, const nlohmann::json& items) {
+    std::vector<T>& out = pages[page];
+    out.reserve(items.size());
+    for (const nlohmann::json& item : items) {
+      auto v = one(item);
+      if (!v) return v.error();
+      out.push_back(std::move(*v));
+    }
+    return std::nullopt;
+  }
+  std::vector<T> take(int last_page) {
+    std::size_t n = 0;
+    for (const auto& [p, items] : pages) {
+      if (p <= last_page) n += items.size();
+    }
+    std::vector<T> out;
+    out.reserve(n);
+    for (auto& [p, items] : pages) {
+      if (p > last_page) break;
+      for (T& item : items) out.push_back(std::move(item));
+    }
+    pages.clear();
+    return out;
+  }
+};
+
+}  // namespace
 
 Client::Client(ClientOptions options, HttpTransport& transport, Random& random)
     : options_(std::move(options)), engine_(transport, options_.engine, random) {
@@ -105,35 +139,43 @@ Result<nlohmann::json> Client::read_one(const std::string& path, const std::stri
 }
 
 void Client::list(const std::string& path, const std::string& query, const std::string& endpoint,
-                  Subject subject, std::function<void(Result<std::vector<nlohmann::json>>)> done) {
+                  Subject subject, PageSink sink, std::function<void(Result<int>)> done) {
   auto listing = std::make_shared<Listing>();
   listing->client = this;
   listing->path = path;
   listing->query = query;
   listing->endpoint = endpoint;
   listing->subject = std::move(subject);
+  listing->sink = std::move(sink);
   listing->done = std::move(done);
   listing->request(1);
 }
 
-Result<std::map<gl::Id, std::vector<nlohmann::json>>> Client::list_many(
+template <typename T>
+Result<std::map<gl::Id, std::vector<T>>> Client::list_many(
     const std::vector<gl::Id>& ids, const std::string& path_prefix, const std::string& path_suffix,
-    const std::string& query, const std::string& endpoint, const std::string& what) {
-  std::map<gl::Id, std::vector<nlohmann::json>> out;
+    const std::string& query, const std::string& endpoint, const std::string& what,
+    Result<T> (*one)(const nlohmann::json&)) {
+  std::map<gl::Id, std::vector<T>> out;
+  std::map<gl::Id, TypedPages<T>> reading;
   std::optional<Error> error;
   for (const gl::Id id : ids) {
-    list(path_prefix + std::to_string(id) + path_suffix, query, endpoint,
-         Subject{what + " " + std::to_string(id)},
-         [&, id](Result<std::vector<nlohmann::json>> items) {
-           if (!items) {
-             if (!error) {
-               error = items.error();
-               engine_.abort_queued();  // the read has failed: spend nothing more on it
-             }
-             return;
-           }
-           out[id] = std::move(*items);
-         });
+    TypedPages<T>& pages = reading[id];
+    pages.one = one;
+    list(
+        path_prefix + std::to_string(id) + path_suffix, query, endpoint,
+        Subject{what + " " + std::to_string(id)},
+        [&pages](int page, const nlohmann::json& items) { return pages.keep(page, items); },
+        [&, id](Result<int> last_page) {
+          if (!last_page) {
+            if (!error) {
+              error = last_page.error();
+              engine_.abort_queued();  // the read has failed: spend nothing more on it
+            }
+            return;
+          }
+          out[id] = reading.at(id).take(*last_page);
+        });
   }
   engine_.run();
   if (error) return tl::unexpected(*error);
@@ -141,20 +183,6 @@ Result<std::map<gl::Id, std::vector<nlohmann::json>>> Client::list_many(
 }
 
 namespace {
-
-template <typename T>
-Result<std::map<gl::Id, std::vector<T>>> map_lists(
-    Result<std::map<gl::Id, std::vector<nlohmann::json>>> raw,
-    Result<T> (*one)(const nlohmann::json&)) {
-  if (!raw) return tl::unexpected(raw.error());
-  std::map<gl::Id, std::vector<T>> out;
-  for (auto& [id, items] : *raw) {
-    auto list = to_list(items, one);
-    if (!list) return tl::unexpected(list.error());
-    out.emplace(id, std::move(*list));
-  }
-  return out;
-}
 
 template <typename T>
 Result<T> map_one(Result<nlohmann::json> raw, Result<T> (*one)(const nlohmann::json&)) {
@@ -222,32 +250,31 @@ Result<std::map<gl::Id, gl::Group>> Client::groups(const std::vector<gl::Id>& id
 }
 
 Result<std::vector<gl::Group>> Client::descendant_groups(gl::Id group) {
-  auto raw = list_many({group}, "/groups/", "/descendant_groups", "",
-                       "/groups/:id/descendant_groups", "the subgroups of the GitLab group");
-  if (!raw) return tl::unexpected(raw.error());
-  return to_list((*raw)[group], &to_group);
+  auto read =
+      list_many({group}, "/groups/", "/descendant_groups", "", "/groups/:id/descendant_groups",
+                "the subgroups of the GitLab group", &to_group);
+  if (!read) return tl::unexpected(read.error());
+  return std::move((*read)[group]);
 }
 
 Result<std::map<gl::Id, std::vector<gl::Member>>> Client::group_members(
     const std::vector<gl::Id>& ids) {
-  return map_lists(list_many(ids, "/groups/", "/members", "", "/groups/:id/members",
-                             "the members of the GitLab group"),
-                   &to_member);
+  return list_many(ids, "/groups/", "/members", "", "/groups/:id/members",
+                   "the members of the GitLab group", &to_member);
 }
 
 Result<std::map<gl::Id, std::vector<gl::Member>>> Client::project_members(
     const std::vector<gl::Id>& ids) {
-  return map_lists(list_many(ids, "/projects/", "/members", "", "/projects/:id/members",
-                             "the members of the GitLab project"),
-                   &to_member);
+  return list_many(ids, "/projects/", "/members", "", "/projects/:id/members",
+                   "the members of the GitLab project", &to_member);
 }
 
 Result<std::vector<gl::Project>> Client::group_projects(gl::Id group) {
-  auto raw = list_many({group}, "/groups/", "/projects",
-                       "include_subgroups=true&with_shared=false&order_by=id&sort=asc",
-                       "/groups/:id/projects", "the projects of the GitLab group");
-  if (!raw) return tl::unexpected(raw.error());
-  return to_list((*raw)[group], &to_project);
+  auto read = list_many({group}, "/groups/", "/projects",
+                        "include_subgroups=true&with_shared=false&order_by=id&sort=asc",
+                        "/groups/:id/projects", "the projects of the GitLab group", &to_project);
+  if (!read) return tl::unexpected(read.error());
+  return std::move((*read)[group]);
 }
 
 Result<gl::Project> Client::project(gl::Id id) {
@@ -268,13 +295,17 @@ Result<std::vector<gl::CustomRole>> Client::member_roles(gl::Id group) {
 }
 
 Result<std::vector<gl::Group>> Client::my_groups(int min_access_level) {
-  std::optional<Result<std::vector<nlohmann::json>>> raw;
-  list("/groups", "min_access_level=" + std::to_string(min_access_level), "/groups",
-       Subject{"the user's GitLab groups"},
-       [&](Result<std::vector<nlohmann::json>> items) { raw = std::move(items); });
+  TypedPages<gl::Group> pages;
+  pages.one = &to_group;
+  std::optional<Result<int>> last_page;
+  list(
+      "/groups", "min_access_level=" + std::to_string(min_access_level), "/groups",
+      Subject{"the user's GitLab groups"},
+      [&](int page, const nlohmann::json& items) { return pages.keep(page, items); },
+      [&](Result<int> last) { last_page = std::move(last); });
   engine_.run();
-  if (!*raw) return tl::unexpected(raw->error());
-  return to_list(**raw, &to_group);
+  if (!*last_page) return tl::unexpected(last_page->error());
+  return pages.take(**last_page);
 }
 
 }  // namespace provisio::gitlab

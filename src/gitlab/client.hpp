@@ -75,22 +75,26 @@ class Client {
   TransportRequest request(const std::string& path, const std::string& query) const;
   Result<nlohmann::json> read_one(const std::string& path, const std::string& query,
                                   const std::string& endpoint, const Subject& subject);
-  // Starts a paginated listing; `done` gets every item of every page, in order.
+  // Takes one page's items (a JSON array) as it arrives, pages in any order; an error ends the
+  // listing with it.
+  using PageSink = std::function<std::optional<Error>(int page, const nlohmann::json& items)>;
+  // Starts a paginated listing: `sink` gets each page, then `done` the number of the last page
+  // (pages read ahead past it are to be dropped) or the error.
   void list(const std::string& path, const std::string& query, const std::string& endpoint,
-            Subject subject, std::function<void(Result<std::vector<nlohmann::json>>)> done);
+            Subject subject, PageSink sink, std::function<void(Result<int>)> done);
   // Reads one object per id side by side (GET path_prefix + id); fails with the first error.
   template <typename T>
   Result<std::map<gl::Id, T>> read_each(const std::vector<gl::Id>& ids,
                                         const std::string& path_prefix, const std::string& query,
                                         const std::string& endpoint, const std::string& what,
                                         Result<T> (*one)(const nlohmann::json&));
-  // Reads the same listing for many ids side by side; fails with the first error.
-  Result<std::map<gl::Id, std::vector<nlohmann::json>>> list_many(const std::vector<gl::Id>& ids,
-                                                                  const std::string& path_prefix,
-                                                                  const std::string& path_suffix,
-                                                                  const std::string& query,
-                                                                  const std::string& endpoint,
-                                                                  const std::string& what);
+  // Reads the same listing for many ids side by side, each item turned into a T by `one` as its
+  // page arrives; fails with the first error.
+  template <typename T>
+  Result<std::map<gl::Id, std::vector<T>>> list_many(
+      const std::vector<gl::Id>& ids, const std::string& path_prefix,
+      const std::string& path_suffix, const std::string& query, const std::string& endpoint,
+      const std::string& what, Result<T> (*one)(const nlohmann::json&));
 
   ClientOptions options_;
   RequestEngine engine_;

@@ -40,17 +40,6 @@ Result<User> user_by_uuid(ApiContext& context, const std::string& uuid) {
   return user;
 }
 
-HttpResponse memberships_page(std::vector<std::pair<Group, User>> all, const PageRequest& page) {
-  Json list = Json::array();
-  const auto total = static_cast<std::int64_t>(all.size());
-  const std::size_t start = static_cast<std::size_t>(page.index - 1) * page.size;
-  for (std::size_t i = start; i < all.size() && i < start + page.size; ++i) {
-    list.push_back(membership_json(all[i].first, all[i].second));
-  }
-  return ok(Json{{"groupMemberships", std::move(list)},
-                 {"page", page_json(page.index, page.size, total)}});
-}
-
 }  // namespace
 
 Result<HttpResponse> list_groups(ApiContext& context, const HttpRequest& request, const Caller&) {
@@ -158,42 +147,27 @@ Result<HttpResponse> list_memberships(ApiContext& context, const HttpRequest& re
                                       const Caller&) {
   auto page = v2_page(request);
   if (!page) return fail(page);
-  const auto group_id = request.query_param("groupId");
-  const auto user_id = request.query_param("userId");
-  std::vector<std::pair<Group, User>> all;
-  if (group_id) {
+  store::MembershipQuery query;
+  query.page_index = page->index;
+  query.page_size = page->size;
+  if (const auto group_id = request.query_param("groupId")) {
     auto group = group_by_uuid(context, std::string(*group_id));
     if (!group) return fail(group);
-    auto members = context.store.group_members(group->id);
-    if (!members) return fail(members);
-    for (UserId id : *members) {
-      auto user = context.store.get_user(id);
-      if (!user) return fail(user);
-      if (user_id && user->uuid != *user_id) continue;
-      all.emplace_back(*group, *user);
-    }
-  } else if (user_id) {
+    query.group = group->id;
+  }
+  if (const auto user_id = request.query_param("userId")) {
     auto user = user_by_uuid(context, std::string(*user_id));
     if (!user) return fail(user);
-    auto groups = context.store.user_groups(user->id);
-    if (!groups) return fail(groups);
-    for (GroupId id : *groups) {
-      auto group = context.store.get_group(id);
-      if (!group) return fail(group);
-      all.emplace_back(*group, *user);
-    }
-  } else {
-    auto state = context.store.load_state();
-    if (!state) return fail(state);
-    std::map<UserId, const User*> users;
-    std::map<GroupId, const Group*> groups;
-    for (const User& u : state->users) users[u.id] = &u;
-    for (const Group& g : state->groups) groups[g.id] = &g;
-    for (const Membership& m : state->memberships) {
-      all.emplace_back(*groups.at(m.group_id), *users.at(m.user_id));
-    }
+    query.user = user->id;
   }
-  return memberships_page(std::move(all), *page);
+  auto memberships = context.store.list_memberships(query);
+  if (!memberships) return fail(memberships);
+  Json list = Json::array();
+  for (const store::MembershipRow& m : memberships->items) {
+    list.push_back(membership_json(m.group, m.user));
+  }
+  return ok(Json{{"groupMemberships", std::move(list)},
+                 {"page", page_json(page->index, page->size, memberships->total)}});
 }
 
 Result<HttpResponse> add_membership(ApiContext& context, const HttpRequest& request,

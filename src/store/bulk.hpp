@@ -15,9 +15,10 @@ namespace provisio::store {
 // item's values and returns its "(...)" text. Returns the rows changed. Every full chunk runs
 // the statement prepared for the first one again with new values (Binder::rewind), so a write of
 // millions of rows prepares two statements, not thousands.
-template <typename T, typename RowFn>
+// `items` is any list with size() and operator[]: a std::vector, or MembershipChanges.
+template <typename Items, typename RowFn>
 long long batched(sql::Lease& lease, const std::string& head, const std::string& tail,
-                  std::size_t params_per_row, const std::vector<T>& items, RowFn row) {
+                  std::size_t params_per_row, const Items& items, RowFn row) {
   long long changed = 0;
   const std::size_t per = sql::rows_per_statement(lease.dialect(), params_per_row);
   std::optional<sql::Binder> full;  // the statement of a full chunk, once prepared

@@ -114,10 +114,10 @@ AuditEntry audit(const json& j) {
   return a;
 }
 
-template <typename T, typename F>
-json list(const std::vector<T>& items, F f) {
+template <typename Items, typename F>
+json list(const Items& items, F f) {
   json out = json::array();
-  for (const T& item : items) out.push_back(f(item));
+  for (const auto& item : items) out.push_back(f(item));
   return out;
 }
 
@@ -171,8 +171,9 @@ Result<ChangeSet> decode_change_set(const std::string& text) {
       return MembershipChange{ref(x.at("group")), ref(x.at("user")),
                               x.at("cause").get<std::uint32_t>()};
     };
-    c.memberships_to_add = unlist<MembershipChange>(j, "membershipsToAdd", membership);
-    c.memberships_to_remove = unlist<MembershipChange>(j, "membershipsToRemove", membership);
+    for (const json& x : j.at("membershipsToAdd")) c.memberships_to_add.push_back(membership(x));
+    for (const json& x : j.at("membershipsToRemove"))
+      c.memberships_to_remove.push_back(membership(x));
     c.permissions_to_grant = unlist<UserPermissionChange>(
         j, "permissionsToGrant", [](const json& x) { return permission(x); });
     c.permissions_to_revoke = unlist<UserPermissionChange>(

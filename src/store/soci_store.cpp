@@ -2,6 +2,8 @@
 #include "store/soci_store.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "store/migrations.hpp"
 #include "store/query.hpp"
@@ -409,6 +411,77 @@ Result<std::vector<UserId>> SociStore::group_members(GroupId group) {
     auto v =
         ids(lease, "SELECT user_id FROM group_members WHERE group_id = :g ORDER BY user_id", group);
     return std::vector<UserId>(v.begin(), v.end());
+  });
+}
+
+Result<Page<MembershipRow>> SociStore::list_memberships(const MembershipQuery& query) {
+  return guarded([&]() -> Result<Page<MembershipRow>> {
+    Lease lease(*db_);
+    const auto where = [&](Binder& b) {
+      std::string w = " WHERE 1 = 1";
+      if (query.group) w += " AND group_id = " + b.add(static_cast<long long>(*query.group));
+      if (query.user) w += " AND user_id = " + b.add(static_cast<long long>(*query.user));
+      return w;
+    };
+    Page<MembershipRow> page;
+    {
+      Binder b(*lease);
+      long long total = 0;
+      b.statement().exchange(soci::into(total));
+      b.query("SELECT COUNT(*) FROM group_members" + where(b));
+      page.total = total;
+    }
+    std::vector<std::pair<long long, long long>> pairs;
+    {
+      Binder b(*lease);
+      long long g = 0, u = 0;
+      b.statement().exchange(soci::into(g));
+      b.statement().exchange(soci::into(u));
+      const std::string w = where(b);
+      if (b.query("SELECT group_id, user_id FROM group_members" + w +
+                  " ORDER BY group_id, user_id" +
+                  limit_offset(b, query.page_index, query.page_size))) {
+        do {
+          pairs.emplace_back(g, u);
+        } while (b.statement().fetch());
+      }
+    }
+    // The page's groups and users, each read once.
+    const auto in_list = [&](Binder& b, bool users) {
+      std::set<long long> ids;
+      for (const auto& [g, u] : pairs) ids.insert(users ? u : g);
+      std::string list;
+      for (const long long id : ids) list += (list.empty() ? "" : ", ") + b.add(id);
+      return list;
+    };
+    std::map<long long, Group> groups;
+    std::map<long long, User> users;
+    if (!pairs.empty()) {
+      rows::GroupRow group_row;
+      Binder gb(*lease);
+      group_row.bind(gb.statement());
+      for (Group& g : collect(gb, group_row,
+                              std::string("SELECT ") + rows::GroupRow::kColumns +
+                                  " FROM user_groups WHERE id IN (" + in_list(gb, false) + ")")) {
+        groups.emplace(g.id, std::move(g));
+      }
+      rows::UserRow user_row;
+      Binder ub(*lease);
+      user_row.bind(ub.statement());
+      for (User& u : collect(ub, user_row,
+                             std::string("SELECT ") + rows::UserRow::kColumns +
+                                 " FROM users WHERE id IN (" + in_list(ub, true) + ")")) {
+        users.emplace(u.id, std::move(u));
+      }
+    }
+    for (const auto& [g, u] : pairs) {
+      const auto group = groups.find(g);
+      const auto user = users.find(u);
+      if (group != groups.end() && user != users.end()) {
+        page.items.push_back({group->second, user->second});
+      }
+    }
+    return page;
   });
 }
 

@@ -49,6 +49,19 @@ struct GroupQuery {
   int page_size = 50;
 };
 
+// Memberships, ordered by group then user; either filter may be absent.
+struct MembershipQuery {
+  std::optional<GroupId> group;
+  std::optional<UserId> user;
+  int page_index = 1;
+  int page_size = 50;
+};
+
+struct MembershipRow {
+  Group group;
+  User user;
+};
+
 struct TaskQuery {
   std::optional<TaskType> type;
   std::vector<TaskStatus> statuses;  // empty: any
@@ -125,6 +138,8 @@ class Store {
   virtual Status add_membership(GroupId group, UserId user) = 0;     // idempotent
   virtual Status remove_membership(GroupId group, UserId user) = 0;  // idempotent
   virtual Result<std::vector<UserId>> group_members(GroupId group) = 0;
+  // One page of memberships with their group and user: a large instance has millions.
+  virtual Result<Page<MembershipRow>> list_memberships(const MembershipQuery& query) = 0;
   virtual Result<std::vector<GroupId>> user_groups(UserId user) = 0;
   // The names of the user's groups, sorted: one query, however many groups.
   virtual Result<std::vector<std::string>> user_group_names(UserId user) = 0;

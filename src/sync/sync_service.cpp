@@ -1,11 +1,17 @@
 #include "sync/sync_service.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -44,6 +50,14 @@ class Heartbeat {
   std::atomic<bool> lost_{false};
   std::thread thread_;
 };
+
+// Resident memory now, in MB, for the phase log: where a sync's memory goes (Linux; 0 elsewhere).
+long resident_mb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0, pages_resident = 0;
+  if (!(statm >> pages_total >> pages_resident)) return 0;
+  return pages_resident * sysconf(_SC_PAGESIZE) / (1024 * 1024);
+}
 
 void add(std::vector<std::string>& out, std::int64_t n, const std::string& what) {
   if (n > 0) out.push_back(std::to_string(n) + " " + what);
@@ -128,8 +142,9 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     const auto now = std::chrono::steady_clock::now();
     const double s = std::chrono::duration<double>(now - mark).count();
     mark = now;
-    char text[64];
-    std::snprintf(text, sizeof text, "%s%s %.2f s", phases.empty() ? "" : ", ", name, s);
+    char text[96];
+    std::snprintf(text, sizeof text, "%s%s %.2f s (%ld MB)", phases.empty() ? "" : ", ", name, s,
+                  resident_mb());
     phases += text;
   };
   auto transport = transports_();
@@ -148,6 +163,23 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     return tl::unexpected(e);
   }
   phase("snapshot");
+  {
+    // Requests by endpoint, for operators comparing runs (bench/sync prints it).
+    std::string by_endpoint;
+    for (const auto& [endpoint, statuses] : client.counters().requests) {
+      std::int64_t n = 0;
+      for (const auto& [status, count] : statuses) n += count;
+      by_endpoint += (by_endpoint.empty() ? "" : ", ") + endpoint + " " + std::to_string(n);
+    }
+    spdlog::info("GitLab requests by endpoint: {}; retries {}; {} bytes read", by_endpoint,
+                 client.counters().retries, client.counters().bytes);
+  }
+#ifdef __GLIBC__
+  // Reading the snapshot parses tens of thousands of pages on 16 threads; their buffers are
+  // freed by now, but glibc keeps the pages in its per-thread arenas, where the large blocks of
+  // the next phases (allocated apart, with mmap) never reuse them. Give them back.
+  malloc_trim(0);
+#endif
   auto state = store_.load_state();
   if (!state) return tl::unexpected(state.error());
   phase("load");
@@ -205,8 +237,9 @@ store::TaskOutcome SyncService::apply_and_record(const Task& task, Computed comp
     auto applied = store_.apply(plan.changes);
     const double apply_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_start).count();
-    spdlog::info("sync {} phases: {}{}apply {:.2f} s ({} rows)", task.id, computed.phases,
-                 computed.phases.empty() ? "" : ", ", apply_s, applied ? applied->rows_written : 0);
+    spdlog::info("sync {} phases: {}{}apply {:.2f} s ({} rows, {} MB)", task.id, computed.phases,
+                 computed.phases.empty() ? "" : ", ", apply_s, applied ? applied->rows_written : 0,
+                 resident_mb());
     if (!applied) {
       outcome.status = TaskStatus::kFailed;
       outcome.error_message =

@@ -87,6 +87,47 @@ TEST_P(StoreTest, UpdatesAUser) {
   EXPECT_EQ(store_->update_user(changed).error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreTest, ListsMembershipsByPageWithTheirGroupAndUser) {
+  std::vector<User> users;
+  for (const char* login : {"m-ann", "m-ben", "m-cid"}) {
+    auto u = store_->create_user(make_user(login), std::nullopt);  // each in sonar-users
+    ASSERT_TRUE(u) << u.error().message;
+    users.push_back(*u);
+  }
+  Group g;
+  g.name = "team/paged";
+  auto team = store_->create_group(g);
+  ASSERT_TRUE(team);
+  ASSERT_TRUE(store_->add_membership(team->id, users[2].id));
+  ASSERT_TRUE(store_->add_membership(team->id, users[0].id));
+  const GroupId def = store_->find_group_by_name("sonar-users")->id;
+
+  // Everything: ordered by group, then user; the page size and the total.
+  auto all = store_->list_memberships({.page_index = 1, .page_size = 4});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->total, 5);
+  ASSERT_EQ(all->items.size(), 4u);
+  EXPECT_EQ(all->items[0].group.id, def);
+  EXPECT_EQ(all->items[0].user.login, "m-ann");
+  EXPECT_EQ(all->items[3].group.name, "team/paged");
+  EXPECT_EQ(all->items[3].user.login, "m-ann");
+  auto last = store_->list_memberships({.page_index = 2, .page_size = 4});
+  ASSERT_EQ(last->items.size(), 1u);
+  EXPECT_EQ(last->items[0].user.login, "m-cid");
+  EXPECT_TRUE(store_->list_memberships({.page_index = 3, .page_size = 4})->items.empty());
+
+  // By group, by user, by both.
+  auto of_team = store_->list_memberships({.group = team->id});
+  ASSERT_EQ(of_team->total, 2);
+  EXPECT_EQ(of_team->items[0].user.login, "m-ann");
+  EXPECT_EQ(of_team->items[1].user.login, "m-cid");
+  auto of_cid = store_->list_memberships({.user = users[2].id});
+  ASSERT_EQ(of_cid->total, 2);
+  EXPECT_EQ(of_cid->items[0].group.id, def);
+  EXPECT_EQ(of_cid->items[1].group.name, "team/paged");
+  EXPECT_EQ(store_->list_memberships({.group = team->id, .user = users[1].id})->total, 0);
+}
+
 TEST_P(StoreTest, GroupsAndMemberships) {
   auto u = store_->create_user(make_user("erin"), std::nullopt);
   Group g;

@@ -28,7 +28,9 @@ std::vector<gl::Id> users_of(const DesiredState& d) {
 
 std::vector<std::pair<gl::Id, gl::Id>> memberships_of(const DesiredState& d) {
   std::vector<std::pair<gl::Id, gl::Id>> out;
-  for (const auto& m : d.memberships) out.emplace_back(m.group, m.user);
+  for (const auto& g : d.groups) {
+    for (const auto& m : g.members) out.emplace_back(g.gitlab_id, d.users.at(m.user).gitlab_id);
+  }
   return out;
 }
 
