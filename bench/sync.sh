@@ -2,9 +2,10 @@
 # Full syncs of a reference world against gitlab-sim at a given latency, into SQLite or into
 # PostgreSQL: GitLab requests by endpoint, the lower bound computed from the world, wall time and
 # its latency bound, the time and memory of each phase, apply's rows per second, and peak memory.
-# A second sync with nothing changed must write no rows. 50 projects of the world are bound first,
-# so permissions are synchronized too.
-#   bench/sync.sh [PRESET (S|M|L)] [LATENCY_MS] [sqlite|postgresql]     (default M 20 sqlite)
+# A second sync with nothing changed must write no rows. BOUND projects of the world are bound
+# first, so permissions are synchronized too.
+#   bench/sync.sh [PRESET (S|M|L)] [LATENCY_MS] [sqlite|postgresql] [BOUND]
+#   (default M 20 sqlite 50)
 # BENCH_KEEP_DATA=DIR keeps the SQLite data directory there afterwards (bench/api.sh uses it);
 # the admin's password is then "bench-admin-password".
 set -euo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 PRESET=${1:-M}
 LATENCY=${2:-20}
 DB_KIND=${3:-sqlite}
+BOUND=${4:-50}
 CONCURRENCY=16
 BIN=build/bin
 WORK=$(mktemp -d)
@@ -40,10 +42,9 @@ if [ "$DB_KIND" = postgresql ]; then
 fi
 P="$BIN/provisio"
 PROVISIO_ADMIN_PASSWORD=bench-admin-password "$P" migrate > /dev/null 2>&1
-"$P" gitlab configure --url "http://127.0.0.1:$PORT" --secret s --application-id sim-client-id \
-  --mode auto --token sim-admin-token --allowed-groups acme,umbrella > /dev/null 2>&1
-# 50 projects bound to GitLab projects inside the allowed groups.
-python3 - "$WORK/world.json" > "$WORK/bound_projects" <<'PY'
+export PROVISIO_LOG_LEVEL=warn  # the commands below are quiet; the syncs log at info
+# BOUND projects bound to GitLab projects inside the allowed groups.
+python3 - "$WORK/world.json" "$BOUND" > "$WORK/bound_projects" <<'PY'
 import json, sys
 w = json.load(open(sys.argv[1]))
 groups = {g["id"]: g for g in w["groups"]}
@@ -51,17 +52,22 @@ def root(gid):
     while groups[gid]["parent_id"]:
         gid = groups[gid]["parent_id"]
     return groups[gid]["path"]
-picked = [p["id"] for p in w["projects"] if root(p["namespace_id"]) in ("acme", "umbrella")][:50]
+picked = [p["id"] for p in w["projects"]
+          if root(p["namespace_id"]) in ("acme", "umbrella")][:int(sys.argv[2])]
 print("\n".join(str(i) for i in picked))
 PY
 while read -r id; do
+  [ -n "$id" ] || continue
   "$P" project create --key "bench-$id" --name "Bench $id" > /dev/null
   "$P" project bind --key "bench-$id" --gitlab-project-id "$id" > /dev/null
 done < "$WORK/bound_projects"
+# Automatic mode last: binding a project while it is on queues a sync of that project.
+"$P" gitlab configure --url "http://127.0.0.1:$PORT" --secret s --application-id sim-client-id \
+  --mode auto --token sim-admin-token --allowed-groups acme,umbrella > /dev/null 2>&1
 
 # One sync, then its figures. $1: the label.
 run_sync() {
-  /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json 2> "$WORK/err" > "$WORK/sync.json" || true
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json --log-level info 2> "$WORK/err" > "$WORK/sync.json" || true
   python3 - "$WORK/sync.json" "$WORK/err" "$LATENCY" "$CONCURRENCY" "$(sed -n 's/^lower bound: \([0-9]*\).*/\1/p' "$WORK/bound")" <<'PY'
 import json, re, sys
 summary = json.load(open(sys.argv[1]))
@@ -76,7 +82,7 @@ requests = s.get("gitlabRequests", 0)
 print(f"  GitLab requests {requests} (lower bound {bound}: ratio {requests / bound:.3f})")
 m = re.search(r"GitLab requests by endpoint: ([^\n]*)", err)
 if m:
-    print("  by endpoint:", m.group(1))
+    print("  by endpoint:", m.group(1).rstrip('"'))
 m = re.search(r"phases: ([^\n\"]*)", err)
 if m:
     print("  phases:", m.group(1))
