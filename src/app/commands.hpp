@@ -23,4 +23,12 @@ int run_migrate(const Settings& settings);
 // Prints the authorization state as JSON (export_json.hpp). Refuses an unmigrated database.
 int run_export(const Settings& settings);
 
+// Copies the SQLite database to `output` with SQLite's online backup (safe while the server
+// runs) and the key file to `output`.key. For PostgreSQL, says to use pg_dump instead.
+int run_backup(const Settings& settings, const std::string& output);
+
+// Restores a backup made by run_backup into the settings' database, which must not exist yet;
+// refuses a file that is not a Provisio database or was made by a newer version.
+int run_restore(const Settings& settings, const std::string& input);
+
 }  // namespace provisio::app

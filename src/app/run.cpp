@@ -109,6 +109,15 @@ int run_unguarded(int argc, char** argv) {
   });
   add_command("migrate", "Apply the schema migrations and exit", run_migrate);
   add_command("export", "Print the authorization state as JSON", run_export);
+  std::string backup_file;
+  add_command("backup", "Copy the SQLite database and its key file, safely while serving",
+              [&](const Settings& s) { return run_backup(s, backup_file); })
+      .add_option("--output", backup_file, "the backup file to write (and FILE.key)")
+      ->required();
+  add_command("restore", "Restore a backup into an empty data directory",
+              [&](const Settings& s) { return run_restore(s, backup_file); })
+      .add_option("--input", backup_file, "the backup file (FILE.key is read when present)")
+      ->required();
 
   // Options of the provisioning commands: CLI11 writes into these; an option given on the
   // command line is copied into the optional that the command reads.
