@@ -77,6 +77,19 @@ ordered_json task_json(const Task& t, bool with_times) {
   return j;
 }
 
+// "reading GitLab: group members, 340 of about 1200 pages, about 2 min left"
+std::string describe_progress(const TaskProgress& p) {
+  std::string out = p.phase + ", " + std::to_string(p.pages_read);
+  if (p.pages_expected) out += " of about " + std::to_string(*p.pages_expected);
+  out += " GitLab pages read";
+  if (p.eta_ms) {
+    const Millis s = (*p.eta_ms + 999) / 1000;
+    out += s < 60 ? ", about " + std::to_string(s) + " s left"
+                  : ", about " + std::to_string((s + 59) / 60) + " min left";
+  }
+  return out;
+}
+
 void print_task(const Task& t) {
   std::cout << "Task " << t.id << " " << to_string(t.status) << (t.held ? " (held back)" : "")
             << "\n";
@@ -268,6 +281,15 @@ int run_status(const Settings& settings, bool json) {
   ordered_json next_json = nullptr;
   if (next) {
     next_json = {{"status", std::string(to_string(next->status))}, {"at", next->submitted_at}};
+    if (next->status == TaskStatus::kInProgress && next->progress) {
+      const TaskProgress& p = *next->progress;
+      next_json["progress"] = {
+          {"phase", p.phase},
+          {"pagesRead", p.pages_read},
+          {"pagesExpected",
+           p.pages_expected ? ordered_json(*p.pages_expected) : ordered_json(nullptr)},
+          {"etaMs", p.eta_ms ? ordered_json(*p.eta_ms) : ordered_json(nullptr)}};
+    }
   } else if (automatic) {
     const Millis at = last && last->finished_at ? *last->finished_at + sync::kSyncInterval : 0;
     next_json = {{"status", "SCHEDULED"}, {"at", at}};
@@ -287,7 +309,13 @@ int run_status(const Settings& settings, bool json) {
   } else {
     std::cout << "Last run: none\n";
   }
-  if (!next_json.is_null()) std::cout << "Next: " << next_json.dump() << "\n";
+  if (next && next->status == TaskStatus::kInProgress) {
+    std::cout << "Running: task " << next->id;
+    if (next->progress) std::cout << ", " << describe_progress(*next->progress);
+    std::cout << "\n";
+  } else if (!next_json.is_null()) {
+    std::cout << "Next: " << next_json.dump() << "\n";
+  }
   return kExitOk;
 }
 

@@ -40,6 +40,24 @@ struct SyncCounts {
   friend bool operator==(const SyncCounts&, const SyncCounts&) = default;
 };
 
+// How far a running sync has got: shown by the status, the API and the page. Written on the
+// task's row (at most once a second) so that every node sharing the database can show it.
+struct TaskProgress {
+  std::string phase;            // what it does now, for people: "reading GitLab: group members"
+  std::int64_t pages_read = 0;  // GitLab pages (requests) answered so far
+  std::optional<std::int64_t> pages_expected;  // the last successful full sync's count
+  std::optional<Millis> eta_ms;                // time left, when it can be estimated
+  friend bool operator==(const TaskProgress&, const TaskProgress&) = default;
+};
+
+// The time left when `done` of `expected` units took `elapsed`, at the same pace; nothing when
+// there is no basis for a guess (nothing done yet, or more done than expected).
+inline std::optional<Millis> estimate_time_left(Millis elapsed, std::int64_t done,
+                                                std::optional<std::int64_t> expected) {
+  if (!expected || done <= 0 || done >= *expected || elapsed < 0) return std::nullopt;
+  return elapsed * (*expected - done) / done;
+}
+
 struct Task {
   TaskId id = 0;
   std::string uuid;
@@ -56,7 +74,8 @@ struct Task {
   std::vector<std::string> warnings;
   std::optional<std::string> error_message;
   SyncCounts counts;
-  bool held = false;  // the guard held its plan back
+  bool held = false;                     // the guard held its plan back
+  std::optional<TaskProgress> progress;  // while in progress, once the run has reported some
 
   std::optional<Millis> execution_time_ms() const {
     if (started_at && finished_at) return *finished_at - *started_at;

@@ -92,6 +92,20 @@ Json gitlab_config_json(const GitlabConfig& c, const std::optional<std::string>&
               {"errorMessage", error ? Json(*error) : Json(nullptr)}};
 }
 
+namespace {
+
+// How far a running task has got; null once it has ended, or before it reported anything.
+Json progress_json(const Task& t) {
+  if (!t.progress || t.status != TaskStatus::kInProgress) return nullptr;
+  const TaskProgress& p = *t.progress;
+  return Json{{"phase", p.phase},
+              {"pagesRead", p.pages_read},
+              {"pagesExpected", p.pages_expected ? Json(*p.pages_expected) : Json(nullptr)},
+              {"etaMs", p.eta_ms ? Json(*p.eta_ms) : Json(nullptr)}};
+}
+
+}  // namespace
+
 Json task_json(const Task& t) {
   const auto execution = t.execution_time_ms();
   return Json{{"id", std::to_string(t.id)},
@@ -103,7 +117,8 @@ Json task_json(const Task& t) {
               {"executionTimeMs", execution ? Json(*execution) : Json(nullptr)},
               {"errorMessage", t.error_message ? Json(*t.error_message) : Json(nullptr)},
               {"warnings", t.warnings},
-              {"infoMessages", t.info_messages}};
+              {"infoMessages", t.info_messages},
+              {"progress", progress_json(t)}};
 }
 
 }  // namespace provisio::http

@@ -174,6 +174,11 @@ std::vector<Migration> build() {
                  {
                      "CREATE INDEX users_email ON users (LOWER(email))",
                  }});
+  all.push_back({5,
+                 "the progress of a running task, for every node's status",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN progress TEXT",
+                 }});
   return all;
 }
 

@@ -122,6 +122,7 @@ void TaskRow::bind(soci::statement& st) {
   st.exchange(soci::into(error, error_ind));
   st.exchange(soci::into(counts));
   st.exchange(soci::into(held));
+  st.exchange(soci::into(progress, progress_ind));
 }
 
 Task TaskRow::get() const {
@@ -142,6 +143,7 @@ Task TaskRow::get() const {
   t.error_message = opt(error, error_ind);
   t.counts = decode_counts(counts);
   t.held = held != 0;
+  if (progress_ind == soci::i_ok) t.progress = decode_progress(progress);
   return t;
 }
 
@@ -216,6 +218,28 @@ SyncCounts decode_counts(const std::string& s) {
   PROVISIO_COUNT_FIELDS(X)
 #undef X
   return c;
+}
+
+std::string encode_progress(const TaskProgress& p) {
+  nlohmann::json j{{"phase", p.phase}, {"pagesRead", p.pages_read}};
+  if (p.pages_expected) j["pagesExpected"] = *p.pages_expected;
+  if (p.eta_ms) j["etaMs"] = *p.eta_ms;
+  return j.dump();
+}
+
+std::optional<TaskProgress> decode_progress(const std::string& s) {
+  const auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_object() || !j.contains("phase") || !j["phase"].is_string()) return std::nullopt;
+  TaskProgress p;
+  p.phase = j["phase"].get<std::string>();
+  const auto integer = [&](const char* key) -> std::optional<std::int64_t> {
+    if (j.contains(key) && j[key].is_number_integer()) return j[key].get<std::int64_t>();
+    return std::nullopt;
+  };
+  p.pages_read = integer("pagesRead").value_or(0);
+  p.pages_expected = integer("pagesExpected");
+  p.eta_ms = integer("etaMs");
+  return p;
 }
 
 }  // namespace provisio::store::rows

@@ -71,6 +71,8 @@ class SociStore final : public Store {
   Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
                                          Millis lease_ms) override;
   Status heartbeat_task(TaskId id, std::string_view node_id, Millis now, Millis lease_ms) override;
+  Status set_task_progress(TaskId id, std::string_view node_id,
+                           const TaskProgress& progress) override;
   Status finish_task(TaskId id, std::string_view node_id, Millis now,
                      const TaskOutcome& outcome) override;
   Result<Task> get_task(TaskId id) override;

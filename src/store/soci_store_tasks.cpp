@@ -88,7 +88,7 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
     const std::string node(node_id);
     long long until = now + lease_ms;
     *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, lease_until = :u, "
-              "started_at = :now, finished_at = NULL WHERE id = :id",
+              "started_at = :now, finished_at = NULL, progress = NULL WHERE id = :id",
         soci::use(node), soci::use(until), soci::use(at), soci::use(id);
     auto task = read_task(lease, id);
     if (!task) return tl::unexpected(task.error());
@@ -113,6 +113,23 @@ Status SociStore::heartbeat_task(TaskId id, std::string_view node_id, Millis now
   });
 }
 
+Status SociStore::set_task_progress(TaskId id, std::string_view node_id,
+                                    const TaskProgress& progress) {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    Binder b(*lease);
+    const long long changed =
+        b.execute("UPDATE tasks SET progress = " + b.add(rows::encode_progress(progress)) +
+                  " WHERE id = " + b.add(static_cast<long long>(id)) +
+                  " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
+    if (changed == 0) {
+      return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
+                                                 " is no longer held by this node (lease lost).");
+    }
+    return {};
+  });
+}
+
 Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
                               const TaskOutcome& outcome) {
   return guarded([&]() -> Status {
@@ -121,7 +138,7 @@ Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
     const long long changed =
         b.execute("UPDATE tasks SET status = " + b.add(std::string(to_string(outcome.status))) +
                   ", finished_at = " + b.add(static_cast<long long>(now)) +
-                  ", lease_until = NULL, info_messages = " +
+                  ", lease_until = NULL, progress = NULL, info_messages = " +
                   b.add(rows::encode_strings(outcome.info_messages)) +
                   ", warnings = " + b.add(rows::encode_strings(outcome.warnings)) +
                   ", error_message = " + b.add(outcome.error_message) +

@@ -189,6 +189,10 @@ class Store {
   // Extends the lease. kAborted when the task is no longer held by node_id (lease lost).
   virtual Status heartbeat_task(TaskId id, std::string_view node_id, Millis now,
                                 Millis lease_ms) = 0;
+  // Records how far a running task has got (its status readers show it). kAborted when the task
+  // is no longer held by node_id. Cheap, but meant for about one call a second at most.
+  virtual Status set_task_progress(TaskId id, std::string_view node_id,
+                                   const TaskProgress& progress) = 0;
   // Records the end of a run. kAborted when the task is no longer held by node_id.
   virtual Status finish_task(TaskId id, std::string_view node_id, Millis now,
                              const TaskOutcome& outcome) = 0;

@@ -20,10 +20,14 @@ gl::Date date_of(Millis at) {
 }
 
 Result<Snapshot> read_snapshot(gitlab::Client& client,
-                               const std::vector<std::string>& allowed_roots,
-                               const gl::Date& today) {
+                               const std::vector<std::string>& allowed_roots, const gl::Date& today,
+                               SyncProgress* progress) {
+  const auto step = [progress](const char* phase) {
+    if (progress != nullptr) progress->set_phase(phase);
+  };
   Snapshot s;
   s.today = today;
+  step("reading GitLab: the allowed groups");
   // 1. The roots, each checked to be a root the token can see.
   for (const std::string& slug : allowed_roots) {
     auto root = client.group(slug);
@@ -45,6 +49,7 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
     s.groups[root->id] = *root;
   }
   // 2. The trees below them.
+  step("reading GitLab: subgroups");
   for (const gl::Id root : std::vector<gl::Id>(s.roots)) {
     auto below = client.descendant_groups(root);
     if (!below) return tl::unexpected(below.error());
@@ -54,6 +59,7 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
     }
   }
   // 3. Each subgroup's details: the groups invited into it (list items do not carry them).
+  step("reading GitLab: group details");
   std::vector<gl::Id> need_details;
   for (const gl::Id id : s.groups_in_scope) {
     if (!s.groups[id].shares_known) need_details.push_back(id);
@@ -62,6 +68,7 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
   if (!details) return tl::unexpected(details.error());
   for (auto& [id, g] : *details) s.groups[id] = std::move(g);
   // 4. The projects of each tree, with the groups invited into them.
+  step("reading GitLab: projects");
   for (const gl::Id root : s.roots) {
     auto projects = client.group_projects(root);
     if (!projects) return tl::unexpected(projects.error());
@@ -71,6 +78,7 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
       }
     }
   }
+  step("reading GitLab: groups invited from outside");
   // 5. Groups invited from outside the roots: into groups (their direct members count) and into
   // projects (their ancestors' members count too, so read their ancestors).
   std::set<gl::Id> outside;
@@ -104,12 +112,14 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
     }
   }
   // 6. Direct members of every group in scope and of the outside groups, side by side.
+  step("reading GitLab: group members");
   std::set<gl::Id> member_groups(s.groups_in_scope.begin(), s.groups_in_scope.end());
   member_groups.insert(outside_members.begin(), outside_members.end());
   auto group_members = client.group_members(keys(member_groups));
   if (!group_members) return tl::unexpected(group_members.error());
   s.group_members = std::move(*group_members);
   // 7. Direct members of every project.
+  step("reading GitLab: project members");
   std::vector<gl::Id> project_ids;
   for (const auto& [id, p] : s.projects) project_ids.push_back(id);
   auto project_members = client.project_members(project_ids);

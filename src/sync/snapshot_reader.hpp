@@ -12,20 +12,16 @@
 #include "core/error.hpp"
 #include "core/snapshot.hpp"
 #include "gitlab/client.hpp"
+#include "sync/progress.hpp"
 
 namespace provisio::sync {
 
-struct SnapshotProgress {
-  std::string phase;  // "groups", "members", "projects", ...
-  std::int64_t requests = 0;
-};
-
 // Reads the snapshot of `allowed_roots` (root-group slugs). `today` is the date that decides
 // expiry. A slug that is not a root group, or that the token cannot see, fails the read with a
-// message naming it.
+// message naming it. `progress`, when given, hears which step it is at.
 Result<Snapshot> read_snapshot(gitlab::Client& client,
-                               const std::vector<std::string>& allowed_roots,
-                               const gl::Date& today);
+                               const std::vector<std::string>& allowed_roots, const gl::Date& today,
+                               SyncProgress* progress = nullptr);
 
 // "2026-11-28" for a time in milliseconds since the epoch (UTC).
 gl::Date date_of(Millis at);

@@ -122,7 +122,8 @@ SyncService::SyncService(store::Store& store, TransportFactory transports, const
       clock_(clock),
       options_(std::move(options)) {}
 
-Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> only_project) {
+Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> only_project,
+                                                   SyncProgress* progress) {
   auto config = store_.load_gitlab_config();
   if (!config) return tl::unexpected(config.error());
   if (!*config || !(*config)->enabled ||
@@ -148,14 +149,18 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     phases += text;
   };
   auto transport = transports_();
+  std::optional<CountingTransport> counting;
+  if (progress != nullptr) counting.emplace(*transport, *progress);
   SeededRandom jitter;
   gitlab::ClientOptions client_options;
   client_options.base_url = c.url;
   client_options.token = *c.provisioning_token;
   client_options.engine = options_.engine;
-  gitlab::Client client(client_options, *transport, jitter);
+  gitlab::Client client(client_options,
+                        counting ? static_cast<gitlab::HttpTransport&>(*counting) : *transport,
+                        jitter);
   auto snapshot = read_snapshot(client, {c.allowed_groups.begin(), c.allowed_groups.end()},
-                                date_of(clock_.now()));
+                                date_of(clock_.now()), progress);
   const std::int64_t requests = client.counters().total_requests();
   if (!snapshot) {
     Error e = snapshot.error();
@@ -180,6 +185,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
   // the next phases (allocated apart, with mmap) never reuse them. Give them back.
   malloc_trim(0);
 #endif
+  if (progress != nullptr) progress->set_phase("computing the changes");
   auto state = store_.load_state();
   if (!state) return tl::unexpected(state.error());
   phase("load");
@@ -260,11 +266,15 @@ store::TaskOutcome SyncService::run(const Task& task) {
   store::TaskOutcome outcome;
   {
     Heartbeat heartbeat(store_, clock_, task, options_);
+    SyncProgress progress;
+    ProgressReporter reporter(store_, clock_, progress, task.id, options_.node_id,
+                              expected_pages(task), options_.progress_ms);
     std::optional<std::int64_t> only;
     if (task.type == TaskType::kGitlabProjectPermissionsProvisioning) {
       only = task.project_id.value_or(-1);
     }
-    auto computed = compute(only);
+    auto computed = compute(only, &progress);
+    progress.set_phase("writing the changes");
     if (!computed) {
       outcome.status = TaskStatus::kFailed;
       outcome.error_message = computed.error().message;
@@ -278,6 +288,20 @@ store::TaskOutcome SyncService::run(const Task& task) {
   }
   (void)store_.finish_task(task.id, options_.node_id, clock_.now(), outcome);
   return outcome;
+}
+
+std::optional<std::int64_t> SyncService::expected_pages(const Task& task) {
+  if (task.type != TaskType::kGitlabAuthProvisioning) return std::nullopt;
+  store::TaskQuery q;
+  q.type = task.type;
+  q.statuses = {TaskStatus::kSuccess};
+  q.page_size = 5;  // the newest first; an applied held-back plan read nothing from GitLab
+  auto done = store_.list_tasks(q);
+  if (!done) return std::nullopt;
+  for (const Task& t : done->items) {
+    if (t.counts.gitlab_requests > 0) return t.counts.gitlab_requests;
+  }
+  return std::nullopt;
 }
 
 Result<Task> SyncService::confirm(TaskId held, const std::string& submitter) {

@@ -17,6 +17,7 @@
 #include "gitlab/http_transport.hpp"
 #include "gitlab/request_engine.hpp"
 #include "store/store.hpp"
+#include "sync/progress.hpp"
 
 namespace provisio::sync {
 
@@ -27,6 +28,7 @@ struct SyncOptions {
   std::string node_id = "node";
   Millis lease_ms = 120'000;     // a node that stops renewing loses its task after this
   Millis heartbeat_ms = 20'000;  // how often a running sync renews its lease
+  Millis progress_ms = 1'000;    // how often a running sync writes its progress on its task
 };
 
 // Makes the transport a sync reads GitLab through (libcurl in production).
@@ -67,7 +69,11 @@ class SyncService {
     std::int64_t requests = 0;
     std::string phases;  // "snapshot 1.2 s, load 0.3 s, ..." for the log
   };
-  Result<Computed> compute(std::optional<std::int64_t> only_project);
+  // `progress`, when given, follows the run (phases and pages read).
+  Result<Computed> compute(std::optional<std::int64_t> only_project,
+                           SyncProgress* progress = nullptr);
+  // The GitLab requests of the last successful full sync: what this one will likely need.
+  std::optional<std::int64_t> expected_pages(const Task& task);
   store::TaskOutcome apply_and_record(const Task& task, Computed computed, Millis started);
 
   store::Store& store_;

@@ -34,13 +34,25 @@ TEST_P(ApiTest, TheRunHistoryShowsARunPendingInProgressAndFinished) {
   for (const auto& [k, v] : ordered["tasks"][0].items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"id", "type", "status", "submittedAt", "startedAt",
                                             "executedAt", "executionTimeMs", "errorMessage",
-                                            "warnings", "infoMessages"}));
+                                            "warnings", "infoMessages", "progress"}));
+  EXPECT_TRUE(pending["progress"].is_null());
 
   ASSERT_TRUE(*store_->claim_task("node-a", 1'700'000'001'000, 60'000));
   json running = activity("?status=IN_PROGRESS")["tasks"][0];
   EXPECT_EQ(running["status"], "IN_PROGRESS");
   EXPECT_EQ(running["startedAt"], "2023-11-14T22:13:21+0000");
   EXPECT_TRUE(activity("?status=PENDING")["tasks"].empty());
+  EXPECT_TRUE(running["progress"].is_null()) << "nothing reported yet";
+  // The progress the running sync reported, as the page polls it.
+  ASSERT_TRUE(store_->set_task_progress(queued->id, "node-a",
+                                        {"reading GitLab: group members", 40, 100, 3000}));
+  EXPECT_EQ(activity("?status=IN_PROGRESS")["tasks"][0]["progress"],
+            json({{"phase", "reading GitLab: group members"},
+                  {"pagesRead", 40},
+                  {"pagesExpected", 100},
+                  {"etaMs", 3000}}));
+  EXPECT_FALSE(store_->set_task_progress(queued->id, "node-b", {"x", 1, {}, {}}))
+      << "only the node holding the task reports its progress";
 
   store::TaskOutcome outcome;
   outcome.status = TaskStatus::kFailed;
@@ -55,6 +67,7 @@ TEST_P(ApiTest, TheRunHistoryShowsARunPendingInProgressAndFinished) {
   EXPECT_EQ(done["errorMessage"], "GitLab did not answer in time.");
   EXPECT_EQ(done["warnings"], json({"2 bots skipped"}));
   EXPECT_EQ(done["infoMessages"], json({"3 users created"}));
+  EXPECT_TRUE(done["progress"].is_null()) << "an ended task shows no progress";
   EXPECT_EQ(activity("?status=SUCCESS,FAILED&type=GITLAB_AUTH_PROVISIONING")["paging"]["total"], 1);
   EXPECT_EQ(activity("?type=GITLAB_PROJECT_PERMISSIONS_PROVISIONING")["paging"]["total"], 0);
   EXPECT_EQ(call(As::kAdmin, "GET", "/api/ce/task?id=999999").status, 404);

@@ -89,6 +89,15 @@ export interface Task {
   errorMessage: string | null;
   warnings: string[];
   infoMessages: string[];
+  // How far a task in progress has got; null otherwise (and before its first report).
+  progress?: TaskProgress | null;
+}
+
+export interface TaskProgress {
+  phase: string;
+  pagesRead: number;
+  pagesExpected: number | null; // the last successful sync's count
+  etaMs: number | null; // time left, when it can be estimated
 }
 
 export interface CurrentUser {

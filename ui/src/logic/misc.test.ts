@@ -3,7 +3,7 @@ import type { Project, Task } from "../api/types";
 import { readCookie } from "./cookies";
 import { permissionRowMode, visibilityBlocked } from "./managed";
 import { matchRoute, safeReturnPath } from "./routes";
-import { busy, formatDuration, parseServerTime, syncState, timeAgo } from "./sync_status";
+import { busy, describeProgress, formatDuration, parseServerTime, syncState, timeAgo } from "./sync_status";
 
 describe("routes", () => {
   it("match the pages", () => {
@@ -52,6 +52,19 @@ describe("the sync status", () => {
     expect(timeAgo(then, new Date("2025-03-01T10:00:10Z"))).toBe("less than a minute ago");
     expect(timeAgo(then, new Date("2025-03-02T11:00:00Z"))).toBe("1 day ago");
     expect(formatDuration(1500)).toBe("1.5 s");
+  });
+
+  it("says how far a running sync has got", () => {
+    const reading = describeProgress({
+      phase: "reading GitLab: group members", pagesRead: 340, pagesExpected: 1200, etaMs: 95000,
+    });
+    expect(reading.text).toBe(
+      "reading GitLab: group members — 340 of about 1,200 GitLab pages read, about 2 min left");
+    expect(reading.fraction).toBeCloseTo(340 / 1200);
+    const first = describeProgress({ phase: "reading GitLab: subgroups", pagesRead: 3, pagesExpected: null, etaMs: null });
+    expect(first.text).toBe("reading GitLab: subgroups — 3 GitLab pages read");
+    expect(first.fraction).toBeNull();
+    expect(describeProgress({ phase: "x", pagesRead: 5, pagesExpected: 4, etaMs: 4000 }).fraction).toBe(1);
   });
 });
 

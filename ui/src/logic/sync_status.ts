@@ -1,5 +1,5 @@
 // What the provisioning status line says, from the latest full synchronization task.
-import type { Task } from "../api/types";
+import type { Task, TaskProgress } from "../api/types";
 
 export type SyncState =
   | { kind: "never" }
@@ -45,6 +45,22 @@ export function timeAgo(then: Date, now: Date): string {
   if (hours < 24) return hours === 1 ? "1 hour ago" : `${hours} hours ago`;
   const days = Math.floor(hours / 24);
   return days === 1 ? "1 day ago" : `${days} days ago`;
+}
+
+// "reading GitLab: group members — 340 of about 1,200 GitLab pages, about 2 min left", and a
+// fraction for a progress bar when the expected count is known.
+export function describeProgress(p: TaskProgress): { text: string; fraction: number | null } {
+  const n = (x: number) => x.toLocaleString("en-US");
+  let text = `${p.phase} — ${n(p.pagesRead)}`;
+  if (p.pagesExpected !== null) text += ` of about ${n(p.pagesExpected)}`;
+  text += " GitLab pages read";
+  if (p.etaMs !== null) {
+    const s = Math.ceil(p.etaMs / 1000);
+    text += s < 60 ? `, about ${s} s left` : `, about ${Math.ceil(s / 60)} min left`;
+  }
+  const fraction =
+    p.pagesExpected !== null && p.pagesExpected > 0 ? Math.min(1, p.pagesRead / p.pagesExpected) : null;
+  return { text, fraction };
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import * as api from "../../api/endpoints";
 import type { Task } from "../../api/types";
 import { Notice } from "../../components/widgets";
-import { busy, parseServerTime, syncState, timeAgo } from "../../logic/sync_status";
+import { busy, describeProgress, parseServerTime, syncState, timeAgo } from "../../logic/sync_status";
 
 const POLL_BUSY_MS = 1000;
 const POLL_IDLE_MS = 30000; // keeps "N minutes ago" current and sees hourly runs
@@ -41,6 +41,19 @@ export function useLatestSync(reloadKey: number): [Task | undefined, (t: Task) =
   return [latest, setLatest, loaded];
 }
 
+function Progress({ text, fraction }: { text: string; fraction: number | null }) {
+  return (
+    <p class="sync-progress">
+      {fraction !== null && (
+        <progress max={1} value={fraction} aria-label="Synchronization progress">
+          {Math.round(fraction * 100)}%
+        </progress>
+      )}{" "}
+      {text}
+    </p>
+  );
+}
+
 interface Props {
   latest: Task | undefined;
   loaded: boolean; // false until the first answer: say nothing rather than "never ran"
@@ -62,9 +75,12 @@ export function SyncStatus({ latest, loaded, onSyncNow, syncing }: Props) {
         {loaded && state.kind === "never" && <p>No synchronization has run yet.</p>}
         {state.kind === "pending" && <p><strong>Pending:</strong> a synchronization is queued and starts shortly.</p>}
         {state.kind === "running" && (
-          <p>
-            <strong>In progress:</strong> a synchronization started {when(state.task)}.
-          </p>
+          <>
+            <p>
+              <strong>In progress:</strong> a synchronization started {when(state.task)}.
+            </p>
+            {state.task.progress && <Progress {...describeProgress(state.task.progress)} />}
+          </>
         )}
         {state.kind === "success" && (
           <>
