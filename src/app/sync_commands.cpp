@@ -297,6 +297,8 @@ int run_status(const Settings& settings, bool json) {
   if (json) {
     ordered_json j;
     j["mode"] = mode;
+    // Whether a GitLab is configured at all, even disabled (scripts/run asks before its demo).
+    j["gitlabUrl"] = *config ? ordered_json((*config)->url) : ordered_json(nullptr);
     j["lastRun"] = last ? task_json(*last, true) : ordered_json(nullptr);
     j["next"] = next_json;
     std::cout << j.dump(2) << std::endl;
