@@ -5,7 +5,7 @@ JOBS ?= 2
 # What `make build` leaves in build/bin.
 BINARIES := provisio gitlab-sim
 
-.PHONY: run test build build-dev ui screenshots bench fmt lint bootstrap clean
+.PHONY: run test build build-dev ui screenshots bench fmt lint bootstrap clean install
 
 bootstrap:
 	@scripts/bootstrap
@@ -39,6 +39,12 @@ screenshots: bootstrap build-dev
 bench: bootstrap build
 	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk bench_sync_bound bench_read_world pg_cluster
 	scripts/bench
+
+# The binary, the web admin, an example configuration, a systemd unit (user `provisio`) and the
+# data directory, from `make build`'s output. PREFIX (/usr/local) and DESTDIR are honoured.
+PREFIX ?= /usr/local
+install:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
