@@ -122,12 +122,15 @@ int run_restore(const Settings& settings, const std::string& input) {
     return fail(cmd, key_path(settings) + " holds another key than the backup's (" + key_copy +
                          "); restore into an empty data directory.");
   }
+  // A data directory made here is private: it will hold the key and the database.
+  if (!fs::exists(settings.data_dir, ec) && fs::create_directories(settings.data_dir, ec)) {
+    fs::permissions(settings.data_dir, fs::perms::owner_all, ec);
+  }
   const fs::path parent = fs::path(target).parent_path();
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  fs::create_directories(settings.data_dir, ec);
+  if (!ec && !parent.empty()) fs::create_directories(parent, ec);
   if (ec) {
-    return fail(
-        cmd, "cannot create the data directory " + settings.data_dir + ": " + ec.message() + ".");
+    return fail(cmd, "cannot create the data directory " + settings.data_dir + " (or " +
+                         parent.string() + "): " + ec.message() + ".");
   }
   if (auto copied = store::copy_sqlite_database(input, target); !copied) {
     return fail(cmd, copied.error().message);

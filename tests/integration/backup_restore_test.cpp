@@ -65,6 +65,7 @@ TEST_F(BackupRestore, ABackupTakenWhileServingRestoresIntoAFreshDataDirectoryAnd
   const auto restore = provisio({"restore", "--input", path("b.db"), "--data-dir", fresh});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
   EXPECT_EQ(read_bytes("fresh/secret.key"), read_bytes("original/secret.key"));
+  EXPECT_EQ(fs::status(fresh).permissions() & fs::perms::all, fs::perms::owner_all);
 
   // Started from the restored directory: same state, and the administrator's password works.
   ServedProvisio restored(kProvisio, fresh, path("restored.stderr"), {});
