@@ -19,7 +19,8 @@ if [ -z "$DATA" ]; then
   DATA="$WORK/data"
 fi
 
-"$BIN/provisio" serve --data-dir "$DATA" --bind 127.0.0.1 --port 0 --log-level warn \
+PROVISIO_ADMIN_PASSWORD=bench-admin-password "$BIN/provisio" serve --data-dir "$DATA" \
+  --bind 127.0.0.1 --port 0 --log-level warn \
   > "$WORK/out" 2> "$WORK/err" &
 PID=$!
 for _ in $(seq 1 600); do grep -q "listening on" "$WORK/out" 2>/dev/null && break; sleep 0.1; done

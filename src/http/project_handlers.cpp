@@ -253,34 +253,35 @@ Result<HttpResponse> permission_users(ApiContext& context, const HttpRequest& re
   if (!params) return fail(params);
   auto page = v1_page(*params, 20, 100);
   if (!page) return fail(page);
-  auto grants = listed_grants(context, *params);
-  if (!grants) return fail(grants);
-  std::map<UserId, std::set<std::string>> held;
-  for (const PermissionGrant& g : *grants) {
-    if (g.user_id) held[*g.user_id].insert(g.permission);
+  // Paged in the database: a bound project of a large GitLab has thousands of holders.
+  store::PermissionUsersQuery query;
+  if (auto key = params->get("projectKey"); key && !key->empty()) {
+    auto p = project_by_key(context, *key);
+    if (!p) return fail(p);
+    query.project = p->id;
   }
-  const std::string q = params->get("q").value_or("");
-  std::vector<std::pair<User, std::set<std::string>>> rows;
-  for (const auto& [id, permissions] : held) {
-    auto user = context.store.get_user(id);
-    if (!user) return fail(user);
-    if (matches(user->login, q) || matches(user->name, q)) rows.emplace_back(*user, permissions);
+  if (auto permission = params->get("permission"); permission && !permission->empty()) {
+    const bool known = query.project ? parse_project_permission(*permission).has_value()
+                                     : parse_global_permission(*permission).has_value();
+    if (!known) return tl::unexpected(invalid("Unknown permission '" + *permission + "'."));
+    query.permission = *permission;
   }
-  std::sort(rows.begin(), rows.end(),
-            [](const auto& a, const auto& b) { return a.first.login < b.first.login; });
+  query.q = params->get("q").value_or("");
+  query.page_index = page->index;
+  query.page_size = page->size;
+  auto holders = context.store.list_permission_users(query);
+  if (!holders) return fail(holders);
   Json list = Json::array();
-  const std::size_t start = static_cast<std::size_t>(page->index - 1) * page->size;
-  for (std::size_t i = start; i < rows.size() && i < start + page->size; ++i) {
-    const User& u = rows[i].first;
+  for (const store::UserPermissions& h : holders->items) {
+    const User& u = h.user;
     list.push_back(Json{{"login", u.login},
                         {"name", u.name},
                         {"email", u.email ? Json(*u.email) : Json(nullptr)},
                         {"managed", u.managed},
-                        {"permissions", rows[i].second}});
+                        {"permissions", h.permissions}});
   }
-  return ok(
-      Json{{"paging", page_json(page->index, page->size, static_cast<std::int64_t>(rows.size()))},
-           {"users", std::move(list)}});
+  return ok(Json{{"paging", page_json(page->index, page->size, holders->total)},
+                 {"users", std::move(list)}});
 }
 
 Result<HttpResponse> permission_groups(ApiContext& context, const HttpRequest& request,

@@ -637,6 +637,71 @@ Result<std::vector<PermissionGrant>> SociStore::grants(std::optional<ProjectId> 
   });
 }
 
+Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionUsersQuery& query) {
+  return guarded([&]() -> Result<Page<UserPermissions>> {
+    Lease lease(*db_);
+    // The grants looked at: of the project, or the global ones; of one permission when asked.
+    const auto grants = [&](Binder& b) {
+      std::string w = query.project
+                          ? "project_id = " + b.add(static_cast<long long>(*query.project))
+                          : std::string("project_id IS NULL");
+      if (query.permission) w += " AND permission = " + b.add(*query.permission);
+      return w;
+    };
+    const auto where = [&](Binder& b) {
+      std::string w =
+          " WHERE id IN (SELECT user_id FROM permissions WHERE user_id IS NOT NULL AND " +
+          grants(b) + ")";
+      if (!query.q.empty()) {
+        w += " AND (LOWER(login) LIKE " + b.add(like_pattern(query.q)) +
+             " ESCAPE '\\' OR LOWER(name) LIKE " + b.add(like_pattern(query.q)) + " ESCAPE '\\')";
+      }
+      return w;
+    };
+    Page<UserPermissions> page;
+    {
+      Binder b(*lease);
+      long long total = 0;
+      b.statement().exchange(soci::into(total));
+      b.query("SELECT COUNT(*) FROM users" + where(b));
+      page.total = total;
+    }
+    std::vector<User> users;
+    {
+      rows::UserRow row;
+      Binder b(*lease);
+      row.bind(b.statement());
+      const std::string w = where(b);
+      users = collect(b, row,
+                      std::string("SELECT ") + rows::UserRow::kColumns + " FROM users" + w +
+                          " ORDER BY login" + limit_offset(b, query.page_index, query.page_size));
+    }
+    if (users.empty()) return page;
+    std::map<long long, std::vector<std::string>> held;
+    {
+      Binder b(*lease);
+      long long user = 0;
+      std::string permission;
+      b.statement().exchange(soci::into(user));
+      b.statement().exchange(soci::into(permission));
+      std::string ids;
+      for (const User& u : users)
+        ids += (ids.empty() ? "" : ", ") + b.add(static_cast<long long>(u.id));
+      if (b.query("SELECT user_id, permission FROM permissions WHERE " + grants(b) +
+                  " AND user_id IN (" + ids + ") ORDER BY permission")) {
+        do {
+          held[user].push_back(permission);
+        } while (b.statement().fetch());
+      }
+    }
+    for (User& u : users) {
+      const long long id = u.id;
+      page.items.push_back({std::move(u), std::move(held[id])});
+    }
+    return page;
+  });
+}
+
 Result<std::vector<PermissionGrant>> SociStore::user_grants(UserId user) {
   return guarded([&]() -> Result<std::vector<PermissionGrant>> {
     Lease lease(*db_);

@@ -42,6 +42,7 @@ class SociStore final : public Store {
   Status remove_membership(GroupId group, UserId user) override;
   Result<std::vector<UserId>> group_members(GroupId group) override;
   Result<Page<MembershipRow>> list_memberships(const MembershipQuery& query) override;
+  Result<Page<UserPermissions>> list_permission_users(const PermissionUsersQuery& query) override;
   Result<std::vector<GroupId>> user_groups(UserId user) override;
   Result<std::vector<std::string>> user_group_names(UserId user) override;
 

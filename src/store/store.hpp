@@ -62,6 +62,20 @@ struct MembershipRow {
   User user;
 };
 
+// The users holding permissions of one project (or global ones), ordered by login.
+struct PermissionUsersQuery {
+  std::optional<ProjectId> project;       // absent: the global permissions
+  std::optional<std::string> permission;  // only holders of this one
+  std::string q;                          // substring of login or name
+  int page_index = 1;
+  int page_size = 20;
+};
+
+struct UserPermissions {
+  User user;
+  std::vector<std::string> permissions;  // sorted
+};
+
 struct TaskQuery {
   std::optional<TaskType> type;
   std::vector<TaskStatus> statuses;  // empty: any
@@ -159,6 +173,10 @@ class Store {
   virtual Result<std::vector<PermissionGrant>> grants(std::optional<ProjectId> project) = 0;
   // Every grant held by `user` directly, global and on projects.
   virtual Result<std::vector<PermissionGrant>> user_grants(UserId user) = 0;
+  // A page of the users holding permissions, with what each holds: a bound project on a large
+  // instance has thousands.
+  virtual Result<Page<UserPermissions>> list_permission_users(
+      const PermissionUsersQuery& query) = 0;
 
   // ---- the whole state, for export and for the sync's plan
   virtual Result<AuthorizationState> load_state() = 0;

@@ -208,6 +208,45 @@ TEST_P(StoreTest, ProjectsAndPermissions) {
   EXPECT_EQ(store_->grants(std::nullopt)->size(), 1u);
 }
 
+TEST_P(StoreTest, ListsAProjectsPermissionHoldersByPage) {
+  Project p;
+  p.key = "holders";
+  p.name = "Holders";
+  auto project = store_->create_project(p);
+  ASSERT_TRUE(project);
+  std::vector<User> users;
+  for (const char* login : {"h-cat", "h-amy", "h-bob", "h-dan"}) {
+    users.push_back(*store_->create_user(make_user(login), std::nullopt));
+  }
+  for (const auto& [user, permission] : std::vector<std::pair<int, const char*>>{
+           {0, "user"}, {0, "codeviewer"}, {1, "user"}, {2, "admin"}}) {
+    ASSERT_TRUE(store_->grant({project->id, users[user].id, std::nullopt, permission}));
+  }
+  ASSERT_TRUE(store_->grant({std::nullopt, users[3].id, std::nullopt, "admin"}));  // global
+
+  auto first = store_->list_permission_users({.project = project->id, .page_size = 2});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->total, 3);  // by login: amy, bob, cat; dan holds only a global one
+  ASSERT_EQ(first->items.size(), 2u);
+  EXPECT_EQ(first->items[0].user.login, "h-amy");
+  EXPECT_EQ(first->items[0].permissions, std::vector<std::string>{"user"});
+  EXPECT_EQ(first->items[1].user.login, "h-bob");
+  auto second =
+      store_->list_permission_users({.project = project->id, .page_index = 2, .page_size = 2});
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].user.login, "h-cat");
+  EXPECT_EQ(second->items[0].permissions, (std::vector<std::string>{"codeviewer", "user"}));
+
+  auto of_user = store_->list_permission_users({.project = project->id, .permission = "user"});
+  EXPECT_EQ(of_user->total, 2);
+  auto searched = store_->list_permission_users({.project = project->id, .q = "CA"});
+  ASSERT_EQ(searched->items.size(), 1u);
+  EXPECT_EQ(searched->items[0].user.login, "h-cat");
+  auto global = store_->list_permission_users({});
+  ASSERT_EQ(global->items.size(), 1u);
+  EXPECT_EQ(global->items[0].user.login, "h-dan");
+}
+
 TEST_P(StoreTest, LoadsTheWholeState) {
   auto u = store_->create_user(make_user("gina"), std::nullopt);
   Project p;
