@@ -273,6 +273,41 @@ http::HttpResponse Simulator::control_revoke(const http::HttpRequest& request) {
   return ok();
 }
 
+// A token's expiry (`expires_at`: "YYYY-MM-DD", or null for none) and/or `scopes`, so tests can
+// age a token or take a scope away; GET /personal_access_tokens/self then shows the change.
+http::HttpResponse Simulator::control_token_update(const http::HttpRequest& request) {
+  const auto body = body_of(request);
+  if (!body) return bad(400, "the body must be a JSON object");
+  std::string token = text(*body, "token", "");
+  if (token.empty() && body->contains("id") && (*body)["id"].is_number_integer()) {
+    token = std::to_string((*body)["id"].get<Id>());
+  }
+  std::optional<std::optional<std::string>> expires_at;
+  if (const auto it = body->find("expires_at"); it != body->end()) {
+    if (it->is_null()) {
+      expires_at = std::optional<std::string>();
+    } else if (it->is_string()) {
+      expires_at = std::optional<std::string>(it->get<std::string>());
+    } else {
+      return bad(400, "expires_at is a date (YYYY-MM-DD) or null");
+    }
+  }
+  std::optional<std::vector<std::string>> scopes;
+  if (const auto it = body->find("scopes"); it != body->end()) {
+    if (!it->is_array()) return bad(400, "scopes is a list of scope names");
+    scopes.emplace();
+    for (const auto& x : *it) {
+      if (!x.is_string()) return bad(400, "scopes is a list of scope names");
+      scopes->push_back(x.get<std::string>());
+    }
+  }
+  std::unique_lock lock(world_mutex_);
+  if (token.empty() || !world_.update_token(token, expires_at, scopes)) {
+    return bad(404, "unknown token");
+  }
+  return ok();
+}
+
 http::HttpResponse Simulator::control_faults(const http::HttpRequest& request) {
   if (request.method == "GET") return json_answer(200, to_json(faults_.config()).dump());
   const auto body = body_of(request);
@@ -389,6 +424,8 @@ void Simulator::add_control_routes(http::Router& router) {
   }
   post("/__control/tokens/revoke",
        [this](const http::HttpRequest& r) { return control_revoke(r); });
+  post("/__control/tokens/update",
+       [this](const http::HttpRequest& r) { return control_token_update(r); });
 }
 
 }  // namespace provisio::sim

@@ -71,6 +71,7 @@ class Simulator {
   http::HttpResponse control_group(const http::HttpRequest& request, const std::string& action);
   http::HttpResponse control_project(const http::HttpRequest& request, const std::string& action);
   http::HttpResponse control_revoke(const http::HttpRequest& request);
+  http::HttpResponse control_token_update(const http::HttpRequest& request);
   http::HttpResponse control_faults(const http::HttpRequest& request);
   http::HttpResponse control_hooks(const http::HttpRequest& request);
   http::HttpResponse control_oauth_user(const http::HttpRequest& request);

@@ -433,6 +433,20 @@ bool World::revoke_token(const std::string& secret_or_id) {
   return false;
 }
 
+bool World::update_token(const std::string& secret_or_id,
+                         const std::optional<std::optional<std::string>>& expires_at,
+                         const std::optional<std::vector<std::string>>& scopes) {
+  for (Token& t : tokens_) {
+    if (t.token == secret_or_id || std::to_string(t.id) == secret_or_id) {
+      if (expires_at) t.expires_at = *expires_at;
+      if (scopes) t.scopes = *scopes;
+      ++version_;
+      return true;
+    }
+  }
+  return false;
+}
+
 void World::add_token(Token token) {
   token_by_secret_[token.token] = tokens_.size();
   tokens_.push_back(std::move(token));

@@ -204,6 +204,10 @@ class World {
   bool move_project(Id project_id, Id new_namespace);
   bool delete_project(Id project_id);
   bool revoke_token(const std::string& secret_or_id);
+  // Changes a token's expiry date (nullopt: never expires) and/or scopes; false when unknown.
+  bool update_token(const std::string& secret_or_id,
+                    const std::optional<std::optional<std::string>>& expires_at,
+                    const std::optional<std::vector<std::string>>& scopes);
   // Adds a token (e.g. an OAuth access token); its id must be unique.
   void add_token(Token token);
 
