@@ -96,6 +96,7 @@ Result<HttpResponse> list_audit(ApiContext& context, const HttpRequest& request,
   if (auto v = request.query_param("entityType")) query.entity_type = std::string(*v);
   if (auto v = request.query_param("entity")) query.entity = std::string(*v);
   if (auto v = request.query_param("actor")) query.actor = std::string(*v);
+  if (auto v = request.query_param("user")) query.user = std::string(*v);
   if (auto v = request.query_param("taskId")) {
     TaskId id = 0;
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), id);

@@ -206,6 +206,44 @@ Status SociStore::append_audit(const std::vector<AuditEntry>& entries) {
   });
 }
 
+namespace {
+
+// Characters of a UTF-8 text, as both databases' length() counts them.
+long long char_count(const std::string& s) {
+  long long n = 0;
+  for (const unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// `entity` ends with `tail`, compared exactly (LIKE would treat '_' and '%' in logins as
+// wildcards, and ignores case on SQLite). The length is bound as a number: PostgreSQL cannot
+// choose among length()'s overloads for an untyped parameter.
+std::string ends_with(Binder& b, const std::string& tail) {
+  const std::string n = b.add(char_count(tail));
+  return "(length(entity) >= " + n + " AND substr(entity, length(entity) - " + n +
+         " + 1) = " + b.add(tail) + ")";
+}
+
+// The audit rows about one user: the user row, its memberships and its permissions.
+std::string about_user(Binder& b, const std::string& login) {
+  std::string w = "((entity_type = 'user' AND entity = " + b.add(login) + ")";
+  w += " OR (entity_type = 'membership' AND " + ends_with(b, "/" + login) + ")";
+  w += " OR (entity_type = 'permission' AND (";
+  bool first = true;
+  const auto add = [&](std::string_view permission) {
+    w += (first ? "" : " OR ") + ends_with(b, "/" + login + "/" + std::string(permission));
+    first = false;
+  };
+  for (const ProjectPermission p : kAllProjectPermissions) add(to_string(p));
+  for (const GlobalPermission p : kAllGlobalPermissions) {
+    // "admin" and "scan" are both global and project keys: once is enough.
+    if (!parse_project_permission(to_string(p))) add(to_string(p));
+  }
+  return w + ")))";
+}
+
+}  // namespace
+
 Result<Page<AuditEntry>> SociStore::list_audit(const AuditQuery& query) {
   return guarded([&]() -> Result<Page<AuditEntry>> {
     Lease lease(*db_);
@@ -214,6 +252,7 @@ Result<Page<AuditEntry>> SociStore::list_audit(const AuditQuery& query) {
       if (query.entity_type) w += " AND entity_type = " + b.add(*query.entity_type);
       if (query.entity) w += " AND entity = " + b.add(*query.entity);
       if (query.actor) w += " AND actor = " + b.add(*query.actor);
+      if (query.user) w += " AND " + about_user(b, *query.user);
       if (query.task_id) w += " AND task_id = " + b.add(static_cast<long long>(*query.task_id));
       if (query.since) w += " AND at >= " + b.add(static_cast<long long>(*query.since));
       if (query.until) w += " AND at < " + b.add(static_cast<long long>(*query.until));

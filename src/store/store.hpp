@@ -86,7 +86,10 @@ struct TaskQuery {
 struct AuditQuery {
   std::optional<std::string> entity_type;
   std::optional<std::string> entity;
-  std::optional<std::string> actor;
+  std::optional<std::string> actor;  // who made the change: a login, "sync" or "login"
+  // The rows about one user, by login: the user itself, the user's memberships ("group/login")
+  // and the user's permissions ("project/login/permission").
+  std::optional<std::string> user;
   std::optional<TaskId> task_id;
   std::optional<Millis> since;
   std::optional<Millis> until;

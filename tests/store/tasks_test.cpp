@@ -147,4 +147,44 @@ TEST_P(StoreTest, AuditEntriesAreFiltered) {
   EXPECT_EQ(store_->list_audit({.entity = "user1"})->items.at(0).at, 1'001);
 }
 
+TEST_P(StoreTest, AuditEntriesAboutOneUserAndPagesOfThem) {
+  const auto entry = [](Millis at, std::string type, std::string entity) {
+    AuditEntry e;
+    e.at = at;
+    e.actor = "sync";
+    e.action = type + ".change";
+    e.entity_type = std::move(type);
+    e.entity = std::move(entity);
+    return e;
+  };
+  ASSERT_TRUE(store_->append_audit({
+      entry(1, "user", "ann_1"),
+      entry(2, "membership", "acme/web/ann_1"),
+      entry(3, "permission", "app/ann_1/codeviewer"),
+      entry(4, "permission", "(global)/ann_1/gateadmin"),
+      // Not about ann_1: another login that ends or starts the same way, '_' as a wildcard, a
+      // group named like the login, other letter case.
+      entry(5, "user", "ann_10"),
+      entry(6, "membership", "acme/xann_1"),
+      entry(7, "membership", "annx1/bob"),
+      entry(8, "permission", "app/ann_1x/user"),
+      entry(9, "group", "ann_1"),
+      entry(10, "user", "ANN_1"),
+  }));
+  auto about = store_->list_audit({.user = "ann_1"});
+  ASSERT_TRUE(about) << about.error().message;
+  EXPECT_EQ(about->total, 4);
+  std::vector<Millis> at;
+  for (const AuditEntry& e : about->items) at.push_back(e.at);
+  EXPECT_EQ(at, (std::vector<Millis>{4, 3, 2, 1}));  // newest first
+  // With the other filters, and paged.
+  EXPECT_EQ(store_->list_audit({.user = "ann_1", .since = 2, .until = 4})->total, 2);
+  auto page = store_->list_audit({.user = "ann_1", .page_index = 2, .page_size = 3});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 4);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].at, 1);
+  EXPECT_EQ(store_->list_audit({.user = "nobody"})->total, 0);
+}
+
 }  // namespace provisio::store
