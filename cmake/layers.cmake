@@ -1,8 +1,9 @@
 # Layers are build targets, and their dependencies point one way:
 #   app -> http -> sync, auth -> store, gitlab -> core
+# and metrics (the one registry every adapter reports to) below all but core, beside it.
 # provisio_layer(NAME ALLOWED...) declares library provisio_NAME from src/NAME and a check that
 # fails the build when a file of the layer includes a header of a layer it may not use.
-set(PROVISIO_LAYERS core store gitlab sync auth http app)
+set(PROVISIO_LAYERS core metrics store gitlab sync auth http app)
 
 function(provisio_layer name)
   cmake_parse_arguments(L "" "" "ALLOWED;SOURCES;LINK" ${ARGN})

@@ -1,18 +1,17 @@
 #include "app/gitlab_check.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/random.hpp"
+#include "core/token_health.hpp"
 #include "gitlab/client.hpp"
 #include "gitlab/curl_transport.hpp"
 #include "gitlab/errors.hpp"
+#include "sync/snapshot_reader.hpp"
 
 namespace provisio::app {
 namespace {
-
-bool has_scope(const gl::TokenInfo& token, std::string_view scope) {
-  return std::find(token.scopes.begin(), token.scopes.end(), scope) != token.scopes.end();
-}
 
 // Without a token there is nothing to authenticate: any HTTP answer but a redirect shows that
 // GitLab is there.
@@ -35,14 +34,14 @@ std::optional<std::string> check_url(const GitlabConfig& config, gitlab::HttpTra
 
 }  // namespace
 
-std::optional<std::string> check_gitlab_config(const GitlabConfig& config,
-                                               std::chrono::milliseconds timeout) {
+GitlabCheckResult check_gitlab(const GitlabConfig& config, Millis now,
+                               std::chrono::milliseconds timeout) {
   gitlab::CurlOptions curl;
   curl.connect_timeout = timeout;
   gitlab::CurlTransport transport(curl);
   if (!config.provisioning_token) {
     if (config.provisioning_type == ProvisioningType::kAutoProvisioning) {
-      return "Automatic provisioning needs a provisioning token.";
+      return std::optional<std::string>("Automatic provisioning needs a provisioning token.");
     }
     return check_url(config, transport, timeout);
   }
@@ -55,27 +54,36 @@ std::optional<std::string> check_gitlab_config(const GitlabConfig& config,
   SeededRandom random;
   gitlab::Client client(options, transport, random);
   auto token = client.token_self();
-  if (!token) return token.error().message;
-  if (token->revoked) {
-    return "The GitLab token was revoked. Create a new token with the read_api scope and save it "
-           "as the provisioning token.";
+  if (!token) return std::optional<std::string>(token.error().message);
+  const TokenHealth health = token_health(*token, sync::date_of(now));
+  GitlabCheckResult out;
+  out.warnings = health.warnings;
+  if (health.error) {
+    out.error = health.error;
+    return out;
   }
-  if (!token->active) {
-    return "The GitLab token is not active (expired?). Create a new token with the read_api scope "
-           "and save it as the provisioning token.";
-  }
-  if (!has_scope(*token, "read_api") && !has_scope(*token, "api")) {
-    return "The GitLab token lacks the read_api scope: create a token with the read_api scope.";
-  }
-  if (config.provisioning_type != ProvisioningType::kAutoProvisioning) return std::nullopt;
+  if (config.provisioning_type != ProvisioningType::kAutoProvisioning) return out;
   for (const std::string& slug : config.allowed_groups) {
     auto group = client.group(slug);
-    if (!group) return "The allowed group '" + slug + "': " + group.error().message;
+    if (!group) {
+      out.error = "The allowed group '" + slug + "': " + group.error().message;
+      return out;
+    }
     if (group->parent_id) {
-      return "The allowed group '" + slug + "' is not a root group; allow its root group instead.";
+      out.error =
+          "The allowed group '" + slug + "' is not a root group; allow its root group instead.";
+      return out;
     }
   }
-  return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> check_gitlab_config(const GitlabConfig& config,
+                                               std::chrono::milliseconds timeout) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return check_gitlab(config, now, timeout).error;
 }
 
 }  // namespace provisio::app

@@ -195,6 +195,15 @@ int run_unguarded(int argc, char** argv) {
   CLI::App& status = add_command("status", "The last runs and the next one",
                                  [&](const Settings& s) { return run_status(s, status_json); });
   status.add_flag("--json", status_json, "print JSON");
+  ExplainOptions explain_options;
+  CLI::App& explain = add_command(
+      "explain", "Why a user holds each permission on a project (or belongs to a group)",
+      [&](const Settings& s) { return run_explain(s, explain_options); });
+  explain.add_option("--login", explain_options.login, "the user's login")->required();
+  explain.add_option("--project", explain_options.project, "a project key");
+  explain.add_option("--group", explain_options.group,
+                     "a group's name (a mirrored group: its GitLab full path)");
+  explain.add_flag("--json", explain_options.json, "print JSON");
 
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 #include "app/admin_user.hpp"
 #include "app/commands.hpp"
 #include "app/database.hpp"
+#include "app/environment.hpp"
 #include "app/gitlab_check.hpp"
 #include "app/logfmt.hpp"
 #include "app/sync_wiring.hpp"
@@ -18,6 +19,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "sync/explain.hpp"
 #include "sync/gitlab_login.hpp"
 #include "sync/worker.hpp"
 
@@ -71,7 +73,9 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   }
 
   // The sync side of this node: the hourly schedule and the task queue, on their own thread.
-  auto sync_service = make_sync_service(**store, clock);
+  // One registry for the process: the sync, its GitLab requests, HTTP and logins report to it.
+  metrics::Registry metrics;
+  auto sync_service = make_sync_service(**store, clock, &metrics);
   sync::Worker worker(**store, *sync_service, clock);
 
   // The Web API. Its handlers run on the server's worker pool; everything below is thread-safe.
@@ -79,6 +83,11 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   auth::Authenticator authenticator(**store, clock, limiter);
   auto secrets = open_secret_box(settings);
   if (!secrets) return fail("cannot open the key file", secrets.error());
+  gitlab::EngineOptions explain_engine;
+  explain_engine.metrics = &metrics;
+  sync::Explainer explainer(
+      **store, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock,
+      sync_service->options().rules, explain_engine);
   sync::GitlabLogin gitlab_login(
       **store, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock);
   if (settings.server_url.empty()) {
@@ -87,19 +96,19 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
                "each request's Host header; set --server-url to the address users reach"));
   }
   http::ApiContext api{
-      **store,
-      clock,
-      authenticator,
+      **store, clock, authenticator,
       [&sync_service](const std::string& who) { return sync_service->request_full(who); },
-      [](const GitlabConfig& config) { return check_gitlab_config(config); },
-      settings.server_url.rfind("https://", 0) == 0,
-      http::SystemInfo{},
+      [&clock](const GitlabConfig& config) { return check_gitlab(config, clock.now()); },
+      settings.server_url.rfind("https://", 0) == 0, http::SystemInfo{},
       [&sync_service](TaskId held, const std::string& who) {
         return sync_service->confirm(held, who);
       },
-      &gitlab_login,
-      *secrets,
-      settings.server_url};
+      &gitlab_login, *secrets, settings.server_url,
+      [&explainer](const sync::ExplainRequest& r) { return explainer.explain(r); }, &metrics,
+      // Anonymous scraping only when asked for: the figures (user counts, routes, sync results)
+      // describe the organisation, so by default they need an administrator's token, which
+      // Prometheus sends with `authorization: {credentials: ...}`.
+      process_getenv("PROVISIO_METRICS_PUBLIC").value_or("") == "true"};
   http::Router router;
   http::add_api_routes(router, api);
   // The web admin answers whatever the API does not.

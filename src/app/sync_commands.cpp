@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/database.hpp"
+#include "app/gitlab_check.hpp"
 #include "app/sync_wiring.hpp"
 #include "sync/configuration.hpp"
 #include "sync/projects.hpp"
@@ -294,6 +295,11 @@ int run_status(const Settings& settings, bool json) {
     const Millis at = last && last->finished_at ? *last->finished_at + sync::kSyncInterval : 0;
     next_json = {{"status", "SCHEDULED"}, {"at", at}};
   }
+  // The token's health, checked live: warns before an expiring or weakened token fails a sync.
+  std::optional<GitlabCheckResult> token;
+  if (*config && (*config)->enabled && (*config)->provisioning_token) {
+    token = check_gitlab(**config, SystemClock().now());
+  }
   if (json) {
     ordered_json j;
     j["mode"] = mode;
@@ -301,6 +307,9 @@ int run_status(const Settings& settings, bool json) {
     j["gitlabUrl"] = *config ? ordered_json((*config)->url) : ordered_json(nullptr);
     j["lastRun"] = last ? task_json(*last, true) : ordered_json(nullptr);
     j["next"] = next_json;
+    j["token"] = token ? ordered_json{{"errorMessage", optional_json(token->error)},
+                                      {"warnings", token->warnings}}
+                       : ordered_json(nullptr);
     std::cout << j.dump(2) << std::endl;
     return kExitOk;
   }
@@ -317,6 +326,10 @@ int run_status(const Settings& settings, bool json) {
     std::cout << "\n";
   } else if (!next_json.is_null()) {
     std::cout << "Next: " << next_json.dump() << "\n";
+  }
+  if (token) {
+    if (token->error) std::cout << "GitLab: " << *token->error << "\n";
+    for (const std::string& w : token->warnings) std::cout << "Warning: " << w << "\n";
   }
   return kExitOk;
 }

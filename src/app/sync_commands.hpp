@@ -29,4 +29,13 @@ int run_sync(const Settings& settings, const SyncCommandOptions& options);
 
 int run_status(const Settings& settings, bool json);
 
+struct ExplainOptions {
+  std::string login;
+  std::string project;  // a project key, or
+  std::string group;    // a group's name
+  bool json = false;
+};
+// Why the user holds each permission on the project (or belongs to the group); explain_command.cpp.
+int run_explain(const Settings& settings, const ExplainOptions& options);
+
 }  // namespace provisio::app

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/time.hpp"
+#include "metrics/registry.hpp"
 #include "store/store.hpp"
 #include "sync/sync_service.hpp"
 
@@ -13,6 +14,8 @@ namespace provisio::app {
 // "host:pid": unique per process, readable in the run history.
 std::string node_id();
 
-std::unique_ptr<sync::SyncService> make_sync_service(store::Store& store, const Clock& clock);
+// `metrics` (not owned; may be null) counts the runs and their GitLab requests.
+std::unique_ptr<sync::SyncService> make_sync_service(store::Store& store, const Clock& clock,
+                                                     metrics::Registry* metrics = nullptr);
 
 }  // namespace provisio::app

@@ -269,6 +269,48 @@ Result<std::map<gl::Id, std::vector<gl::Member>>> Client::project_members(
                    "the members of the GitLab project", &to_member);
 }
 
+Result<std::map<gl::Id, gl::Member>> Client::group_memberships_of(const std::vector<gl::Id>& groups,
+                                                                  gl::Id user) {
+  std::map<gl::Id, gl::Member> out;
+  std::optional<Error> error;
+  const std::string who = std::to_string(user);
+  for (const gl::Id id : groups) {
+    engine_.submit(
+        request("/groups/" + std::to_string(id) + "/members/" + who, ""),
+        "/groups/:id/members/:user_id",
+        Subject{"the membership of user " + who + " in the GitLab group " + std::to_string(id)},
+        [&, id](Result<Reply> r) {
+          if (error) return;
+          if (!r && r.error().code == ErrorCode::kNotFound) return;  // not a member
+          Result<gl::Member> m =
+              r ? to_member(r->body) : Result<gl::Member>(tl::unexpected(r.error()));
+          if (!m) {
+            error = m.error();
+            engine_.abort_queued();
+            return;
+          }
+          out.emplace(id, std::move(*m));
+        });
+  }
+  engine_.run();
+  if (error) return tl::unexpected(*error);
+  return out;
+}
+
+Result<std::optional<gl::Member>> Client::project_membership_of(gl::Id project, gl::Id user) {
+  auto raw = read_one("/projects/" + std::to_string(project) + "/members/" + std::to_string(user),
+                      "", "/projects/:id/members/:user_id",
+                      Subject{"the membership of user " + std::to_string(user) +
+                              " in the GitLab project " + std::to_string(project)});
+  if (!raw) {
+    if (raw.error().code == ErrorCode::kNotFound) return std::optional<gl::Member>();
+    return tl::unexpected(raw.error());
+  }
+  auto m = to_member(*raw);
+  if (!m) return tl::unexpected(m.error());
+  return std::optional<gl::Member>(std::move(*m));
+}
+
 Result<std::vector<gl::Project>> Client::group_projects(gl::Id group) {
   auto read = list_many({group}, "/groups/", "/projects",
                         "include_subgroups=true&with_shared=false&order_by=id&sort=asc",

@@ -9,6 +9,7 @@
 // Threading: one thread; each call runs the transport's event loop until its reads are done.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ class Client {
   Result<std::map<gl::Id, std::vector<gl::Member>>> group_members(const std::vector<gl::Id>& ids);
   // GET /projects/:id/members (direct members) for many projects, side by side.
   Result<std::map<gl::Id, std::vector<gl::Member>>> project_members(const std::vector<gl::Id>& ids);
+  // GET /groups/:id/members/:user_id for many groups, side by side: the user's direct
+  // membership of each group that has one (GitLab answers 404 for the others). For explain,
+  // which needs one user's memberships, not whole member lists.
+  Result<std::map<gl::Id, gl::Member>> group_memberships_of(const std::vector<gl::Id>& groups,
+                                                            gl::Id user);
+  // GET /projects/:id/members/:user_id: the user's direct membership of the project, if any.
+  Result<std::optional<gl::Member>> project_membership_of(gl::Id project, gl::Id user);
   // GET /groups/:id/projects?include_subgroups=true&with_shared=false: the projects of a
   // group tree, each with the groups shared into it.
   Result<std::vector<gl::Project>> group_projects(gl::Id group);

@@ -91,7 +91,11 @@ void RequestEngine::run() {
     const Millis before = clock.now();
     transport_.wait(wake);
     if (held_by_limit || (!delayed_.empty() && transport_.in_flight() == 0)) {
-      counters_.rate_limit_wait_ms += std::max<Millis>(0, clock.now() - before);
+      const Millis waited = std::max<Millis>(0, clock.now() - before);
+      counters_.rate_limit_wait_ms += waited;
+      if (options_.metrics != nullptr) {
+        options_.metrics->gitlab_rate_limit_wait(static_cast<double>(waited) / 1000.0);
+      }
     }
   }
 }
@@ -112,6 +116,7 @@ void RequestEngine::retry_later(Job job, Millis at) {
 void RequestEngine::on_answer(Job job, TransportResponse response) {
   const Millis now = transport_.clock().now();
   counters_.requests[job.endpoint][response.status] += 1;
+  if (options_.metrics != nullptr) options_.metrics->gitlab_request(job.endpoint, response.status);
   counters_.bytes += static_cast<std::int64_t>(response.body.size());
   limiter_.observe(response, now);
   const std::string url = without_query(job.request.url);
@@ -123,12 +128,14 @@ void RequestEngine::on_answer(Job job, TransportResponse response) {
       return;
     }
     --job.attempts;  // a 429 is not a failed attempt: GitLab asked us to wait
+    if (options_.metrics != nullptr) options_.metrics->gitlab_retry(job.endpoint);
     retry_later(std::move(job), limiter_.on_throttled(response, now));
     return;
   }
   if (is_retryable(response)) {
     if (job.attempts < options_.max_attempts) {
       ++counters_.retries;
+      if (options_.metrics != nullptr) options_.metrics->gitlab_retry(job.endpoint);
       const Millis delay = backoff(job.attempts);
       retry_later(std::move(job), now + delay);
       return;
@@ -149,6 +156,7 @@ void RequestEngine::on_answer(Job job, TransportResponse response) {
     // Truncated or garbled: worth another try, then an error that says what came back.
     if (job.attempts < options_.max_attempts) {
       ++counters_.retries;
+      if (options_.metrics != nullptr) options_.metrics->gitlab_retry(job.endpoint);
       const Millis delay = backoff(job.attempts);
       retry_later(std::move(job), now + delay);
       return;

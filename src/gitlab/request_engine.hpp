@@ -19,6 +19,7 @@
 #include "gitlab/http_transport.hpp"
 #include "gitlab/pagination.hpp"
 #include "gitlab/rate_limiter.hpp"
+#include "metrics/registry.hpp"
 
 namespace provisio::gitlab {
 
@@ -30,6 +31,9 @@ struct EngineOptions {
   Millis backoff_max_ms = 10'000;
   double rate_limit_share = 0.8;  // of the limit GitLab announces
   std::chrono::milliseconds request_timeout{30'000};
+  // Where answers, retries and rate-limit waits are also reported (GET /metrics); not owned,
+  // must outlive the engine. Null: only the engine's own Counters.
+  metrics::Registry* metrics = nullptr;
 };
 
 struct Reply {

@@ -14,14 +14,17 @@
 
 #include "auth/authenticator.hpp"
 #include "core/error.hpp"
+#include "core/gitlab_check_result.hpp"
 #include "core/gitlab_config.hpp"
 #include "core/task.hpp"
 #include "core/time.hpp"
 #include "core/user.hpp"
 #include "http/http_types.hpp"
 #include "http/system_handlers.hpp"
+#include "metrics/registry.hpp"
 #include "store/secret_box.hpp"
 #include "store/store.hpp"
+#include "sync/explain.hpp"
 #include "sync/gitlab_login.hpp"
 
 namespace provisio::http {
@@ -41,8 +44,12 @@ struct Caller {
 };
 
 // The live check of a GitLab configuration (its URL and provisioning token) shown as
-// `errorMessage`: nothing when the configuration works. Blocks for a short network round trip.
-using GitlabCheck = std::function<std::optional<std::string>(const GitlabConfig&)>;
+// `errorMessage` (nothing when the configuration works) and `warnings` (the token expires
+// soon). Blocks for a short network round trip.
+using GitlabCheck = std::function<GitlabCheckResult(const GitlabConfig&)>;
+
+// Explains a user's access to a project or group (sync/explain.hpp); reads GitLab live.
+using Explain = std::function<Result<sync::Explanation>(const sync::ExplainRequest&)>;
 
 // Queues a full sync for `submitter`; kAlreadyExists while one is pending or running.
 using SyncRequester = std::function<Result<Task>(const std::string& submitter)>;
@@ -68,6 +75,12 @@ struct ApiContext {
   // The address users reach the server at, for the OAuth redirect URI; empty: taken from the
   // request's Host header.
   std::string server_url;
+  Explain explain;  // empty: explaining answers 503
+  // Where HTTP requests and logins are counted, and what GET /metrics renders; null: no metrics.
+  metrics::Registry* metrics = nullptr;
+  // GET /metrics without authentication (for a scraper on a trusted network); by default it
+  // needs an administrator's token, like every other read of the server's state.
+  bool metrics_public = false;
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(const HttpRequest&, const Caller&)>;

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "core/effective_access.hpp"
+
 namespace provisio::http {
 
 std::string format_time(Millis at) {
@@ -77,7 +79,7 @@ Json role_mapping_json(const RoleMapping& m) {
                 {"scan", p.scan}}}};
 }
 
-Json gitlab_config_json(const GitlabConfig& c, const std::optional<std::string>& error) {
+Json gitlab_config_json(const GitlabConfig& c, const GitlabCheckResult& check) {
   Json groups = Json::array();
   for (const std::string& g : c.allowed_groups) groups.push_back(g);  // a std::set: sorted
   return Json{{"id", "gitlab-configuration"},
@@ -89,7 +91,8 @@ Json gitlab_config_json(const GitlabConfig& c, const std::optional<std::string>&
               {"allowUsersToSignUp", c.allow_users_to_sign_up},
               {"provisioningType", to_string(c.provisioning_type)},
               {"isProvisioningTokenSet", c.provisioning_token.has_value()},
-              {"errorMessage", error ? Json(*error) : Json(nullptr)}};
+              {"errorMessage", check.error ? Json(*check.error) : Json(nullptr)},
+              {"warnings", check.warnings}};
 }
 
 namespace {
@@ -119,6 +122,50 @@ Json task_json(const Task& t) {
               {"warnings", t.warnings},
               {"infoMessages", t.info_messages},
               {"progress", progress_json(t)}};
+}
+
+namespace {
+Json text_or_null(const std::optional<std::string>& s) { return s ? Json(*s) : Json(nullptr); }
+}  // namespace
+
+Json explanation_json(const sync::Explanation& e) {
+  Json gitlab = nullptr;
+  if (e.gitlab_user_id) {
+    gitlab = Json{{"userId", *e.gitlab_user_id},
+                  {"username", text_or_null(e.gitlab_username)},
+                  {"id", e.gitlab_source_id ? Json(*e.gitlab_source_id) : Json(nullptr)},
+                  {"path", text_or_null(e.gitlab_path)},
+                  {"level", nullptr},
+                  {"role", nullptr},
+                  {"roleNote", nullptr},
+                  {"paths", Json::array()}};
+    if (e.gitlab) {
+      gitlab["paths"] = e.gitlab->paths;
+      if (e.gitlab->level > 0) gitlab["level"] = access::level_name(e.gitlab->level);
+      if (!e.gitlab->mapping.empty()) gitlab["role"] = e.gitlab->mapping;
+      if (!e.gitlab->mapping_note.empty()) gitlab["roleNote"] = e.gitlab->mapping_note;
+    }
+  }
+  Json permissions = Json::array();
+  for (const explain::PermissionLine& line : e.permissions) {
+    permissions.push_back(Json{{"permission", line.permission},
+                               {"held", line.held},
+                               {"fromGitlab", line.from_gitlab},
+                               {"why", line.why}});
+  }
+  Json out{{"login", e.login},
+           {"projectKey", text_or_null(e.project_key)},
+           {"group", text_or_null(e.group)},
+           {"gitlab", std::move(gitlab)},
+           {"reasons", e.reasons},
+           {"gitlabRequests", e.gitlab_requests}};
+  if (e.project_key) {
+    out["permissions"] = std::move(permissions);
+  } else {
+    out["member"] = e.member.value_or(false);
+    out["memberFromGitlab"] = e.member_from_gitlab;
+  }
+  return out;
 }
 
 }  // namespace provisio::http

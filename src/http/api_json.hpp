@@ -7,12 +7,14 @@
 #include <optional>
 #include <string>
 
+#include "core/gitlab_check_result.hpp"
 #include "core/gitlab_config.hpp"
 #include "core/group.hpp"
 #include "core/project.hpp"
 #include "core/role_mapping.hpp"
 #include "core/task.hpp"
 #include "core/user.hpp"
+#include "sync/explain.hpp"
 
 namespace provisio::http {
 
@@ -33,8 +35,13 @@ std::string membership_id(const Group& group, const User& user);
 Json membership_json(const Group& group, const User& user);
 Json project_json(const Project& project);
 Json role_mapping_json(const RoleMapping& mapping);
-Json gitlab_config_json(const GitlabConfig& config, const std::optional<std::string>& error);
+// `check` fills errorMessage and warnings.
+Json gitlab_config_json(const GitlabConfig& config, const GitlabCheckResult& check);
 // A run of the history as api/ce/activity shows it.
 Json task_json(const Task& task);
+
+// An explanation (sync/explain.hpp) as GET /api/v2/provisioning/explain and `provisio explain
+// --json` print it.
+Json explanation_json(const sync::Explanation& explanation);
 
 }  // namespace provisio::http

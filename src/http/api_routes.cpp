@@ -77,6 +77,10 @@ constexpr Row kRoutes[] = {
   {"DELETE", "/api/v2/authorizations/group-memberships/{id}", kAdmin, "Remove a user from a group", remove_membership},
   // Provisio's own
   {"GET", "/api/v2/provisioning/audit", kAdmin, "The audit log", list_audit},
+  {"GET", "/api/v2/provisioning/explain", kAdmin, "Why a user holds each permission on a project, or belongs to a group", explain_access},
+  {"GET", "/api/v2/provisioning/status", kAdmin, "The provisioning mode, the last and next runs, the token's health", provisioning_status},
+  // Admin unless the server is started with metrics public (ApiContext::metrics_public).
+  {"GET", "/metrics", kAdmin, "Prometheus metrics (text format 0.0.4)", metrics_page},
   {"GET", "/api/v2/openapi.json", kPublic, "This API as an OpenAPI 3 document", openapi_document},
 };
 // clang-format on
@@ -86,7 +90,9 @@ constexpr Row kRoutes[] = {
 std::vector<ApiRoute> api_routes(ApiContext& context) {
   std::vector<ApiRoute> out;
   for (const Row& row : kRoutes) {
-    out.push_back(ApiRoute{row.method, row.pattern, row.access, row.summary,
+    const Access access =
+        row.handler == &metrics_page && context.metrics_public ? kPublic : row.access;
+    out.push_back(ApiRoute{row.method, row.pattern, access, row.summary,
                            [&context, fn = row.handler](const HttpRequest& r, const Caller& c) {
                              return fn(context, r, c);
                            }});
@@ -95,6 +101,15 @@ std::vector<ApiRoute> api_routes(ApiContext& context) {
 }
 
 void add_api_routes(Router& router, ApiContext& context) {
+  if (context.metrics != nullptr) {
+    router.set_observer([metrics = context.metrics](const HttpRequest& request,
+                                                    std::string_view route,
+                                                    const HttpResponse& response,
+                                                    std::chrono::steady_clock::duration took) {
+      metrics->http_request(request.method, route, response.status,
+                            std::chrono::duration<double>(took).count());
+    });
+  }
   for (ApiRoute& route : api_routes(context)) {
     const std::string method = route.method;
     const std::string pattern = route.pattern;

@@ -76,9 +76,9 @@ Result<sync::GitlabConfigPatch> read_patch(const JsonFields& body) {
 }
 
 Json config_resource(ApiContext& context, const GitlabConfig& config) {
-  std::optional<std::string> error;
-  if (config.enabled && context.check_gitlab) error = context.check_gitlab(config);
-  return gitlab_config_json(config, error);
+  GitlabCheckResult check;
+  if (config.enabled && context.check_gitlab) check = context.check_gitlab(config);
+  return gitlab_config_json(config, check);
 }
 
 Status check_config_id(const HttpRequest& request) {

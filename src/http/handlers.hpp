@@ -79,4 +79,9 @@ Result<HttpResponse> health(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> status(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> openapi_document(ApiContext&, const HttpRequest&, const Caller&);
 
+// provisioning_handlers.cpp: explain, the provisioning status (with the token's health), metrics
+Result<HttpResponse> explain_access(ApiContext&, const HttpRequest&, const Caller&);
+Result<HttpResponse> provisioning_status(ApiContext&, const HttpRequest&, const Caller&);
+Result<HttpResponse> metrics_page(ApiContext&, const HttpRequest&, const Caller&);
+
 }  // namespace provisio::http

@@ -123,6 +123,7 @@ Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& req
   const auto fail_to_login = [&](const std::string& message, const std::string& why,
                                  const std::string& detail) {
     log_refusal(why, detail, request);
+    if (context.metrics != nullptr) context.metrics->login("gitlab", "failure");
     HttpResponse response = to_login_page(context, message);
     clear_flow_cookie(response, context);  // good once, whatever happened
     return response;
@@ -171,6 +172,7 @@ Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& req
   spdlog::info("GitLab login of {}{} ({} GitLab requests), from {}", outcome->user.login,
                outcome->created ? ", created now" : "", outcome->gitlab_requests,
                request.remote_address);
+  if (context.metrics != nullptr) context.metrics->login("gitlab", "success");
   HttpResponse response = redirect(pending->return_to);
   clear_flow_cookie(response, context);
   add_session_cookies(response, *session, session->expires_at - context.clock.now(),

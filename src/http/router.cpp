@@ -90,7 +90,24 @@ HttpResponse Router::call(const Handler& handler, const HttpRequest& request,
   return error_response(request.path, 500, "An internal error occurred.");
 }
 
+void Router::set_observer(Observer observer) { observer_ = std::move(observer); }
+
 HttpResponse Router::handle(HttpRequest request) const {
+  if (!observer_) {
+    std::string_view route;
+    return dispatch(std::move(request), route);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::string_view route = "(unmatched)";
+  HttpRequest seen;  // the observer gets the method and path, not the body
+  seen.method = request.method;
+  seen.path = request.path;
+  HttpResponse response = dispatch(std::move(request), route);
+  observer_(seen, route, response, std::chrono::steady_clock::now() - started);
+  return response;
+}
+
+HttpResponse Router::dispatch(HttpRequest request, std::string_view& route) const {
   const auto parts = split_path(request.path);
   const Route* best = nullptr;
   std::map<std::string, std::string> best_params;
@@ -109,7 +126,10 @@ HttpResponse Router::handle(HttpRequest request) const {
   }
   if (best == nullptr) {
     if (allowed.empty()) {
-      if (fallback_) return call(fallback_, request, "(fallback)");
+      if (fallback_) {
+        route = "(fallback)";
+        return call(fallback_, request, route);
+      }
       return error_response(request.path, 404, "Unknown URL.");
     }
     HttpResponse response = error_response(request.path, 405, "Method not allowed.");
@@ -119,6 +139,7 @@ HttpResponse Router::handle(HttpRequest request) const {
     return response;
   }
   request.path_params = std::move(best_params);
+  route = best->pattern;
   return call(best->handler, request, best->pattern);
 }
 

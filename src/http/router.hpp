@@ -8,6 +8,7 @@
 // Thread safety: build the table on one thread, then handle() may be called from any number of
 // threads at once (it only reads the table; handlers must be thread-safe themselves).
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -29,6 +30,14 @@ class Router {
   // Answers the paths that no route matches (any method) instead of the plain 404: the web
   // admin's files (static_files.hpp). Routes always win over it.
   void set_fallback(Handler handler);
+
+  // Told of every answer with the route that produced it: the matched pattern (a template, never
+  // the raw path, so ids stay out of metrics labels), "(fallback)" or "(unmatched)". Runs on the
+  // handler's thread after the handler; must be thread-safe and must not throw.
+  using Observer =
+      std::function<void(const HttpRequest& request, std::string_view route,
+                         const HttpResponse& response, std::chrono::steady_clock::duration took)>;
+  void set_observer(Observer observer);
 
   // Finds the route and calls its handler. Unknown path -> the fallback, else 404; known path
   // with another method -> 405 with an Allow header; a handler that throws -> 500 with a generic
@@ -55,8 +64,12 @@ class Router {
   static HttpResponse call(const Handler& handler, const HttpRequest& request,
                            std::string_view pattern);
 
+  // handle() without the observer; `route` gets the name the observer is told.
+  HttpResponse dispatch(HttpRequest request, std::string_view& route) const;
+
   std::vector<Route> routes_;
   Handler fallback_;
+  Observer observer_;
 };
 
 }  // namespace provisio::http

@@ -52,6 +52,11 @@ Result<HttpResponse> login(ApiContext& context, const HttpRequest& request, cons
   if (!password) return fail(password);
   auto session = context.authenticator.login(*name, *password, request.remote_address,
                                              cookie(request, kSessionCookie));
+  if (context.metrics != nullptr) {
+    context.metrics->login("local", session                                           ? "success"
+                                    : session.error().code == ErrorCode::kRateLimited ? "throttled"
+                                                                                      : "failure");
+  }
   if (!session) {
     if (session.error().code == ErrorCode::kRateLimited) {
       HttpResponse response = error_response(request.path, session.error());

@@ -59,6 +59,15 @@ long resident_mb() {
   return pages_resident * sysconf(_SC_PAGESIZE) / (1024 * 1024);
 }
 
+void report(metrics::Registry* metrics, const Task& task, const store::TaskOutcome& outcome,
+            Millis duration_ms) {
+  if (metrics == nullptr) return;
+  const char* result = outcome.held                             ? "held"
+                       : outcome.status == TaskStatus::kSuccess ? "success"
+                                                                : "failed";
+  metrics->sync_finished(to_string(task.type), result, static_cast<double>(duration_ms) / 1000.0);
+}
+
 void add(std::vector<std::string>& out, std::int64_t n, const std::string& what) {
   if (n > 0) out.push_back(std::to_string(n) + " " + what);
 }
@@ -287,6 +296,7 @@ store::TaskOutcome SyncService::run(const Task& task) {
     }
   }
   (void)store_.finish_task(task.id, options_.node_id, clock_.now(), outcome);
+  report(options_.metrics, task, outcome, clock_.now() - started);
   return outcome;
 }
 
@@ -331,6 +341,7 @@ Result<Task> SyncService::confirm(TaskId held, const std::string& submitter) {
                                "Applied the plan held back by task " + std::to_string(held));
   if (outcome.status == TaskStatus::kSuccess) (void)store_.delete_held_plan(held);
   (void)store_.finish_task(queued->id, options_.node_id, clock_.now(), outcome);
+  report(options_.metrics, **claimed, outcome, clock_.now() - started);
   return store_.get_task(queued->id);
 }
 

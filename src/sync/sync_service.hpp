@@ -16,6 +16,7 @@
 #include "core/time.hpp"
 #include "gitlab/http_transport.hpp"
 #include "gitlab/request_engine.hpp"
+#include "metrics/registry.hpp"
 #include "store/store.hpp"
 #include "sync/progress.hpp"
 
@@ -29,6 +30,9 @@ struct SyncOptions {
   Millis lease_ms = 120'000;     // a node that stops renewing loses its task after this
   Millis heartbeat_ms = 20'000;  // how often a running sync renews its lease
   Millis progress_ms = 1'000;    // how often a running sync writes its progress on its task
+  // Where runs are counted (GET /metrics); not owned. GitLab requests are counted through
+  // engine.metrics, which the wiring points at the same registry.
+  metrics::Registry* metrics = nullptr;
 };
 
 // Makes the transport a sync reads GitLab through (libcurl in production).

@@ -20,6 +20,7 @@
 #include "http_client.hpp"
 #include "postgres_cluster.hpp"
 #include "store/store.hpp"
+#include "sync/explain.hpp"
 #include "sync/sync_service.hpp"
 
 namespace provisio::api_test {
@@ -88,6 +89,12 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
         },
         false, http::SystemInfo{"test-server"},
         [this](TaskId held, const std::string& who) { return sync_service_->confirm(held, who); }});
+    // Explain reads GitLab only for a managed user on a bound project of a managed instance;
+    // tests that need GitLab use the simulator (tests/integration/observability_test.cpp).
+    explainer_ = std::make_unique<sync::Explainer>(
+        *store_, [] { return std::unique_ptr<gitlab::HttpTransport>(); }, clock_);
+    context_->explain = [this](const sync::ExplainRequest& r) { return explainer_->explain(r); };
+    context_->metrics = &metrics_;
     start_server();
   }
 
@@ -210,6 +217,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<auth::LoginLimiter> limiter_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<sync::SyncService> sync_service_;
+  std::unique_ptr<sync::Explainer> explainer_;
+  metrics::Registry metrics_;
   std::unique_ptr<http::ApiContext> context_;
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;

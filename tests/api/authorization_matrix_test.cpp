@@ -211,6 +211,14 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
          return get(memberships + "/" + g.uuid + ":" + user_.uuid);
        }},
       {"GET /api/v2/provisioning/audit", [&](As) { return get("/api/v2/provisioning/audit"); }},
+      // A local user on an unbound project: explained without reading GitLab.
+      {"GET /api/v2/provisioning/explain",
+       [&](As) {
+         return get("/api/v2/provisioning/explain?login=plain&projectKey=" +
+                    make_project(unique("explain-")).key);
+       }},
+      {"GET /api/v2/provisioning/status", [&](As) { return get("/api/v2/provisioning/status"); }},
+      {"GET /metrics", [&](As) { return get("/metrics"); }},
       {"GET /api/v2/openapi.json", [&](As) { return get("/api/v2/openapi.json"); }},
   };
 

@@ -13,6 +13,8 @@ export interface GitlabConfiguration {
   provisioningType: ProvisioningType;
   isProvisioningTokenSet: boolean;
   errorMessage: string | null;
+  // What will stop the configuration working soon (the provisioning token expires within 14 days).
+  warnings?: string[];
 }
 
 export const PERMISSION_KEYS = [

@@ -147,8 +147,15 @@ function CheckResult({ config }: { config: GitlabConfiguration }) {
   }
   const auto = config.isProvisioningTokenSet && config.allowedGroups.length > 0;
   return (
-    <Notice kind="success">
-      Configuration valid for Just-in-Time provisioning{auto ? " and for automatic provisioning" : ""}.
-    </Notice>
+    <>
+      <Notice kind="success">
+        Configuration valid for Just-in-Time provisioning{auto ? " and for automatic provisioning" : ""}.
+      </Notice>
+      {(config.warnings ?? []).map((w) => (
+        <Notice kind="warning" key={w}>
+          {w}
+        </Notice>
+      ))}
+    </>
   );
 }

@@ -1,0 +1,30 @@
+#pragma once
+// Reads from GitLab, live, just what explaining one user's access to one project or group needs:
+// the project, its namespace group and that group's ancestors, the groups invited into any of
+// them (with the ancestors of groups invited into the project, whose members count too), the
+// user's own direct membership of each, and the user's details. A few requests per level, where
+// a full snapshot reads every group of the allowed roots. The result is a Snapshot the shared
+// resolver (core/effective_access) reads as it reads a full one.
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/snapshot.hpp"
+#include "gitlab/client.hpp"
+
+namespace provisio::sync {
+
+// The neighbourhood of GitLab project `project` for `user`. The project is in
+// Snapshot::projects. kNotFound when GitLab does not show the project to the token.
+Result<Snapshot> read_project_neighbourhood(gitlab::Client& client, gl::Id project, gl::Id user,
+                                            const std::vector<std::string>& allowed_roots,
+                                            const gl::Date& today);
+
+// The neighbourhood of GitLab group `group` (id or full path) for `user`.
+Result<Snapshot> read_group_neighbourhood(gitlab::Client& client, const std::string& group,
+                                          gl::Id user,
+                                          const std::vector<std::string>& allowed_roots,
+                                          const gl::Date& today);
+
+}  // namespace provisio::sync
