@@ -89,7 +89,7 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
       **store, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock,
       sync_service->options().rules, explain_engine);
   sync::GitlabLogin gitlab_login(
-      **store, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock);
+      **store, [] { return std::make_unique<gitlab::CurlTransport>(); }, clock, &metrics);
   if (settings.server_url.empty()) {
     spdlog::warn(
         logfmt("no server URL is set: the GitLab login builds its redirect URI from "

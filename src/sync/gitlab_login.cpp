@@ -343,8 +343,9 @@ std::string login_scope(const GitlabConfig& config) {
   return config.synchronize_groups || (jit && !config.allowed_groups.empty()) ? "api" : "read_user";
 }
 
-GitlabLogin::GitlabLogin(store::Store& store, TransportFactory transports, const Clock& clock)
-    : store_(store), transports_(std::move(transports)), clock_(clock) {}
+GitlabLogin::GitlabLogin(store::Store& store, TransportFactory transports, const Clock& clock,
+                         metrics::Registry* metrics)
+    : store_(store), transports_(std::move(transports)), clock_(clock), metrics_(metrics) {}
 
 tl::expected<LoginSuccess, LoginFailure> GitlabLogin::complete(const LoginCallback& callback) {
   auto loaded = store_.load_gitlab_config();
@@ -375,6 +376,7 @@ tl::expected<LoginSuccess, LoginFailure> GitlabLogin::complete(const LoginCallba
   options.engine.max_attempts = 3;
   options.engine.backoff_max_ms = 2'000;
   options.engine.request_timeout = std::chrono::milliseconds(10'000);
+  options.engine.metrics = metrics_;
   gitlab::Client client(options, *transport, random);
   auto who = client.current_user();
   if (!who) return gitlab_failed(who.error(), "your GitLab profile");

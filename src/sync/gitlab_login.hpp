@@ -51,7 +51,9 @@ struct LoginFailure {
 
 class GitlabLogin {
  public:
-  GitlabLogin(store::Store& store, TransportFactory transports, const Clock& clock);
+  // `metrics` (not owned; may be null) counts the login's GitLab requests.
+  GitlabLogin(store::Store& store, TransportFactory transports, const Clock& clock,
+              metrics::Registry* metrics = nullptr);
 
   tl::expected<LoginSuccess, LoginFailure> complete(const LoginCallback& callback);
 
@@ -59,6 +61,7 @@ class GitlabLogin {
   store::Store& store_;
   TransportFactory transports_;
   const Clock& clock_;
+  metrics::Registry* metrics_;
 };
 
 }  // namespace provisio::sync

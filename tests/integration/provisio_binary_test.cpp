@@ -258,5 +258,25 @@ TEST(ProvisioBinary, ExportRefusesADatabaseThatWasNeverMigrated) {
   EXPECT_TRUE(exported.out.empty()) << exported.out;
 }
 
+TEST(ProvisioBinary, ExplainSaysWhyAndRefusesAnUnknownUser) {
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  const EnvChanges env = {{"PROVISIO_ADMIN_PASSWORD", "s3cret-Admin-pw"}};
+  ASSERT_EQ(provisio(dir, {"migrate", "--data-dir", data}, env).exit_code, 0);
+  ASSERT_EQ(
+      provisio(dir, {"project", "create", "--data-dir", data, "--key", "web", "--name", "Web"})
+          .exit_code,
+      0);
+  // The built-in admin is created by the first `serve`; a project key alone needs no user.
+  const auto unknown =
+      provisio(dir, {"explain", "--data-dir", data, "--login", "nobody", "--project", "web"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("There is no user with the login 'nobody'"), std::string::npos)
+      << unknown.err;
+  const auto both = provisio(dir, {"explain", "--data-dir", data, "--login", "x"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  EXPECT_EQ(provisio(dir, {"explain", "--help"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace provisio::testing
