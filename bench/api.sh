@@ -28,7 +28,7 @@ PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/out
 URL=http://127.0.0.1:$PORT
 
 # A user token for the admin (Basic with login and password needs no CSRF token).
-TOKEN=$(curl -sf -u "admin:bench-admin-password" -X POST -d name=bench-api "$URL/api/user_tokens/generate" |
+TOKEN=$(curl -sf -u "admin:bench-admin-password" -X POST -d "name=bench-api-$(date +%s)-$$" "$URL/api/user_tokens/generate" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 AUTH="Authorization: Bearer $TOKEN"
 ACME=$(curl -sf -H "$AUTH" "$URL/api/v2/authorizations/groups?q=acme&pageSize=500" |
