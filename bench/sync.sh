@@ -34,6 +34,7 @@ PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/sim.out")
 
 export PROVISIO_DATA_DIR="$WORK/data"
 if [ "$DB_KIND" = postgresql ]; then
+  chmod 755 "$WORK"  # as root, the server runs as the postgres user, which must reach its directory
   "$BIN/pg_cluster" start "$WORK/pg" > "$WORK/pg.out"
   PG_PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/pg.out")
   PG_USER=postgres  # the cluster trusts loopback connections
