@@ -10,6 +10,7 @@
 #include "app/sync_wiring.hpp"
 #include "sync/configuration.hpp"
 #include "sync/projects.hpp"
+#include "sync/run_status.hpp"
 #include "sync/worker.hpp"
 
 namespace provisio::app {
@@ -265,15 +266,7 @@ int run_status(const Settings& settings, bool json) {
   q.page_size = 20;
   auto tasks = (*store)->list_tasks(q);
   if (!tasks) return fail("status", tasks.error().message);
-  std::optional<Task> last;
-  std::optional<Task> next;
-  for (const Task& t : tasks->items) {
-    if (t.status == TaskStatus::kPending || t.status == TaskStatus::kInProgress) {
-      if (!next || t.id < next->id) next = t;
-    } else if (!last && t.type == TaskType::kGitlabAuthProvisioning) {
-      last = t;
-    }
-  }
+  const auto [last, next] = sync::run_status(tasks->items);
   const bool automatic = *config && (*config)->enabled &&
                          (*config)->provisioning_type == ProvisioningType::kAutoProvisioning;
   const std::string mode = !*config || !(*config)->enabled ? "DISABLED"

@@ -2,6 +2,7 @@
 // status with the token's health, and the Prometheus metrics.
 #include "http/handler_support.hpp"
 #include "http/handlers.hpp"
+#include "sync/run_status.hpp"
 #include "sync/worker.hpp"
 
 namespace provisio::http {
@@ -44,15 +45,7 @@ Result<HttpResponse> provisioning_status(ApiContext& context, const HttpRequest&
   q.page_size = 20;
   auto tasks = context.store.list_tasks(q);
   if (!tasks) return fail(tasks);
-  std::optional<Task> last;
-  std::optional<Task> next;
-  for (const Task& t : tasks->items) {
-    if (t.status == TaskStatus::kPending || t.status == TaskStatus::kInProgress) {
-      if (!next || t.id < next->id) next = t;
-    } else if (!last && t.type == TaskType::kGitlabAuthProvisioning) {
-      last = t;
-    }
-  }
+  const auto [last, next] = sync::run_status(tasks->items);
   const bool enabled = *config && (*config)->enabled;
   const bool automatic =
       enabled && (*config)->provisioning_type == ProvisioningType::kAutoProvisioning;

@@ -6,6 +6,7 @@
 #include "core/random.hpp"
 #include "gitlab/client.hpp"
 #include "sync/neighbourhood.hpp"
+#include "sync/provisioning_client.hpp"
 #include "sync/snapshot_reader.hpp"
 
 namespace provisio::sync {
@@ -121,11 +122,7 @@ Result<Explanation> Explainer::explain_project(const User& user, Explanation out
     out.gitlab_source_id = *project->gitlab_project_id;
     auto transport = transports_();
     SeededRandom jitter;
-    gitlab::ClientOptions options;
-    options.base_url = c.url;
-    options.token = *c.provisioning_token;
-    options.engine = engine_;
-    gitlab::Client client(options, *transport, jitter);
+    gitlab::Client client(provisioning_client_options(c, engine_), *transport, jitter);
     auto s = read_project_neighbourhood(client, *project->gitlab_project_id, *out.gitlab_user_id,
                                         {c.allowed_groups.begin(), c.allowed_groups.end()},
                                         date_of(clock_.now()));
@@ -187,11 +184,7 @@ Result<Explanation> Explainer::explain_group(const User& user, Explanation out) 
   out.gitlab_source_id = to_id(group->external_id);
   auto transport = transports_();
   SeededRandom jitter;
-  gitlab::ClientOptions options;
-  options.base_url = c.url;
-  options.token = *c.provisioning_token;
-  options.engine = engine_;
-  gitlab::Client client(options, *transport, jitter);
+  gitlab::Client client(provisioning_client_options(c, engine_), *transport, jitter);
   auto s = read_group_neighbourhood(client, *group->external_id, *out.gitlab_user_id,
                                     {c.allowed_groups.begin(), c.allowed_groups.end()},
                                     date_of(clock_.now()));

@@ -17,6 +17,7 @@
 
 #include "core/desired_state.hpp"
 #include "gitlab/client.hpp"
+#include "sync/provisioning_client.hpp"
 #include "sync/snapshot_reader.hpp"
 
 namespace provisio::sync {
@@ -161,11 +162,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
   std::optional<CountingTransport> counting;
   if (progress != nullptr) counting.emplace(*transport, *progress);
   SeededRandom jitter;
-  gitlab::ClientOptions client_options;
-  client_options.base_url = c.url;
-  client_options.token = *c.provisioning_token;
-  client_options.engine = options_.engine;
-  gitlab::Client client(client_options,
+  gitlab::Client client(provisioning_client_options(c, options_.engine),
                         counting ? static_cast<gitlab::HttpTransport&>(*counting) : *transport,
                         jitter);
   auto snapshot = read_snapshot(client, {c.allowed_groups.begin(), c.allowed_groups.end()},
