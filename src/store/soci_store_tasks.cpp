@@ -15,6 +15,20 @@ using sql::Tx;
 
 namespace {
 
+// Sets `assignments` on a task this node runs and holds the lease of; kAborted when another
+// node took it over.
+Status update_held_task(Binder& b, const std::string& assignments, TaskId id,
+                        std::string_view node_id) {
+  const long long changed = b.execute(
+      "UPDATE tasks SET " + assignments + " WHERE id = " + b.add(static_cast<long long>(id)) +
+      " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
+  if (changed == 0) {
+    return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
+                                               " is no longer held by this node (lease lost).");
+  }
+  return {};
+}
+
 Result<Task> read_task(Lease& lease, long long id) {
   rows::TaskRow row;
   Binder b(*lease);
@@ -101,15 +115,8 @@ Status SociStore::heartbeat_task(TaskId id, std::string_view node_id, Millis now
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    const long long changed = b.execute(
-        "UPDATE tasks SET lease_until = " + b.add(static_cast<long long>(now) + lease_ms) +
-        " WHERE id = " + b.add(static_cast<long long>(id)) +
-        " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
-    if (changed == 0) {
-      return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
-                                                 " is no longer held by this node (lease lost).");
-    }
-    return {};
+    return update_held_task(b, "lease_until = " + b.add(static_cast<long long>(now) + lease_ms), id,
+                            node_id);
   });
 }
 
@@ -118,15 +125,7 @@ Status SociStore::set_task_progress(TaskId id, std::string_view node_id,
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
-    const long long changed =
-        b.execute("UPDATE tasks SET progress = " + b.add(rows::encode_progress(progress)) +
-                  " WHERE id = " + b.add(static_cast<long long>(id)) +
-                  " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
-    if (changed == 0) {
-      return make_error(ErrorCode::kAborted, "Task " + std::to_string(id) +
-                                                 " is no longer held by this node (lease lost).");
-    }
-    return {};
+    return update_held_task(b, "progress = " + b.add(rows::encode_progress(progress)), id, node_id);
   });
 }
 
