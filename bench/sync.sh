@@ -69,9 +69,10 @@ done < "$WORK/bound_projects"
 # One sync, then its figures. $1: the label.
 run_sync() {
   /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json --log-level info 2> "$WORK/err" > "$WORK/sync.json" || true
-  python3 - "$WORK/sync.json" "$WORK/err" "$LATENCY" "$CONCURRENCY" "$(sed -n 's/^lower bound: \([0-9]*\).*/\1/p' "$WORK/bound")" <<'PY'
+  python3 - "$WORK/sync.json" "$WORK/err" "$LATENCY" "$CONCURRENCY" "$(sed -n 's/^lower bound: \([0-9]*\).*/\1/p' "$WORK/bound")" "$WORK/bound" <<'PY'
 import json, re, sys
 summary = json.load(open(sys.argv[1]))
+bound_text = open(sys.argv[6]).read()
 err = open(sys.argv[2]).read()
 latency, concurrency, bound = float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 s = summary.get("summary", {})
@@ -91,8 +92,20 @@ if m:
     if snap:
         bound_s = requests * latency / 1000 / concurrency
         if bound_s > 0:
+            ratio = float(snap.group(1)) / bound_s
             print(f"  snapshot {snap.group(1)} s; latency bound (requests x {latency:g} ms / "
-                  f"{concurrency}) {bound_s:.1f} s: ratio {float(snap.group(1)) / bound_s:.2f}")
+                  f"{concurrency}) {bound_s:.1f} s: ratio {ratio:.2f}")
+            # Backstage's GitLab org provider on the same users and groups (its request model,
+            # from bench_sync_bound), against this run's part for users and groups at the ratio
+            # to the latency bound this run measured.
+            bs = re.search(r"backstage model[^:]*: ([0-9]+) requests", bound_text)
+            ours = re.search(r"provisio users and groups part: ([0-9]+) requests", bound_text)
+            if bs and ours and s.get("usersCreated"):
+                bs_s = int(bs.group(1)) * latency / 1000
+                ours_s = int(ours.group(1)) * latency / 1000 / concurrency * ratio
+                print(f"  users and groups only: Backstage's org provider {bs.group(1)} requests, "
+                      f"one at a time: {bs_s:.1f} s; Provisio {ours.group(1)} requests: "
+                      f"{ours_s:.1f} s at this run's ratio ({ours_s / bs_s:.2f}x)")
     ap = re.search(r"apply ([0-9.]+) s \(([0-9]+) rows", m.group(1))
     if ap and float(ap.group(1)) > 0:
         print(f"  apply: {int(ap.group(2)) / float(ap.group(1)):,.0f} rows/s "

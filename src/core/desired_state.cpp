@@ -135,11 +135,15 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
     if (added) out.membership_causes.push_back(c);
     return it->second;
   };
-  struct PendingPermission {
-    gl::Id project, user;
-    access::Access access;
+  // Permissions on bound projects are decided as each project is visited (the mapping and the
+  // cause, not the whole access path, which holds strings): with many bound projects there are
+  // hundreds of thousands. Those of users who turn out not to be provisioned are dropped below.
+  const auto want_permissions = [&](gl::Id project, gl::Id user, const access::Access& a) {
+    const auto mapping = mapping_for(mappings, a.level, a.best.custom_role);
+    if (!mapping || !mapping->permissions.any()) return;
+    out.permissions.push_back(
+        {project, user, mapping->permissions, mapping->role, cause_of(a, project, true)});
   };
-  std::vector<PendingPermission> pending;
 
   // Depth first: only the access maps of the current branch are alive at once.
   std::function<void(gl::Id, const access::AccessMap*)> visit =
@@ -163,7 +167,7 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
               bound ? access::project_access(s, *p, &here) : access::project_own_access(s, *p);
           for (const auto& [user, a] : on_project) {
             learn(seen, s, member_index, user, a, p->id, true);
-            if (bound && a.level >= kGuest) pending.push_back({p->id, user, a});
+            if (bound && a.level >= kGuest) want_permissions(p->id, user, a);
           }
           if (bound) {
             out.visibilities.emplace_back(
@@ -225,13 +229,8 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
     g.members.shrink_to_fit();
   }
 
-  for (const PendingPermission& p : pending) {
-    if (provisioned.count(p.user) == 0) continue;
-    const auto mapping = mapping_for(mappings, p.access.level, p.access.best.custom_role);
-    if (!mapping || !mapping->permissions.any()) continue;
-    out.permissions.push_back({p.project, p.user, mapping->permissions, mapping->role,
-                               cause_of(p.access, p.project, true)});
-  }
+  std::erase_if(out.permissions,
+                [&](const DesiredPermissions& p) { return provisioned.count(p.user) == 0; });
   std::sort(out.permissions.begin(), out.permissions.end(),
             [](const DesiredPermissions& a, const DesiredPermissions& b) {
               return std::pair(a.project, a.user) < std::pair(b.project, b.user);

@@ -640,30 +640,36 @@ Result<std::vector<PermissionGrant>> SociStore::grants(std::optional<ProjectId> 
 Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionUsersQuery& query) {
   return guarded([&]() -> Result<Page<UserPermissions>> {
     Lease lease(*db_);
-    // The grants looked at: of the project, or the global ones; of one permission when asked.
+    // The grants looked at: of the project, or the global ones (project 0); of one permission
+    // when asked. Written as the unique index's expressions (COALESCE(project_id, 0), ...) so
+    // that each lookup is a seek in that index, in SQLite and in PostgreSQL alike.
     const auto grants = [&](Binder& b) {
-      std::string w = query.project
-                          ? "project_id = " + b.add(static_cast<long long>(*query.project))
-                          : std::string("project_id IS NULL");
-      if (query.permission) w += " AND permission = " + b.add(*query.permission);
+      std::string w =
+          "COALESCE(p.project_id, 0) = " + b.add(static_cast<long long>(query.project.value_or(0)));
+      if (query.permission) w += " AND p.permission = " + b.add(*query.permission);
       return w;
     };
-    const auto where = [&](Binder& b) {
-      std::string w =
-          " WHERE id IN (SELECT user_id FROM permissions WHERE user_id IS NOT NULL AND " +
-          grants(b) + ")";
-      if (!query.q.empty()) {
-        w += " AND (LOWER(login) LIKE " + b.add(like_pattern(query.q)) +
+    const auto text_filter = [&](Binder& b) -> std::string {
+      if (query.q.empty()) return "";
+      return " AND (LOWER(login) LIKE " + b.add(like_pattern(query.q)) +
              " ESCAPE '\\' OR LOWER(name) LIKE " + b.add(like_pattern(query.q)) + " ESCAPE '\\')";
-      }
-      return w;
+    };
+    // Users in login order that hold one of the grants: the walk stops once the page is full.
+    const auto holders = [&](Binder& b) {
+      return " FROM users WHERE EXISTS (SELECT 1 FROM permissions p WHERE " + grants(b) +
+             " AND COALESCE(p.user_id, 0) = users.id)" + text_filter(b);
     };
     Page<UserPermissions> page;
     {
       Binder b(*lease);
       long long total = 0;
       b.statement().exchange(soci::into(total));
-      b.query("SELECT COUNT(*) FROM users" + where(b));
+      if (query.q.empty()) {
+        b.query("SELECT COUNT(DISTINCT COALESCE(p.user_id, 0)) FROM permissions p WHERE " +
+                grants(b) + " AND COALESCE(p.user_id, 0) <> 0");
+      } else {
+        b.query("SELECT COUNT(*)" + holders(b));
+      }
       page.total = total;
     }
     std::vector<User> users;
@@ -671,10 +677,10 @@ Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionU
       rows::UserRow row;
       Binder b(*lease);
       row.bind(b.statement());
-      const std::string w = where(b);
+      const std::string from = holders(b);
       users = collect(b, row,
-                      std::string("SELECT ") + rows::UserRow::kColumns + " FROM users" + w +
-                          " ORDER BY login" + limit_offset(b, query.page_index, query.page_size));
+                      std::string("SELECT ") + rows::UserRow::kColumns + from + " ORDER BY login" +
+                          limit_offset(b, query.page_index, query.page_size));
     }
     if (users.empty()) return page;
     std::map<long long, std::vector<std::string>> held;
@@ -687,8 +693,9 @@ Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionU
       std::string ids;
       for (const User& u : users)
         ids += (ids.empty() ? "" : ", ") + b.add(static_cast<long long>(u.id));
-      if (b.query("SELECT user_id, permission FROM permissions WHERE " + grants(b) +
-                  " AND user_id IN (" + ids + ") ORDER BY permission")) {
+      if (b.query("SELECT COALESCE(p.user_id, 0), p.permission FROM permissions p WHERE " +
+                  grants(b) + " AND COALESCE(p.user_id, 0) IN (" + ids +
+                  ") ORDER BY p.permission")) {
         do {
           held[user].push_back(permission);
         } while (b.statement().fetch());
@@ -754,12 +761,26 @@ Result<AuthorizationState> SociStore::load_state() {
       long long count = 0;
       *lease << "SELECT COUNT(*) FROM group_members", soci::into(count);
       s.memberships.reserve(static_cast<std::size_t>(count));
-      long long g = 0, u = 0;
+      // In keyset pages: libpq holds a whole result in memory before the first fetch, which
+      // for one SELECT of every membership was 600 MB on world M.
+      long long page_size = 100000;
+      long long g = 0, u = 0, after_g = -1, after_u = -1;
       soci::statement st = (lease->prepare << "SELECT group_id, user_id FROM group_members "
-                                              "ORDER BY group_id, user_id",
-                            soci::into(g), soci::into(u));
-      st.execute();
-      while (st.fetch()) s.memberships.push_back(Membership{g, u});
+                                              "WHERE (group_id, user_id) > (:g, :u) "
+                                              "ORDER BY group_id, user_id LIMIT :n",
+                            soci::into(g), soci::into(u), soci::use(after_g), soci::use(after_u),
+                            soci::use(page_size));
+      for (;;) {
+        long long rows = 0;
+        st.execute();
+        while (st.fetch()) {
+          s.memberships.push_back(Membership{g, u});
+          ++rows;
+        }
+        if (rows < page_size) break;
+        after_g = g;
+        after_u = u;
+      }
     }
     {
       rows::ProjectRow row;

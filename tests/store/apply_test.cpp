@@ -228,3 +228,40 @@ TEST_P(ApplyTest, AHeldPlanIsKeptWholeUntilDeleted) {
 }
 
 }  // namespace provisio::store
+
+namespace provisio::store {
+
+// load_state reads memberships in keyset pages of 100,000 (libpq would otherwise hold the whole
+// result at once): more than two pages must come back whole, in order, each exactly once.
+TEST_P(ApplyTest, TheWholeStateIsReadAcrossMembershipPages) {
+  constexpr long long kUsers = 70001;  // x 4 groups: 280,004 memberships, a partial third page
+  {
+    auto s = raw_session();
+    *s << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :k) "
+          "INSERT INTO users (uuid, login, name, active, is_local, managed, external_provider, "
+          "created_at, updated_at) SELECT 'uuid-' || i, 'login-' || i, 'name', 1, 1, 0, "
+          "'sonarqube', "
+          "0, 0 FROM n",
+        soci::use(kUsers);
+    *s << "INSERT INTO user_groups (uuid, name, description, managed, is_default) VALUES "
+          "('g1', 'one', '', 0, 0), ('g2', 'two', '', 0, 0), ('g3', 'three', '', 0, 0)";
+    *s << "INSERT INTO group_members (group_id, user_id) SELECT g.id, u.id FROM user_groups g, "
+          "users u";
+  }
+  const Counts stored = counts();  // with the default group: 4 groups
+  const long long expected = stored.members;
+  ASSERT_EQ(expected, stored.groups * stored.users);
+  ASSERT_GT(expected, 2 * 100000);
+
+  auto state = store_->load_state();
+  ASSERT_TRUE(state) << state.error().message;
+  ASSERT_EQ(static_cast<long long>(state->memberships.size()), expected);
+  for (std::size_t i = 1; i < state->memberships.size(); ++i) {
+    const auto& a = state->memberships[i - 1];
+    const auto& b = state->memberships[i];
+    ASSERT_TRUE(a.group_id < b.group_id || (a.group_id == b.group_id && a.user_id < b.user_id))
+        << "at " << i;
+  }
+}
+
+}  // namespace provisio::store
