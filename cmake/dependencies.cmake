@@ -3,6 +3,7 @@ find_package(Threads REQUIRED)
 find_package(Boost 1.81 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
+find_package(RapidJSON REQUIRED)  # header only, in /usr/include: the writer of the hot pages
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)

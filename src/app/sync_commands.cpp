@@ -1,6 +1,7 @@
 #include "app/sync_commands.hpp"
 
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -32,6 +33,45 @@ std::optional<bool> parse_bool(const std::string& s) {
   if (s == "true") return true;
   if (s == "false") return false;
   return std::nullopt;
+}
+
+// A plan's permission changes as audit entries, for the dry run's list: the plan keeps them as
+// ids and a cause index (apply() writes their audit rows), so names are looked up here.
+Result<std::vector<AuditEntry>> permission_entries(const Plan& p, store::Store& store) {
+  std::map<ProjectId, std::string> keys;
+  for (int page = 1;; ++page) {
+    auto projects = store.list_projects("", page, 500);
+    if (!projects) return tl::unexpected(projects.error());
+    for (const Project& project : projects->items) keys.emplace(project.id, project.key);
+    if (projects->items.size() < 500) break;
+  }
+  std::map<UserId, std::string> logins;
+  const auto login = [&](const RowRef& user) -> Result<std::string> {
+    if (user.is_created()) return p.changes.users_to_create.at(user.created_index()).login;
+    if (const auto it = logins.find(user.id()); it != logins.end()) return it->second;
+    auto u = store.get_user(user.id());
+    if (!u) return tl::unexpected(u.error());
+    return logins.emplace(user.id(), u->login).first->second;
+  };
+  std::vector<AuditEntry> out;
+  for (const bool granted : {false, true}) {
+    for (const UserPermissionChange& c :
+         granted ? p.changes.permissions_to_grant : p.changes.permissions_to_revoke) {
+      auto who = login(c.user);
+      if (!who) return tl::unexpected(who.error());
+      const std::string permission(to_string(c.permission));
+      AuditEntry a;
+      a.action = granted ? "permission.grant" : "permission.revoke";
+      a.entity_type = "permission";
+      a.entity = keys[c.project_id] + "/" + *who + "/" + permission;
+      (granted ? a.after : a.before) = permission;
+      if (c.cause < p.changes.causes.size() && !p.changes.causes[c.cause].empty()) {
+        a.cause = p.changes.causes[c.cause];
+      }
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
 }
 
 Result<std::unique_ptr<store::Store>> open_migrated(const Settings& settings) {
@@ -194,6 +234,10 @@ int run_sync(const Settings& settings, const SyncCommandOptions& o) {
     auto planned = service->plan_full();
     if (!planned) return fail("sync", planned.error().message);
     const Plan& p = planned->plan;
+    auto permissions = permission_entries(p, **store);
+    if (!permissions) return fail("sync", permissions.error().message);
+    std::vector<AuditEntry> entries = p.changes.audit;
+    entries.insert(entries.end(), permissions->begin(), permissions->end());
     if (o.json) {
       ordered_json j;
       j["held"] = p.held.has_value();
@@ -201,7 +245,7 @@ int run_sync(const Settings& settings, const SyncCommandOptions& o) {
       j["summary"] = counts_json(p.counts);
       j["warnings"] = p.warnings;
       ordered_json changes = ordered_json::array();
-      for (const AuditEntry& a : p.changes.audit) {
+      for (const AuditEntry& a : entries) {
         changes.push_back({{"action", a.action},
                            {"entity", a.entity},
                            {"before", optional_json(a.before)},
@@ -215,7 +259,7 @@ int run_sync(const Settings& settings, const SyncCommandOptions& o) {
       for (const std::string& line : sync::summarize(p.counts)) std::cout << "  " << line << "\n";
       if (p.held) std::cout << "  the guard would hold this plan back: " << *p.held << "\n";
       for (const std::string& w : p.warnings) std::cout << "  warning: " << w << "\n";
-      for (const AuditEntry& a : p.changes.audit) {
+      for (const AuditEntry& a : entries) {
         std::cout << "  " << a.action << " " << a.entity << (a.cause ? "  (" + *a.cause + ")" : "")
                   << "\n";
       }

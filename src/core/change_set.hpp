@@ -3,11 +3,13 @@
 // sync's apply phase. Rows created by the same ChangeSet are referenced by their place in it,
 // because their ids are not known until they are written.
 //
-// Memory matters here: a first sync of a large GitLab adds millions of memberships, so they are
-// kept compact (MembershipChanges), and a membership change's audit row is not kept as an
+// Memory matters here: a first sync of a large GitLab adds millions of memberships and, with many
+// bound projects, hundreds of thousands of permissions, so they are kept compact
+// (MembershipChanges), and the audit row of a membership or permission change is not kept as an
 // AuditEntry but written by apply() from the change itself (the entity from the stored names, the
 // cause by index into `causes`, which holds each distinct text once).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +24,7 @@
 
 namespace provisio {
 
-// Who and when, for the audit rows apply() writes for membership changes.
+// Who and when, for the audit rows apply() writes for membership and permission changes.
 struct MembershipAudit {
   Millis at = 0;  // 0: the time of apply()
   std::string actor = "sync";
@@ -34,6 +36,7 @@ struct UserPermissionChange {
   ProjectId project_id = 0;
   RowRef user;
   ProjectPermission permission = ProjectPermission::kUser;
+  std::uint32_t cause = 0;  // into ChangeSet::causes
 };
 
 struct VisibilityChange {
@@ -52,9 +55,9 @@ struct ChangeSet {
   std::vector<UserPermissionChange> permissions_to_grant;
   std::vector<UserPermissionChange> permissions_to_revoke;
   std::vector<VisibilityChange> visibilities;
-  std::vector<AuditEntry> audit;  // every change but memberships, whose rows apply() writes
+  std::vector<AuditEntry> audit;  // every change but memberships and permissions (see above)
   MembershipAudit membership_audit;
-  std::vector<std::string> causes;  // of membership changes; index 0 may be ""
+  std::vector<std::string> causes;  // of membership and permission changes; index 0 may be ""
 
   std::size_t size() const {
     return users_to_create.size() + users_to_update.size() + groups_to_create.size() +

@@ -304,15 +304,6 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   have = {};
 
   // ---- permissions and visibility of bound projects in scope
-  std::unordered_map<gl::Id, std::string> new_logins;
-  for (const User& u : c.users_to_create) new_logins.emplace(std::stoll(*u.external_id), u.login);
-  const auto login = [&](gl::Id gitlab_user) -> std::string {
-    if (const auto it = new_logins.find(gitlab_user); it != new_logins.end()) return it->second;
-    if (const auto it = by_gitlab_id.find(gitlab_user); it != by_gitlab_id.end()) {
-      return it->second->login;
-    }
-    return std::to_string(gitlab_user);
-  };
   std::unordered_map<std::int64_t, const Project*> bound;  // GitLab project id -> project
   for (const Project& p : current.projects) {
     if (p.gitlab_project_id && desired.projects_in_scope.count(*p.gitlab_project_id) != 0) {
@@ -342,31 +333,40 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   };
   std::vector<Grant> wanted;
   std::set<ProjectId> synced_projects;
+  // A permission change's audit row is written by apply() from the change and its cause's index
+  // (hundreds of thousands with many bound projects): each (role, cause) is described once.
+  std::map<std::tuple<std::string, int, int, gl::Id, gl::Id>, std::uint32_t> grant_causes;
+  const auto grant_cause = [&](const DesiredPermissions& d) {
+    const auto key = std::tuple(d.role, static_cast<int>(d.cause.via), d.cause.level,
+                                d.cause.member_of, d.cause.target);
+    const auto found = grant_causes.find(key);
+    if (found != grant_causes.end()) return found->second;
+    const std::uint32_t index =
+        intern("role " + d.role + " on GitLab project: " + describe(s, d.cause));
+    grant_causes.emplace(key, index);
+    return index;
+  };
   for (const DesiredPermissions& d : desired.permissions) {
     const auto p = bound.find(d.project);
     if (p == bound.end()) continue;
     for (ProjectPermission perm : d.permissions.list()) {
-      const std::string key(to_string(perm));
       wanted.emplace_back(p->second->id, d.user, perm);
       if (is_granted(wanted.back())) continue;
-      c.permissions_to_grant.push_back({p->second->id, user_ref.at(d.user), perm});
-      b.audit("permission.grant", "permission", p->second->key + "/" + login(d.user) + "/" + key,
-              std::nullopt, key, "role " + d.role + " on GitLab project: " + describe(s, d.cause));
+      c.permissions_to_grant.push_back({p->second->id, user_ref.at(d.user), perm, grant_cause(d)});
       ++n.permissions_granted;
       synced_projects.insert(p->second->id);
     }
   }
   std::sort(wanted.begin(), wanted.end());
+  std::uint32_t revoke_cause = 0;
   for (const auto& [project, user, permission] : granted) {
     if (std::binary_search(wanted.begin(), wanted.end(), Grant{project, user, permission})) {
       continue;
     }
-    const std::string key(to_string(permission));
+    if (revoke_cause == 0)
+      revoke_cause = intern("the user's GitLab role on the project does not give it");
     const auto u = by_gitlab_id.at(user);
-    c.permissions_to_revoke.push_back({project, RowRef::of_id(u->id), permission});
-    b.audit("permission.revoke", "permission",
-            bound_by_id.at(project)->key + "/" + u->login + "/" + key, key, std::nullopt,
-            "the GitLab role of " + u->login + " on the project does not give it");
+    c.permissions_to_revoke.push_back({project, RowRef::of_id(u->id), permission, revoke_cause});
     ++n.permissions_revoked;
     synced_projects.insert(project);
   }

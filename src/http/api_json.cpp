@@ -17,42 +17,67 @@ std::string format_time(Millis at) {
 
 Json time_or_null(std::optional<Millis> at) { return at ? Json(format_time(*at)) : Json(nullptr); }
 
+void write_page(JsonWriter& w, int index, int size, std::int64_t total) {
+  w.begin_object().key("pageIndex").value(index).key("pageSize").value(size);
+  w.key("total").value(total).end_object();
+}
+
 Json page_json(int index, int size, std::int64_t total) {
   return Json{{"pageIndex", index}, {"pageSize", size}, {"total", total}};
 }
 
+void write_user(JsonWriter& w, const User& u, bool for_admin) {
+  w.begin_object().key("id").value(u.uuid).key("login").value(u.login).key("name").value(u.name);
+  if (for_admin) {
+    w.key("email").value(u.email);
+    w.key("active").value(u.active).key("local").value(u.local).key("managed").value(u.managed);
+    w.key("externalLogin").value(u.external_login);
+    w.key("externalProvider").value(to_string(u.external_provider));
+    w.key("externalId").value(u.external_id);
+    w.key("avatar").null();
+    w.key("sonarQubeLastConnectionDate");
+    if (u.last_connection_at) {
+      w.value(format_time(*u.last_connection_at));
+    } else {
+      w.null();
+    }
+    w.key("sonarLintLastConnectionDate").null();
+    w.key("scmAccounts").begin_array().end_array();
+  }
+  w.end_object();
+}
+
 Json user_json(const User& u, bool for_admin) {
-  if (!for_admin) return Json{{"id", u.uuid}, {"login", u.login}, {"name", u.name}};
-  return Json{{"id", u.uuid},
-              {"login", u.login},
-              {"name", u.name},
-              {"email", u.email ? Json(*u.email) : Json(nullptr)},
-              {"active", u.active},
-              {"local", u.local},
-              {"managed", u.managed},
-              {"externalLogin", u.external_login ? Json(*u.external_login) : Json(nullptr)},
-              {"externalProvider", to_string(u.external_provider)},
-              {"externalId", u.external_id ? Json(*u.external_id) : Json(nullptr)},
-              {"avatar", nullptr},
-              {"sonarQubeLastConnectionDate", time_or_null(u.last_connection_at)},
-              {"sonarLintLastConnectionDate", nullptr},
-              {"scmAccounts", Json::array()}};
+  JsonWriter w;
+  write_user(w, u, for_admin);
+  return Json::parse(w.take());
+}
+
+void write_group(JsonWriter& w, const Group& g) {
+  w.begin_object().key("id").value(g.uuid).key("name").value(g.name);
+  w.key("description").value(g.description).key("managed").value(g.managed);
+  w.key("default").value(g.is_default).end_object();
 }
 
 Json group_json(const Group& g) {
-  return Json{{"id", g.uuid},
-              {"name", g.name},
-              {"description", g.description},
-              {"managed", g.managed},
-              {"default", g.is_default}};
+  JsonWriter w;
+  write_group(w, g);
+  return Json::parse(w.take());
 }
 
 std::string membership_id(const Group& group, const User& user) {
   return group.uuid + ":" + user.uuid;
 }
 
+void write_membership(JsonWriter& w, const Group& group, const User& user) {
+  w.begin_object().key("id").value(membership_id(group, user));
+  w.key("groupId").value(group.uuid).key("userId").value(user.uuid).end_object();
+}
+
 Json membership_json(const Group& group, const User& user) {
-  return Json{{"id", membership_id(group, user)}, {"groupId", group.uuid}, {"userId", user.uuid}};
+  JsonWriter w;
+  write_membership(w, group, user);
+  return Json::parse(w.take());
 }
 
 Json project_json(const Project& p) {

@@ -14,6 +14,7 @@
 #include "core/role_mapping.hpp"
 #include "core/task.hpp"
 #include "core/user.hpp"
+#include "http/json_writer.hpp"
 #include "sync/explain.hpp"
 
 namespace provisio::http {
@@ -26,12 +27,18 @@ Json time_or_null(std::optional<Millis> at);
 
 // {"pageIndex","pageSize","total"}: v2 "page" and v1 "paging".
 Json page_json(int index, int size, std::int64_t total);
+void write_page(JsonWriter& w, int index, int size, std::int64_t total);
 
-// A user for administrators (every field), or for other callers (id, login, name).
+// A user for administrators (every field), or for other callers (id, login, name). The pages
+// of users, groups and memberships are written straight into their text (write_*); the *_json
+// forms read that text back, so that both say the same.
+void write_user(JsonWriter& w, const User& user, bool for_admin);
 Json user_json(const User& user, bool for_admin);
+void write_group(JsonWriter& w, const Group& group);
 Json group_json(const Group& group);
 // The membership id is "<group uuid>:<user uuid>": memberships have no id of their own.
 std::string membership_id(const Group& group, const User& user);
+void write_membership(JsonWriter& w, const Group& group, const User& user);
 Json membership_json(const Group& group, const User& user);
 Json project_json(const Project& project);
 Json role_mapping_json(const RoleMapping& mapping);

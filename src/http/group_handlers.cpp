@@ -54,10 +54,12 @@ Result<HttpResponse> list_groups(ApiContext& context, const HttpRequest& request
   query.page_size = page->size;
   auto groups = context.store.list_groups(query);
   if (!groups) return fail(groups);
-  Json list = Json::array();
-  for (const Group& g : groups->items) list.push_back(group_json(g));
-  return ok(Json{{"groups", std::move(list)},
-                 {"page", page_json(page->index, page->size, groups->total)}});
+  JsonWriter w;
+  w.begin_object().key("groups").begin_array();
+  for (const Group& g : groups->items) write_group(w, g);
+  w.end_array().key("page");
+  write_page(w, page->index, page->size, groups->total);
+  return ok_written(w.end_object().take());
 }
 
 Result<HttpResponse> create_group(ApiContext& context, const HttpRequest& request,
@@ -162,12 +164,12 @@ Result<HttpResponse> list_memberships(ApiContext& context, const HttpRequest& re
   }
   auto memberships = context.store.list_memberships(query);
   if (!memberships) return fail(memberships);
-  Json list = Json::array();
-  for (const store::MembershipRow& m : memberships->items) {
-    list.push_back(membership_json(m.group, m.user));
-  }
-  return ok(Json{{"groupMemberships", std::move(list)},
-                 {"page", page_json(page->index, page->size, memberships->total)}});
+  JsonWriter w;
+  w.begin_object().key("groupMemberships").begin_array();
+  for (const store::MembershipRow& m : memberships->items) write_membership(w, m.group, m.user);
+  w.end_array().key("page");
+  write_page(w, page->index, page->size, memberships->total);
+  return ok_written(w.end_object().take());
 }
 
 Result<HttpResponse> add_membership(ApiContext& context, const HttpRequest& request,

@@ -12,6 +12,13 @@ namespace provisio::http {
 
 HttpResponse ok(const Json& body, int status) { return json_response(status, body); }
 
+HttpResponse ok_written(std::string body) {
+  HttpResponse response;
+  response.status = 200;
+  response.body = std::move(body);
+  return response;
+}
+
 HttpResponse no_content() {
   HttpResponse response;
   response.status = 204;

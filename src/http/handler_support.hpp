@@ -11,6 +11,8 @@
 namespace provisio::http {
 
 HttpResponse ok(const Json& body, int status = 200);
+// A 200 whose JSON body is already written (JsonWriter).
+HttpResponse ok_written(std::string body);
 HttpResponse no_content();
 
 // The error of a failed result, for `return fail(r);` in a handler.

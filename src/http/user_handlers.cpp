@@ -64,10 +64,12 @@ Result<HttpResponse> list_users(ApiContext& context, const HttpRequest& request,
   query.page_size = page->size;
   auto users = context.store.list_users(query);
   if (!users) return fail(users);
-  Json list = Json::array();
-  for (const User& u : users->items) list.push_back(user_json(u, caller.admin));
-  return ok(
-      Json{{"users", std::move(list)}, {"page", page_json(page->index, page->size, users->total)}});
+  JsonWriter w;
+  w.begin_object().key("users").begin_array();
+  for (const User& u : users->items) write_user(w, u, caller.admin);
+  w.end_array().key("page");
+  write_page(w, page->index, page->size, users->total);
+  return ok_written(w.end_object().take());
 }
 
 Result<HttpResponse> create_user(ApiContext& context, const HttpRequest& request,

@@ -1,5 +1,6 @@
 #include "store/change_set_json.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace provisio::store {
@@ -79,13 +80,16 @@ Group group(const json& j) {
 json permission(const UserPermissionChange& p) {
   return {{"project", p.project_id},
           {"user", ref(p.user)},
-          {"permission", std::string(to_string(p.permission))}};
+          {"permission", std::string(to_string(p.permission))},
+          {"cause", p.cause}};
 }
 
+// "cause" is absent from plans held by versions that kept permission audit rows as entries.
 UserPermissionChange permission(const json& j) {
   return {j.at("project").get<std::int64_t>(), ref(j.at("user")),
           parse_project_permission(j.at("permission").get<std::string>())
-              .value_or(ProjectPermission::kUser)};
+              .value_or(ProjectPermission::kUser),
+          j.value("cause", std::uint32_t{0})};
 }
 
 json audit(const AuditEntry& a) {
@@ -189,6 +193,15 @@ Result<ChangeSet> decode_change_set(const std::string& text) {
     c.membership_audit.actor = ma.at("actor").get<std::string>();
     if (!ma.at("taskId").is_null()) c.membership_audit.task_id = ma.at("taskId").get<TaskId>();
     c.causes = j.at("causes").get<std::vector<std::string>>();
+    // A plan held by a version that kept permission audit rows as entries: apply() now writes
+    // those rows from the changes, so the entries would be written twice.
+    const auto without_cause = [](const json& x) { return !x.contains("cause"); };
+    const json& grants = j.at("permissionsToGrant");
+    const json& revokes = j.at("permissionsToRevoke");
+    if (std::any_of(grants.begin(), grants.end(), without_cause) ||
+        std::any_of(revokes.begin(), revokes.end(), without_cause)) {
+      std::erase_if(c.audit, [](const AuditEntry& a) { return a.entity_type == "permission"; });
+    }
     return c;
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kInternal,

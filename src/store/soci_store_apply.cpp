@@ -192,6 +192,35 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                      });
     };
 
+    // The same for permission changes: "project/login/permission", and the cause.
+    const auto audit_permissions = [&](const std::vector<UserPermissionChange>& changes,
+                                       bool granted) {
+      const MembershipAudit& a = c.membership_audit;
+      const std::string head =
+          "INSERT INTO audit_log (at, actor, action, entity_type, entity, before_value, "
+          "after_value, cause, task_id) SELECT " +
+          std::to_string(a.at != 0 ? a.at : now) + ", v.column5, " +
+          (granted ? "'permission.grant'" : "'permission.revoke'") + ", 'permission', " +
+          "p.project_key || '/' || u.login || '/' || v.column3, " +
+          (granted ? "NULL, v.column3" : "v.column3, NULL") +
+          ", v.column4, v.column6 FROM (VALUES ";
+      return batched(lease, head,
+                     ") AS v JOIN projects p ON p.id = v.column1 "
+                     "JOIN users u ON u.id = v.column2",
+                     6, changes, [&](Binder& b, const UserPermissionChange& m) {
+                       const std::optional<std::string> cause =
+                           m.cause < c.causes.size() && !c.causes[m.cause].empty()
+                               ? std::optional<std::string>(c.causes[m.cause])
+                               : std::nullopt;
+                       return b.row({{m.project_id, kBig},
+                                     {resolve(m.user, user_ids, "user"), kBig},
+                                     {std::string(to_string(m.permission)), kText},
+                                     {cause, kText},
+                                     {a.actor, kText},
+                                     {opt(a.task_id), kBig}});
+                     });
+    };
+
     // Every active user belongs to the default group.
     long long default_group = 0;
     *lease << "SELECT id FROM user_groups WHERE is_default = 1", soci::into(default_group);
@@ -232,6 +261,7 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
                          return b.row({{resolve(m.group, group_ids, "group"), kBig},
                                        {resolve(m.user, user_ids, "user"), kBig}});
                        });
+    audit_permissions(c.permissions_to_revoke, false);
     written +=
         batched(lease,
                 "DELETE FROM permissions WHERE (project_id, user_id, permission) IN "
@@ -261,6 +291,7 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
           return b.row({{v.project_id, kBig}, {std::string(to_string(v.visibility)), kText}});
         });
     audit_memberships(c.memberships_to_add, true);
+    audit_permissions(c.permissions_to_grant, true);
     written += insert_audit(lease, c.audit);
     tx.commit();
     return ApplyResult{written};

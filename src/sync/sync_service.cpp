@@ -88,11 +88,11 @@ Plan restrict_to_project(Plan p, std::int64_t project_id, const std::string& pro
     if (v.project_id == project_id) out.changes.visibilities.push_back(v);
   }
   for (const auto& a : p.changes.audit) {
-    if ((a.entity_type == "permission" && a.entity.rfind(project_key + "/", 0) == 0) ||
-        (a.entity_type == "project" && a.entity == project_key)) {
-      out.changes.audit.push_back(a);
-    }
+    if (a.entity_type == "project" && a.entity == project_key) out.changes.audit.push_back(a);
   }
+  // The permission changes' audit rows are written by apply() from these.
+  out.changes.causes = std::move(p.changes.causes);
+  out.changes.membership_audit = std::move(p.changes.membership_audit);
   out.counts.permissions_granted =
       static_cast<std::int64_t>(out.changes.permissions_to_grant.size());
   out.counts.permissions_revoked =

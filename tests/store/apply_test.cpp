@@ -64,11 +64,11 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
     c.memberships_to_add.push_back({RowRef::of_created(static_cast<std::size_t>(i % 2)),
                                     RowRef::of_created(static_cast<std::size_t>(i)),
                                     static_cast<std::uint32_t>(i % 2)});
-    c.permissions_to_grant.push_back(
-        {project->id, RowRef::of_created(static_cast<std::size_t>(i)), ProjectPermission::kUser});
+    c.permissions_to_grant.push_back({project->id, RowRef::of_created(static_cast<std::size_t>(i)),
+                                      ProjectPermission::kUser, static_cast<std::uint32_t>(i % 3)});
   }
   c.visibilities.push_back({project->id, Visibility::kPrivate});
-  c.causes = {"", "inherited from root"};
+  c.causes = {"", "inherited from root", "role guest on GitLab project: inherited from root"};
   c.membership_audit.actor = "sync";
   AuditEntry a;
   a.actor = "sync";
@@ -85,7 +85,7 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
   EXPECT_EQ(after.groups, 3);
   EXPECT_EQ(after.members, 1200 + 1199);  // + sonar-users for every active new user
   EXPECT_EQ(after.permissions, 1200);
-  EXPECT_EQ(after.audit, 1 + 1200);  // the entry, and one row per membership added
+  EXPECT_EQ(after.audit, 1 + 1200 + 1200);  // the entry, one row per membership and permission
   EXPECT_EQ(store_->find_project_by_key("app")->visibility, Visibility::kPrivate);
   auto audit = store_->list_audit(AuditQuery{"membership", "root/sub/gl-user-1"});
   ASSERT_TRUE(audit);
@@ -97,6 +97,12 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
   audit = store_->list_audit(AuditQuery{"membership", "root/gl-user-0"});
   ASSERT_EQ(audit->items.size(), 1u);
   EXPECT_EQ(audit->items[0].cause, std::nullopt);  // cause 0 is ""
+  audit = store_->list_audit(AuditQuery{"permission", "app/gl-user-2/user"});
+  ASSERT_EQ(audit->items.size(), 1u);
+  EXPECT_EQ(audit->items[0].action, "permission.grant");
+  EXPECT_EQ(audit->items[0].before, std::nullopt);
+  EXPECT_EQ(audit->items[0].after, "user");
+  EXPECT_EQ(audit->items[0].cause, "role guest on GitLab project: inherited from root");
   EXPECT_EQ(result->rows_written, 2 + 1200 + 1199 + 1200 + 1200 + 1 + 1);
 
   // Second change set: update, remove, revoke, delete a group.
@@ -122,6 +128,11 @@ TEST_P(ApplyTest, AppliesAChangeSetReferencingRowsItCreates) {
   EXPECT_EQ(last.groups, 2);
   EXPECT_EQ(last.members, 1200 + 1199 - 600 - 1);
   EXPECT_EQ(last.permissions, 1199);
+  audit = store_->list_audit(AuditQuery{"permission", "app/gl-user-0/user"});
+  ASSERT_EQ(audit->items.size(), 2u);  // granted, then revoked
+  EXPECT_EQ(audit->items[0].action == "permission.revoke" ? audit->items[0].before
+                                                          : audit->items[1].before,
+            "user");
 }
 
 TEST_P(ApplyTest, AChangeSetFailingHalfwayLeavesNoRowsBehind) {

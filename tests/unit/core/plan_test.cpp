@@ -165,13 +165,19 @@ TEST_F(PlanTest, TheFirstSyncCreatesUsersGroupsMembershipsPermissionsAndVisibili
   EXPECT_EQ(p.counts.memberships_added, 5);  // user 1 in all three, user 2 in web, user 3 in api
   EXPECT_EQ(p.counts.visibilities_changed, 1);
   EXPECT_EQ(p.counts.projects_synced, 1);
-  // One audit row per change: AuditEntry rows, and for memberships a cause each (apply writes
-  // their rows).
+  // One audit row per change: AuditEntry rows, and for memberships and permissions a cause each
+  // (apply writes their rows).
   const std::size_t memberships = p.changes.memberships_to_add.size();
-  EXPECT_EQ(p.changes.audit.size(), p.changes.size() - p.changes.audit.size() - memberships);
+  const std::size_t permissions = p.changes.permissions_to_grant.size();
+  EXPECT_EQ(p.changes.audit.size(),
+            p.changes.size() - p.changes.audit.size() - memberships - permissions);
   for (const MembershipChange& m : p.changes.memberships_to_add) {
     ASSERT_LT(m.cause, p.changes.causes.size());
     EXPECT_FALSE(p.changes.causes[m.cause].empty());
+  }
+  for (const UserPermissionChange& g : p.changes.permissions_to_grant) {
+    ASSERT_LT(g.cause, p.changes.causes.size());
+    EXPECT_EQ(p.changes.causes[g.cause].rfind("role ", 0), 0u) << p.changes.causes[g.cause];
   }
   EXPECT_EQ(p.changes.membership_audit.actor, "sync");
   ASSERT_NE(user(1), nullptr);
