@@ -5,7 +5,7 @@ JOBS ?= 2
 # What `make build` leaves in build/bin.
 BINARIES := provisio gitlab-sim
 
-.PHONY: run test build build-dev ui screenshots bench fmt lint bootstrap clean install
+.PHONY: run test build build-dev build-fuzz fuzz ui screenshots bench fmt lint bootstrap clean install
 
 bootstrap:
 	@scripts/bootstrap
@@ -24,13 +24,25 @@ build-dev: ui
 	@test -f build/$(PRESET_DEV)/build.ninja || cmake --preset $(PRESET_DEV)
 	cmake --build build/$(PRESET_DEV) -j $(JOBS)
 
+# The libFuzzer targets and only the libraries they link (clang; fuzz/CMakeLists.txt).
+build-fuzz:
+	@test -f build/fuzz/build.ninja || cmake --preset fuzz
+	cmake --build build/fuzz -j $(JOBS)
+
 run: bootstrap build
 	scripts/run
 
 # Every test, with AddressSanitizer and UndefinedBehaviorSanitizer, against real SQLite files and
-# a real PostgreSQL server started by the tests themselves.
-test: bootstrap build-dev
+# a real PostgreSQL server started by the tests themselves; then each fuzz target for a short
+# time (20 s, label `fuzz`).
+test: bootstrap build-dev build-fuzz
 	cd build/$(PRESET_DEV) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	cd build/fuzz && ctest --output-on-failure -j $(JOBS) -L fuzz
+
+# Each fuzz target for FUZZ_SECONDS (600 by default), one after the other, with a report.
+FUZZ_SECONDS ?= 600
+fuzz: bootstrap build-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 # The browser tests again, keeping their screenshots in docs/screenshots (shown in the README).
 screenshots: bootstrap build-dev

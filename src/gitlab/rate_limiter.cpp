@@ -2,14 +2,21 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace provisio::gitlab {
 namespace {
+
+// Larger header numbers are nonsense (a Unix time past the year 30,000, a wait of 30,000 years,
+// a limit above what an int holds) and would overflow once turned into milliseconds: ignored, as
+// if the header were absent (found by fuzz/gitlab_headers_fuzz.cpp).
+constexpr Millis kLargestNumber = 1'000'000'000'000;
 
 std::optional<Millis> number(const std::string& s) {
   Millis v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (v > kLargestNumber || v < -kLargestNumber) return std::nullopt;
   return v;
 }
 
@@ -29,7 +36,7 @@ void RateLimiter::refill(Millis now) {
 
 void RateLimiter::observe(const TransportResponse& response, Millis now) {
   const auto limit = number(response.header("ratelimit-limit"));
-  if (limit && *limit > 0) {
+  if (limit && *limit > 0 && *limit <= std::numeric_limits<int>::max()) {
     if (!limit_) {
       tokens_ = 1.0;
       refilled_at_ = now;

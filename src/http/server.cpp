@@ -2,18 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
-#include <cctype>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
+#include "http/beast_request.hpp"
 #include "http/error_response.hpp"
 #include "http/target.hpp"
 
@@ -26,7 +25,6 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-using BeastRequest = bhttp::request<bhttp::string_body>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
 
 // After a 413 the client may still be sending its body. Reading and discarding it (for a bounded
@@ -44,35 +42,6 @@ struct Connection {
   bool reading = false;  // waiting in async_read
   std::string remote_address;
 };
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-HttpRequest to_request(BeastRequest& request, Target target, const std::string& remote) {
-  HttpRequest out;
-  out.remote_address = remote;
-  out.method = std::string(request.method_string());
-  out.path = std::move(target.path);
-  out.query = std::move(target.query);
-  for (const auto& field : request) {
-    std::string name = lower(field.name_string());
-    const bool cookie = name == "cookie";
-    auto [it, inserted] = out.headers.try_emplace(std::move(name), field.value());
-    if (!inserted) {
-      it->second += cookie ? "; " : ", ";
-      it->second += field.value();
-    }
-  }
-  out.body = std::move(request.body());
-  return out;
-}
-
-// The path of a target, for choosing the error shape when the target itself is malformed.
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 bool expects_continue(const BeastRequest& request) {
   return beast::iequals(request[bhttp::field::expect], "100-continue");

@@ -47,5 +47,19 @@ TEST(RateLimiter, A429WithoutRetryAfterUsesTheResetTime) {
   EXPECT_EQ(limiter.on_throttled(with({{"ratelimit-reset", "100"}}, 429), 5'000), 100'000);
 }
 
+// Found by fuzz/gitlab_headers_fuzz.cpp: numbers that overflow once in milliseconds (undefined
+// behaviour) or in an int are ignored, as if the header were absent.
+TEST(RateLimiter, IgnoresHeaderNumbersTooLargeToBeTimesOrLimits) {
+  RateLimiter limiter;
+  limiter.observe(with({{"ratelimit-limit", "4294967296"},
+                        {"ratelimit-remaining", "0"},
+                        {"ratelimit-reset", "160984441609844400"}}),
+                  5'000);
+  EXPECT_FALSE(limiter.observed_limit_per_minute().has_value());
+  EXPECT_EQ(limiter.next_start(5'000), 5'000);
+  EXPECT_EQ(limiter.on_throttled(with({{"retry-after", "9223372036854775807"}}, 429), 5'000),
+            6'000);  // the one-second pause of a 429 that names no time
+}
+
 }  // namespace
 }  // namespace provisio::gitlab
