@@ -351,3 +351,24 @@ TEST(Generator, SameOptionsGiveTheSameBytesAndWorldSHasItsShape) {
 
 }  // namespace
 }  // namespace provisio::sim
+
+namespace provisio::sim {
+namespace {
+
+// Found by fuzz/world_file_fuzz.cpp: a world whose groups form a cycle was read, and the
+// simulator then hung walking up the tree.
+TEST(WorldFile, RefusesAGroupThatIsItsOwnAncestor) {
+  for (const char* text :
+       {R"({"groups":[{"id":1,"parent_id":1}]})",
+        R"({"groups":[{"id":1},{"id":2,"parent_id":3},{"id":3,"parent_id":2}]})"}) {
+    const auto world = parse_world(text);
+    ASSERT_FALSE(world) << text;
+    EXPECT_EQ(world.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(world.error().message.find("is its own ancestor"), std::string::npos)
+        << world.error().message;
+  }
+  EXPECT_TRUE(parse_world(R"({"groups":[{"id":1},{"id":2,"parent_id":1}]})"));
+}
+
+}  // namespace
+}  // namespace provisio::sim

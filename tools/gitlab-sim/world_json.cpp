@@ -127,10 +127,22 @@ Result<World> parse_world(const std::string& text) {
       group_created[g.id] = g.created_at;
       groups.push_back(std::move(g));
     }
+    std::map<Id, std::optional<Id>> parent_of;
     for (const Group& g : groups) {
       if (g.parent_id && !group_created.count(*g.parent_id)) {
         return make_error(ErrorCode::kInvalidArgument,
                           "group " + std::to_string(g.id) + " has an unknown parent");
+      }
+      parent_of.emplace(g.id, g.parent_id);  // the first of a repeated id wins, as in World
+    }
+    // A cycle would hang every walk up the tree (found by fuzz/world_file_fuzz.cpp).
+    for (const Group& g : groups) {
+      std::size_t steps = 0;
+      for (auto at = g.parent_id; at; at = parent_of.at(*at)) {
+        if (++steps > parent_of.size()) {
+          return make_error(ErrorCode::kInvalidArgument,
+                            "group " + std::to_string(g.id) + " is its own ancestor");
+        }
       }
     }
     std::vector<Project> projects;
