@@ -74,5 +74,41 @@ TEST(JsonMapping, ToleratesMissingOptionalFieldsAndNamesMissingRequiredOnes) {
   EXPECT_EQ(stamped->expires_at, "2026-01-31");
 }
 
+// Found by fuzz/gitlab_answer_fuzz.cpp's properties: an access level beyond an int was cut down
+// to one (4294967326 became 30, Developer).
+TEST(JsonMapping, RefusesAnAccessLevelAnIntCannotHold) {
+  auto m = to_member(nlohmann::json{{"id", 1}, {"access_level", 4294967326LL}});
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message.find("access_level"), std::string::npos);
+  auto g = to_group(nlohmann::json{{"id", 5},
+                                   {"shared_with_groups",
+                                    {{{"group_id", 7}, {"group_access_level", 4294967306LL}},
+                                     {{"group_id", 8}, {"group_access_level", 20}}}}});
+  ASSERT_TRUE(g);
+  ASSERT_EQ(g->shared_with_groups.size(), 1u);  // the share without a usable level is left out
+  EXPECT_EQ(g->shared_with_groups[0].group_id, 8);
+}
+
+// Found by fuzz/gitlab_answer_fuzz.cpp's properties: any expires_at was cut at 10 bytes, which
+// could split a UTF-8 character and leave text that no JSON writer accepts.
+TEST(JsonMapping, RefusesAnExpiryThatIsNotADate) {
+  for (const char* bad : {"2026-11-2\xc3\xa9", "soon", "2026-1-31", "20261131xx", "2026-11-30Z"}) {
+    auto m = to_member(nlohmann::json{{"id", 1}, {"access_level", 30}, {"expires_at", bad}});
+    ASSERT_FALSE(m) << bad;
+    EXPECT_NE(m.error().message.find("expires_at"), std::string::npos);
+    EXPECT_FALSE(to_token_info(nlohmann::json{{"id", 1}, {"expires_at", bad}})) << bad;
+  }
+  auto spaced = to_member(
+      nlohmann::json{{"id", 1}, {"access_level", 10}, {"expires_at", "2026-01-31 00:00:00 UTC"}});
+  ASSERT_TRUE(spaced);
+  EXPECT_EQ(spaced->expires_at, "2026-01-31");
+  auto g = to_group(
+      nlohmann::json{{"id", 5},
+                     {"shared_with_groups",
+                      {{{"group_id", 7}, {"group_access_level", 30}, {"expires_at", "x"}}}}});
+  ASSERT_TRUE(g);
+  EXPECT_TRUE(g->shared_with_groups.empty());
+}
+
 }  // namespace
 }  // namespace provisio::gitlab
