@@ -1,5 +1,6 @@
 #include "gitlab/client.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 
@@ -33,6 +34,15 @@ struct Client::Listing : std::enable_shared_from_this<Client::Listing> {
                            });
   }
 
+  // GitLab gives totals only up to 10,000 records (CONTRACT.md §1): 100 pages of 100. A larger
+  // total is not GitLab's, and requesting all of it at once queued that many requests, billions
+  // for x-total-pages: 2147483647 (found by fuzz/gitlab_client_fuzz.cpp). Pages past this many
+  // ahead of the last one read are requested as the listing gets there.
+  int most_pages_with_a_total() const {
+    const int per_page = std::max(1, client->options_.per_page);
+    return std::max(client->options_.lookahead_pages, (10'000 + per_page - 1) / per_page);
+  }
+
   void on_page(int page, Result<Reply> reply) {
     --outstanding;
     if (!reply) {
@@ -47,9 +57,10 @@ struct Client::Listing : std::enable_shared_from_this<Client::Listing> {
         } else if (!reply->page.has_next) {
           last_page = std::min(last_page, page);
         } else if (last_page == INT_MAX) {
-          const int horizon = reply->page.total_pages && *reply->page.total_pages > page
-                                  ? *reply->page.total_pages
-                                  : page + client->options_.lookahead_pages;
+          const int horizon =
+              reply->page.total_pages && *reply->page.total_pages > page
+                  ? std::min(*reply->page.total_pages, page + most_pages_with_a_total())
+                  : page + client->options_.lookahead_pages;
           for (int p = highest_requested + 1; p <= horizon; ++p) request(p);
         }
       }

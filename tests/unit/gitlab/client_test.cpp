@@ -86,6 +86,21 @@ TEST_F(ClientTest, FetchesThePagesOfOneListingInParallelOnceTheTotalIsKnown) {
   EXPECT_EQ(clock_.now() - start, 40);  // two round trips of 20 ms: page 1, then pages 2-10
 }
 
+// Found by fuzz/gitlab_client_fuzz.cpp: a total far beyond what GitLab gives (it gives none
+// above 10,000 records) made the client queue a request for every page it announced.
+TEST_F(ClientTest, RequestsAtMostAHundredPagesAheadWhateverTheTotalSays) {
+  ScriptedTransport t(clock_, [](const TransportRequest& r) {
+    TransportResponse page = members_page(250, page_of(r), 100, /*with_totals=*/true);
+    page.headers["x-total-pages"] = "100000";  // up to 2147483647 in the fuzzer's input
+    return page;
+  });
+  auto client = make(t);
+  auto members = client.group_members({1});
+  ASSERT_TRUE(members);
+  EXPECT_EQ(members->at(1).size(), 250u);
+  EXPECT_LE(t.log().size(), 3u + 100u);  // the 3 pages, then at most 100 ahead of the last read
+}
+
 TEST_F(ClientTest, ReadsListingsOfManyGroupsSideBySide) {
   ScriptedTransport t(
       clock_, [](const TransportRequest& r) { return members_page(30, page_of(r), 100, true); });
