@@ -370,5 +370,19 @@ TEST(WorldFile, RefusesAGroupThatIsItsOwnAncestor) {
   EXPECT_TRUE(parse_world(R"({"groups":[{"id":1},{"id":2,"parent_id":1}]})"));
 }
 
+// Found by fuzz/world_file_fuzz.cpp: an id of 1e66 was cast to an integer (undefined behaviour);
+// an access level beyond an int wrapped around.
+TEST(WorldFile, RefusesNumbersThatAreNotIntegersOrDoNotFit) {
+  for (const char* text : {R"({"users":[{"id":1e66}]})", R"({"users":[{"id":1.5}]})",
+                           R"({"users":[{"id":18446744073709551615}]})",
+                           R"({"groups":[{"id":1}],"group_members":[{"group_id":1,
+                                "members":[[1,4294967326]]}]})"}) {
+    const auto world = parse_world(text);
+    ASSERT_FALSE(world) << text;
+    EXPECT_EQ(world.error().code, ErrorCode::kInvalidArgument);
+  }
+  EXPECT_TRUE(parse_world(R"({"users":[{"id":9223372036854775807}]})"));
+}
+
 }  // namespace
 }  // namespace provisio::sim

@@ -1,13 +1,33 @@
 #include "world_json.hpp"
 
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 namespace provisio::sim {
 namespace {
 
 using nlohmann::json;
+
+// A whole number that fits T. nlohmann turns a float into an integer with a plain cast, undefined
+// beyond T's range (an id of 1e66: found by fuzz/world_file_fuzz.cpp), and an integer too large
+// for T would wrap: both are refused (parse_world turns the exception into kInvalidArgument).
+template <typename T>
+T whole(const json& v) {
+  if (!v.is_number_integer()) {
+    throw std::invalid_argument(std::string("expected an integer, found ") + v.type_name());
+  }
+  const bool fits =
+      v.is_number_unsigned()
+          ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+          : v.get<std::int64_t>() >= std::numeric_limits<T>::min() &&
+                v.get<std::int64_t>() <= std::numeric_limits<T>::max();
+  if (!fits) throw std::out_of_range("the integer " + v.dump() + " is out of range");
+  return static_cast<T>(v.get<std::int64_t>());
+}
 
 std::string str(const json& o, const char* key, std::string fallback = {}) {
   const auto it = o.find(key);
@@ -23,7 +43,7 @@ std::optional<std::string> opt_str(const json& o, const char* key) {
 std::optional<Id> opt_id(const json& o, const char* key) {
   const auto it = o.find(key);
   if (it == o.end() || it->is_null()) return std::nullopt;
-  return it->get<Id>();
+  return whole<Id>(*it);
 }
 
 bool boolean(const json& o, const char* key, bool fallback = false) {
@@ -33,7 +53,7 @@ bool boolean(const json& o, const char* key, bool fallback = false) {
 
 int integer(const json& o, const char* key, int fallback) {
   const auto it = o.find(key);
-  return it == o.end() || it->is_null() ? fallback : it->get<int>();
+  return it == o.end() || it->is_null() ? fallback : whole<int>(*it);
 }
 
 const json& list(const json& doc, const char* key) {
@@ -44,12 +64,12 @@ const json& list(const json& doc, const char* key) {
 
 Member member_row(const json& row) {
   Member m;
-  m.user_id = row.at(0).get<Id>();
-  m.access_level = row.at(1).get<int>();
+  m.user_id = whole<Id>(row.at(0));
+  m.access_level = whole<int>(row.at(1));
   if (row.size() > 2 && !row[2].is_null()) m.expires_at = row[2].get<std::string>();
-  if (row.size() > 3 && !row[3].is_null()) m.member_role_id = row[3].get<Id>();
+  if (row.size() > 3 && !row[3].is_null()) m.member_role_id = whole<Id>(row[3]);
   if (row.size() > 4 && !row[4].is_null()) m.created_at = row[4].get<std::string>();
-  if (row.size() > 5 && !row[5].is_null()) m.created_by = row[5].get<Id>();
+  if (row.size() > 5 && !row[5].is_null()) m.created_by = whole<Id>(row[5]);
   return m;
 }
 
@@ -102,7 +122,7 @@ Result<World> parse_world(const std::string& text) {
     std::vector<User> users;
     for (const json& o : list(doc, "users")) {
       User u;
-      u.id = o.at("id").get<Id>();
+      u.id = whole<Id>(o.at("id"));
       u.username = str(o, "username", "user" + std::to_string(u.id));
       u.name = str(o, "name", u.username);
       u.state = str(o, "state", "active");
@@ -117,7 +137,7 @@ Result<World> parse_world(const std::string& text) {
     std::map<Id, std::string> group_created;
     for (const json& o : list(doc, "groups")) {
       Group g;
-      g.id = o.at("id").get<Id>();
+      g.id = whole<Id>(o.at("id"));
       g.path = str(o, "path", "group-" + std::to_string(g.id));
       g.name = str(o, "name", g.path);
       g.parent_id = opt_id(o, "parent_id");
@@ -149,10 +169,10 @@ Result<World> parse_world(const std::string& text) {
     std::map<Id, std::string> project_created;
     for (const json& o : list(doc, "projects")) {
       Project p;
-      p.id = o.at("id").get<Id>();
+      p.id = whole<Id>(o.at("id"));
       p.path = str(o, "path", "project-" + std::to_string(p.id));
       p.name = str(o, "name", p.path);
-      p.namespace_id = o.at("namespace_id").get<Id>();
+      p.namespace_id = whole<Id>(o.at("namespace_id"));
       if (!group_created.count(p.namespace_id)) {
         return make_error(ErrorCode::kInvalidArgument,
                           "project " + std::to_string(p.id) + " has an unknown namespace");
@@ -167,7 +187,7 @@ Result<World> parse_world(const std::string& text) {
     std::vector<CustomRole> roles;
     for (const json& o : list(doc, "custom_roles")) {
       CustomRole r;
-      r.id = o.at("id").get<Id>();
+      r.id = whole<Id>(o.at("id"));
       r.name = str(o, "name");
       r.description = str(o, "description");
       r.group_id = opt_id(o, "group_id");
@@ -182,7 +202,7 @@ Result<World> parse_world(const std::string& text) {
             const std::map<Id, std::string>& created) -> Result<std::map<Id, std::vector<Member>>> {
       std::map<Id, std::vector<Member>> out;
       for (const json& o : list(doc, key)) {
-        const Id id = o.at(id_key).get<Id>();
+        const Id id = whole<Id>(o.at(id_key));
         const auto source = created.find(id);
         if (source == created.end()) {
           return make_error(ErrorCode::kInvalidArgument,
@@ -203,23 +223,24 @@ Result<World> parse_world(const std::string& text) {
     if (!project_members) return tl::unexpected(project_members.error());
     std::vector<GroupShare> group_shares;
     for (const json& o : list(doc, "group_shares")) {
-      group_shares.push_back({o.at("shared_group_id").get<Id>(), o.at("invited_group_id").get<Id>(),
+      group_shares.push_back({whole<Id>(o.at("shared_group_id")),
+                              whole<Id>(o.at("invited_group_id")),
                               integer(o, "group_access_level", kGuest), opt_str(o, "expires_at")});
     }
     std::vector<ProjectShare> project_shares;
     for (const json& o : list(doc, "project_shares")) {
-      project_shares.push_back({o.at("project_id").get<Id>(), o.at("group_id").get<Id>(),
+      project_shares.push_back({whole<Id>(o.at("project_id")), whole<Id>(o.at("group_id")),
                                 integer(o, "group_access_level", kGuest),
                                 opt_str(o, "expires_at")});
     }
     std::vector<Token> tokens;
     for (const json& o : list(doc, "tokens")) {
       Token t;
-      t.id = o.at("id").get<Id>();
+      t.id = whole<Id>(o.at("id"));
       t.name = str(o, "name", "token-" + std::to_string(t.id));
       t.description = str(o, "description");
       t.token = o.at("token").get<std::string>();
-      t.user_id = o.at("user_id").get<Id>();
+      t.user_id = whole<Id>(o.at("user_id"));
       t.scopes = o.value("scopes", std::vector<std::string>{"read_api"});
       t.revoked = boolean(o, "revoked");
       t.expires_at = opt_str(o, "expires_at");
@@ -230,7 +251,7 @@ Result<World> parse_world(const std::string& text) {
     std::vector<OAuthApplication> apps;
     for (const json& o : list(doc, "oauth_applications")) {
       OAuthApplication a;
-      a.id = o.at("id").get<Id>();
+      a.id = whole<Id>(o.at("id"));
       a.name = str(o, "name");
       a.client_id = o.at("client_id").get<std::string>();
       a.client_secret = str(o, "client_secret");
