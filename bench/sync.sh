@@ -19,9 +19,13 @@ BIN=build/bin
 WORK=$(mktemp -d)
 SIM_PID=""
 cleanup() {
-  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-  [ -d "$WORK/pg" ] && "$BIN/pg_cluster" stop "$WORK/pg" > /dev/null 2>&1
+  local status=$?
+  # wait gives the killed process's status (143): kept out of the script's own, which set -e
+  # would otherwise end here, leaving the work directory and the PostgreSQL cluster behind.
+  if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null || true; fi
+  if [ -d "$WORK/pg" ]; then "$BIN/pg_cluster" stop "$WORK/pg" > /dev/null 2>&1 || true; fi
   rm -rf "$WORK"
+  exit "$status"
 }
 trap cleanup EXIT
 
