@@ -109,6 +109,18 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
       // describe the organisation, so by default they need an administrator's token, which
       // Prometheus sends with `authorization: {credentials: ...}`.
       process_getenv("PROVISIO_METRICS_PUBLIC").value_or("") == "true"};
+  // GitLab events: the partial sync of what each names, queued in the database (so whichever
+  // node is free runs it) and started at once on this one.
+  api.queue_event = [&sync_service, &worker](const EventEffect& effect) -> Result<Task> {
+    auto queued = effect.action == EventAction::kFull
+                      ? sync_service->request_full("gitlab-events")
+                      : sync_service->request_scoped(effect.scope, "gitlab-events");
+    if (queued) worker.wake();
+    return queued;
+  };
+  api.webhook_secret = process_getenv("PROVISIO_GITLAB_WEBHOOK_SECRET");
+  sync::PlanPreview plan_preview([&sync_service] { return sync_service->plan_full(); }, clock);
+  api.plan_preview = [&plan_preview](bool refresh) { return plan_preview.get(refresh); };
   http::Router router;
   http::add_api_routes(router, api);
   // The web admin answers whatever the API does not.

@@ -9,6 +9,7 @@
 #include "app/database.hpp"
 #include "app/gitlab_check.hpp"
 #include "app/sync_wiring.hpp"
+#include "http/api_json.hpp"
 #include "sync/configuration.hpp"
 #include "sync/projects.hpp"
 #include "sync/run_status.hpp"
@@ -81,23 +82,7 @@ Result<std::unique_ptr<store::Store>> open_migrated(const Settings& settings) {
   return store;
 }
 
-ordered_json counts_json(const SyncCounts& c) {
-  return {{"usersCreated", c.users_created},
-          {"usersUpdated", c.users_updated},
-          {"usersReactivated", c.users_reactivated},
-          {"usersDeactivated", c.users_deactivated},
-          {"groupsCreated", c.groups_created},
-          {"groupsRenamed", c.groups_renamed},
-          {"groupsDeleted", c.groups_deleted},
-          {"membershipsAdded", c.memberships_added},
-          {"membershipsRemoved", c.memberships_removed},
-          {"projectsSynced", c.projects_synced},
-          {"permissionsGranted", c.permissions_granted},
-          {"permissionsRevoked", c.permissions_revoked},
-          {"visibilitiesChanged", c.visibilities_changed},
-          {"gitlabRequests", c.gitlab_requests},
-          {"durationMs", c.duration_ms}};
-}
+using http::counts_json;
 
 ordered_json optional_json(const std::optional<std::string>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);

@@ -55,9 +55,10 @@ constexpr std::array<std::pair<ProvisioningType, std::string_view>, 2> kProvisio
     {ProvisioningType::kJit, "JIT"},
     {ProvisioningType::kAutoProvisioning, "AUTO_PROVISIONING"},
 }};
-constexpr std::array<std::pair<TaskType, std::string_view>, 2> kTaskTypes{{
+constexpr std::array<std::pair<TaskType, std::string_view>, 3> kTaskTypes{{
     {TaskType::kGitlabAuthProvisioning, "GITLAB_AUTH_PROVISIONING"},
     {TaskType::kGitlabProjectPermissionsProvisioning, "GITLAB_PROJECT_PERMISSIONS_PROVISIONING"},
+    {TaskType::kGitlabEventProvisioning, "GITLAB_EVENT_PROVISIONING"},
 }};
 constexpr std::array<std::pair<TaskStatus, std::string_view>, 5> kTaskStatuses{{
     {TaskStatus::kPending, "PENDING"},

@@ -6,13 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "core/sync_scope.hpp"
 #include "core/time.hpp"
 
 namespace provisio {
 
 using TaskId = std::int64_t;
 
-enum class TaskType { kGitlabAuthProvisioning, kGitlabProjectPermissionsProvisioning };
+enum class TaskType {
+  kGitlabAuthProvisioning,                // the full sync
+  kGitlabProjectPermissionsProvisioning,  // one project, after it is bound
+  kGitlabEventProvisioning,               // the groups, projects and users GitLab events named
+};
 enum class TaskStatus { kPending, kInProgress, kSuccess, kFailed, kCanceled };
 
 std::string_view to_string(TaskType t);    // "GITLAB_AUTH_PROVISIONING", ...
@@ -64,6 +69,7 @@ struct Task {
   TaskType type = TaskType::kGitlabAuthProvisioning;
   TaskStatus status = TaskStatus::kPending;
   std::optional<std::int64_t> project_id;  // for a per-project sync
+  std::optional<SyncScope> scope;          // for an event sync: what to re-read
   std::string submitter;                   // a login, or "scheduler"
   Millis submitted_at = 0;
   std::optional<Millis> started_at;

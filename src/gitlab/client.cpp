@@ -268,6 +268,12 @@ Result<std::vector<gl::Group>> Client::descendant_groups(gl::Id group) {
   return std::move((*read)[group]);
 }
 
+Result<std::map<gl::Id, std::vector<gl::Group>>> Client::descendant_groups(
+    const std::vector<gl::Id>& ids) {
+  return list_many(ids, "/groups/", "/descendant_groups", "", "/groups/:id/descendant_groups",
+                   "the subgroups of the GitLab group", &to_group);
+}
+
 Result<std::map<gl::Id, std::vector<gl::Member>>> Client::group_members(
     const std::vector<gl::Id>& ids) {
   return list_many(ids, "/groups/", "/members", "", "/groups/:id/members",
@@ -328,6 +334,17 @@ Result<std::vector<gl::Project>> Client::group_projects(gl::Id group) {
                         "/groups/:id/projects", "the projects of the GitLab group", &to_project);
   if (!read) return tl::unexpected(read.error());
   return std::move((*read)[group]);
+}
+
+Result<std::map<gl::Id, std::vector<gl::Project>>> Client::group_projects(
+    const std::vector<gl::Id>& ids) {
+  return list_many(ids, "/groups/", "/projects",
+                   "include_subgroups=true&with_shared=false&order_by=id&sort=asc",
+                   "/groups/:id/projects", "the projects of the GitLab group", &to_project);
+}
+
+Result<std::map<gl::Id, gl::Project>> Client::projects(const std::vector<gl::Id>& ids) {
+  return read_each(ids, "/projects/", "", "/projects/:id", "the GitLab project", &to_project);
 }
 
 Result<gl::Project> Client::project(gl::Id id) {

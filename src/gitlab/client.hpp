@@ -53,6 +53,9 @@ class Client {
   Result<std::map<gl::Id, gl::Group>> groups(const std::vector<gl::Id>& ids);
   // GET /groups/:id/descendant_groups: every group below, at every level.
   Result<std::vector<gl::Group>> descendant_groups(gl::Id group);
+  // The same for many groups, side by side (by group).
+  Result<std::map<gl::Id, std::vector<gl::Group>>> descendant_groups(
+      const std::vector<gl::Id>& ids);
   // GET /groups/:id/members (direct members) for many groups, side by side.
   Result<std::map<gl::Id, std::vector<gl::Member>>> group_members(const std::vector<gl::Id>& ids);
   // GET /projects/:id/members (direct members) for many projects, side by side.
@@ -67,8 +70,12 @@ class Client {
   // GET /groups/:id/projects?include_subgroups=true&with_shared=false: the projects of a
   // group tree, each with the groups shared into it.
   Result<std::vector<gl::Project>> group_projects(gl::Id group);
+  // The same for many group trees, side by side (by group).
+  Result<std::map<gl::Id, std::vector<gl::Project>>> group_projects(const std::vector<gl::Id>& ids);
   // GET /projects/:id
   Result<gl::Project> project(gl::Id id);
+  // The same for many projects, side by side; fails with the first error (a 404 included).
+  Result<std::map<gl::Id, gl::Project>> projects(const std::vector<gl::Id>& ids);
   // GET /groups/:id/member_roles (custom roles; the group's owners only).
   Result<std::vector<gl::CustomRole>> member_roles(gl::Id group);
   // GET /groups?min_access_level=N with the user's own token: at login, the user's groups.

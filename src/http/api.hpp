@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/gitlab_check_result.hpp"
 #include "core/gitlab_config.hpp"
+#include "core/gitlab_event.hpp"
 #include "core/task.hpp"
 #include "core/time.hpp"
 #include "core/user.hpp"
@@ -26,6 +27,7 @@
 #include "store/store.hpp"
 #include "sync/explain.hpp"
 #include "sync/gitlab_login.hpp"
+#include "sync/plan_preview.hpp"
 
 namespace provisio::http {
 
@@ -58,6 +60,13 @@ using SyncRequester = std::function<Result<Task>(const std::string& submitter)>;
 // task has no held plan, kAlreadyExists while another sync is pending or running.
 using PlanConfirmer = std::function<Result<Task>(TaskId held, const std::string& submitter)>;
 
+// Queues the sync a GitLab event calls for (core/gitlab_event.hpp): the partial sync of its
+// scope, merged into one still pending, or a full sync (kAlreadyExists when one is pending).
+using EventQueuer = std::function<Result<Task>(const EventEffect& effect)>;
+
+// The plan preview (sync/plan_preview.hpp): the latest dry run, computing a fresh one when due.
+using PlanPreviewer = std::function<sync::PreviewState(bool refresh)>;
+
 // What the handlers work with. Outlives the server.
 struct ApiContext {
   store::Store& store;
@@ -81,6 +90,11 @@ struct ApiContext {
   // GET /metrics without authentication (for a scraper on a trusted network); by default it
   // needs an administrator's token, like every other read of the server's state.
   bool metrics_public = false;
+  EventQueuer queue_event;  // empty: GitLab events answer 503
+  // PROVISIO_GITLAB_WEBHOOK_SECRET: when set, X-Gitlab-Token is checked against it instead of the
+  // secret of the GitLab configuration.
+  std::optional<std::string> webhook_secret;
+  PlanPreviewer plan_preview;  // empty: the plan preview answers 503
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(const HttpRequest&, const Caller&)>;

@@ -17,6 +17,24 @@ std::string format_time(Millis at) {
 
 Json time_or_null(std::optional<Millis> at) { return at ? Json(format_time(*at)) : Json(nullptr); }
 
+Json counts_json(const SyncCounts& c) {
+  return {{"usersCreated", c.users_created},
+          {"usersUpdated", c.users_updated},
+          {"usersReactivated", c.users_reactivated},
+          {"usersDeactivated", c.users_deactivated},
+          {"groupsCreated", c.groups_created},
+          {"groupsRenamed", c.groups_renamed},
+          {"groupsDeleted", c.groups_deleted},
+          {"membershipsAdded", c.memberships_added},
+          {"membershipsRemoved", c.memberships_removed},
+          {"projectsSynced", c.projects_synced},
+          {"permissionsGranted", c.permissions_granted},
+          {"permissionsRevoked", c.permissions_revoked},
+          {"visibilitiesChanged", c.visibilities_changed},
+          {"gitlabRequests", c.gitlab_requests},
+          {"durationMs", c.duration_ms}};
+}
+
 void write_page(JsonWriter& w, int index, int size, std::int64_t total) {
   w.begin_object().key("pageIndex").value(index).key("pageSize").value(size);
   w.key("total").value(total).end_object();

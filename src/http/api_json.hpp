@@ -44,6 +44,8 @@ Json project_json(const Project& project);
 Json role_mapping_json(const RoleMapping& mapping);
 // `check` fills errorMessage and warnings.
 Json gitlab_config_json(const GitlabConfig& config, const GitlabCheckResult& check);
+// What a sync changed (or would change), as `provisio sync --json` and the plan preview show it.
+Json counts_json(const SyncCounts& counts);
 // A run of the history as api/ce/activity shows it.
 Json task_json(const Task& task);
 

@@ -60,6 +60,7 @@ constexpr Row kRoutes[] = {
   {"PATCH", "/api/v2/dop-translation/gitlab-permission-mappings/{role}", kAdmin, "Change a role's permissions", patch_role_mapping},
   {"DELETE", "/api/v2/dop-translation/gitlab-permission-mappings/{role}", kAdmin, "Delete a custom role", delete_role_mapping},
   {"POST", "/api/v2/dop-translation/gitlab-synchronization-runs", kAdmin, "Queue a full synchronization now", start_sync_run},
+  {"GET", "/api/v2/provisioning/plan", kAdmin, "The dry run of a full synchronization: counts and a page of changes with their causes", plan_preview},
   {"POST", "/api/v2/provisioning/plan/{taskId}/confirm", kAdmin, "Apply the plan the guard held back for a task", confirm_held_plan},
   // v2: users, groups, memberships
   {"GET", "/api/v2/users-management/users", kUser, "List users", list_users},
@@ -78,6 +79,8 @@ constexpr Row kRoutes[] = {
   // Provisio's own
   {"GET", "/api/v2/provisioning/audit", kAdmin, "The audit log", list_audit},
   {"GET", "/api/v2/provisioning/explain", kAdmin, "Why a user holds each permission on a project, or belongs to a group", explain_access},
+  // Authenticated by the webhook secret in X-Gitlab-Token, not by a user: GitLab sends it.
+  {"POST", "/api/v2/provisioning/gitlab-events", kPublic, "Receive a GitLab system hook or group webhook (X-Gitlab-Token)", receive_gitlab_event},
   {"GET", "/api/v2/provisioning/status", kAdmin, "The provisioning mode, the last and next runs, the token's health", provisioning_status},
   // Admin unless the server is started with metrics public (ApiContext::metrics_public).
   {"GET", "/metrics", kAdmin, "Prometheus metrics (text format 0.0.4)", metrics_page},

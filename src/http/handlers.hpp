@@ -84,4 +84,10 @@ Result<HttpResponse> explain_access(ApiContext&, const HttpRequest&, const Calle
 Result<HttpResponse> provisioning_status(ApiContext&, const HttpRequest&, const Caller&);
 Result<HttpResponse> metrics_page(ApiContext&, const HttpRequest&, const Caller&);
 
+// event_handlers.cpp: GitLab system hooks and group webhooks
+Result<HttpResponse> receive_gitlab_event(ApiContext&, const HttpRequest&, const Caller&);
+
+// plan_handlers.cpp: the plan preview (the dry run of a full sync)
+Result<HttpResponse> plan_preview(ApiContext&, const HttpRequest&, const Caller&);
+
 }  // namespace provisio::http

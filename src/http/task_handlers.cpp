@@ -50,8 +50,8 @@ Result<HttpResponse> ce_activity(ApiContext& context, const HttpRequest& request
     query.type = parse_task_type(*type);
     if (!query.type) {
       return tl::unexpected(
-          invalid("The parameter 'type' must be GITLAB_AUTH_PROVISIONING or "
-                  "GITLAB_PROJECT_PERMISSIONS_PROVISIONING."));
+          invalid("The parameter 'type' must be GITLAB_AUTH_PROVISIONING, "
+                  "GITLAB_PROJECT_PERMISSIONS_PROVISIONING or GITLAB_EVENT_PROVISIONING."));
     }
   }
   if (auto status = params->get("status")) {

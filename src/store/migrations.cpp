@@ -179,6 +179,17 @@ std::vector<Migration> build() {
                  {
                      "ALTER TABLE tasks ADD COLUMN progress TEXT",
                  }});
+  all.push_back({6,
+                 "event-driven partial syncs: what a task re-reads, and where groups are invited",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN scope TEXT",
+                     R"(CREATE TABLE gitlab_shares (
+  invited_group_id {bigint} NOT NULL,
+  into_project INTEGER NOT NULL,
+  target_id {bigint} NOT NULL
+))",
+                     "CREATE INDEX gitlab_shares_invited ON gitlab_shares (invited_group_id)",
+                 }});
   return all;
 }
 

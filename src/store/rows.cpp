@@ -123,6 +123,7 @@ void TaskRow::bind(soci::statement& st) {
   st.exchange(soci::into(counts));
   st.exchange(soci::into(held));
   st.exchange(soci::into(progress, progress_ind));
+  st.exchange(soci::into(scope, scope_ind));
 }
 
 Task TaskRow::get() const {
@@ -144,6 +145,7 @@ Task TaskRow::get() const {
   t.counts = decode_counts(counts);
   t.held = held != 0;
   if (progress_ind == soci::i_ok) t.progress = decode_progress(progress);
+  if (scope_ind == soci::i_ok) t.scope = decode_scope(scope);
   return t;
 }
 
@@ -177,6 +179,28 @@ AuditEntry AuditRow::get() const {
 
 std::string encode_strings(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
+std::string encode_scope(const SyncScope& s) {
+  return nlohmann::json{{"groups", s.groups}, {"projects", s.projects}, {"users", s.users}}.dump();
+}
+
+std::optional<SyncScope> decode_scope(const std::string& s) {
+  const auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  SyncScope out;
+  const auto read = [&](const char* key, std::set<std::int64_t>& into) {
+    if (!j.contains(key) || !j[key].is_array()) return false;
+    for (const auto& e : j[key]) {
+      if (!e.is_number_integer()) return false;
+      into.insert(e.get<std::int64_t>());
+    }
+    return true;
+  };
+  if (!read("groups", out.groups) || !read("projects", out.projects) || !read("users", out.users)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::vector<std::string> decode_strings(const std::string& s) {
   auto j = nlohmann::json::parse(s, nullptr, false);
   if (!j.is_array()) return {};
@@ -187,19 +211,19 @@ std::vector<std::string> decode_strings(const std::string& s) {
   return out;
 }
 
-#define PROVISIO_COUNT_FIELDS(X)                                                        \
-  X(users_created, "usersCreated")                                                      \
-  X(users_updated, "usersUpdated")                                                      \
-  X(users_reactivated, "usersReactivated")                                              \
-  X(users_deactivated, "usersDeactivated")                                              \
-  X(groups_created, "groupsCreated")                                                    \
-  X(groups_renamed, "groupsRenamed")                                                    \
-  X(groups_deleted, "groupsDeleted") X(memberships_added, "membershipsAdded")           \
-      X(memberships_removed, "membershipsRemoved") X(projects_synced, "projectsSynced") \
-          X(permissions_granted, "permissionsGranted")                                  \
-              X(permissions_revoked, "permissionsRevoked")                              \
-                  X(visibilities_changed, "visibilitiesChanged")                        \
-                      X(gitlab_requests, "gitlabRequests") X(duration_ms, "durationMs")
+#define PROVISIO_COUNT_FIELDS(X)                                                                  \
+  X(users_created, "usersCreated")                                                                \
+  X(users_updated, "usersUpdated")                                                                \
+  X(users_reactivated, "usersReactivated")                                                        \
+  X(users_deactivated, "usersDeactivated")                                                        \
+  X(groups_created, "groupsCreated")                                                              \
+  X(groups_renamed, "groupsRenamed")                                                              \
+  X(groups_deleted, "groupsDeleted")                                                              \
+  X(memberships_added, "membershipsAdded") X(memberships_removed, "membershipsRemoved")           \
+      X(projects_synced, "projectsSynced") X(permissions_granted, "permissionsGranted")           \
+          X(permissions_revoked, "permissionsRevoked")                                            \
+              X(visibilities_changed, "visibilitiesChanged") X(gitlab_requests, "gitlabRequests") \
+                  X(duration_ms, "durationMs")
 
 std::string encode_counts(const SyncCounts& c) {
   nlohmann::json j;

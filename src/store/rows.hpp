@@ -60,12 +60,12 @@ struct GrantRow {
 struct TaskRow {
   static constexpr const char* kColumns =
       "id, uuid, task_type, status, project_id, submitter, submitted_at, started_at, finished_at, "
-      "node_id, lease_until, info_messages, warnings, error_message, counts, held, progress";
+      "node_id, lease_until, info_messages, warnings, error_message, counts, held, progress, scope";
   long long id = 0, project_id = 0, submitted = 0, started = 0, finished = 0, lease = 0;
-  std::string uuid, type, status, submitter, node, info, warnings, error, counts, progress;
+  std::string uuid, type, status, submitter, node, info, warnings, error, counts, progress, scope;
   soci::indicator project_ind = soci::i_ok, started_ind = soci::i_ok, finished_ind = soci::i_ok,
                   node_ind = soci::i_ok, lease_ind = soci::i_ok, error_ind = soci::i_ok,
-                  progress_ind = soci::i_ok;
+                  progress_ind = soci::i_ok, scope_ind = soci::i_ok;
   int held = 0;
   void bind(soci::statement& st);
   Task get() const;
@@ -89,5 +89,7 @@ std::string encode_counts(const SyncCounts& c);
 SyncCounts decode_counts(const std::string& s);
 std::string encode_progress(const TaskProgress& p);
 std::optional<TaskProgress> decode_progress(const std::string& s);  // nothing when unreadable
+std::string encode_scope(const SyncScope& s);
+std::optional<SyncScope> decode_scope(const std::string& s);  // nothing when unreadable
 
 }  // namespace provisio::store::rows

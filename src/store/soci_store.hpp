@@ -58,6 +58,13 @@ class SociStore final : public Store {
   Result<std::vector<PermissionGrant>> user_grants(UserId user) override;
 
   Result<AuthorizationState> load_state() override;
+  Result<AuthorizationState> load_scoped_state(const StateScope& scope) override;
+  Result<std::set<std::int64_t>> bound_gitlab_projects() override;
+  Result<SyncScope> rows_of_gitlab_users(const std::set<std::int64_t>& users) override;
+  Status save_share_links(const std::vector<ShareLink>& links) override;
+  Result<std::vector<ShareLink>> share_links_of(const std::set<std::int64_t>& invited) override;
+  Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter,
+                                 Millis now) override;
   Result<ApplyResult> apply(const ChangeSet& changes) override;
 
   Result<std::optional<GitlabConfig>> load_gitlab_config() override;

@@ -42,6 +42,29 @@ Result<Task> read_task(Lease& lease, long long id) {
   return found.front();
 }
 
+// Inserts `task` as pending, inside the caller's transaction; returns it with its id.
+Task insert_task(Lease& lease, const Task& task) {
+  const std::string type(to_string(task.type));
+  Task t = task;
+  if (t.uuid.empty()) t.uuid = new_uuid();
+  if (t.submitted_at == 0) t.submitted_at = now_ms();
+  t.status = TaskStatus::kPending;
+  Binder b(*lease);
+  b.execute(
+      "INSERT INTO tasks (uuid, task_type, status, project_id, submitter, submitted_at, "
+      "info_messages, warnings, counts, held, scope) VALUES (" +
+      b.add(t.uuid) + ", " + b.add(type) + ", 'PENDING', " +
+      b.add(std::optional<long long>(t.project_id)) + ", " + b.add(t.submitter) + ", " +
+      b.add(static_cast<long long>(t.submitted_at)) + ", '[]', '[]', '{}', 0, " +
+      b.add(t.scope ? std::optional<std::string>(rows::encode_scope(*t.scope))
+                    : std::optional<std::string>()) +
+      ")");
+  long long id = 0;
+  *lease << "SELECT id FROM tasks WHERE uuid = :u", soci::use(t.uuid), soci::into(id);
+  t.id = id;
+  return t;
+}
+
 }  // namespace
 
 Result<Task> SociStore::enqueue_task(const Task& task, bool only_if_idle) {
@@ -61,22 +84,46 @@ Result<Task> SociStore::enqueue_task(const Task& task, bool only_if_idle) {
             "A synchronization is already pending or running (task " + std::to_string(busy) + ").");
       }
     }
-    Task t = task;
-    if (t.uuid.empty()) t.uuid = new_uuid();
-    if (t.submitted_at == 0) t.submitted_at = now_ms();
-    t.status = TaskStatus::kPending;
-    Binder b(*lease);
-    b.execute(
-        "INSERT INTO tasks (uuid, task_type, status, project_id, submitter, submitted_at, "
-        "info_messages, warnings, counts, held) VALUES (" +
-        b.add(t.uuid) + ", " + b.add(type) + ", 'PENDING', " +
-        b.add(std::optional<long long>(t.project_id)) + ", " + b.add(t.submitter) + ", " +
-        b.add(static_cast<long long>(t.submitted_at)) + ", '[]', '[]', '{}', 0)");
-    long long id = 0;
-    *lease << "SELECT id FROM tasks WHERE uuid = :u", soci::use(t.uuid), soci::into(id);
-    t.id = id;
+    Task t = insert_task(lease, task);
     tx.commit();
     return t;
+  });
+}
+
+Result<Task> SociStore::queue_event_scope(const SyncScope& scope, const std::string& submitter,
+                                          Millis now) {
+  const std::string type(to_string(TaskType::kGitlabEventProvisioning));
+  return guarded([&]() -> Result<Task> {
+    Lease lease(*db_);
+    Tx tx(lease);
+    lock_queue(lease);  // a claim cannot start the task between the read and the write
+    long long id = 0;
+    std::string text;
+    soci::indicator ind = soci::i_ok;
+    *lease << "SELECT id, scope FROM tasks WHERE task_type = :t AND status = 'PENDING' "
+              "ORDER BY id LIMIT 1",
+        soci::use(type), soci::into(id), soci::into(text, ind);
+    if (!lease->got_data()) {
+      // None pending: a new one, in the same transaction, so two nodes receiving events at
+      // the same instant queue one task between them.
+      Task t;
+      t.type = TaskType::kGitlabEventProvisioning;
+      t.submitter = submitter;
+      t.submitted_at = now;
+      t.scope = scope;
+      t = insert_task(lease, t);
+      tx.commit();
+      return t;
+    }
+    SyncScope all =
+        ind == soci::i_ok ? rows::decode_scope(text).value_or(SyncScope{}) : SyncScope{};
+    all.merge(scope);
+    const std::string encoded = rows::encode_scope(all);
+    *lease << "UPDATE tasks SET scope = :s WHERE id = :id", soci::use(encoded), soci::use(id);
+    auto task = read_task(lease, id);
+    if (!task) return tl::unexpected(task.error());
+    tx.commit();
+    return *task;
   });
 }
 

@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "core/gitlab_config.hpp"
 #include "core/role_mapping.hpp"
 #include "core/state.hpp"
+#include "core/sync_scope.hpp"
 #include "core/task.hpp"
 #include "store/credentials.hpp"
 #include "store/database_url.hpp"
@@ -95,6 +97,22 @@ struct AuditQuery {
   std::optional<Millis> until;
   int page_index = 1;
   int page_size = 100;
+};
+
+// The rows a partial sync compares its GitLab reads with (load_scoped_state), by GitLab ids.
+struct StateScope {
+  std::set<std::int64_t> gitlab_groups;    // mirrored groups
+  std::set<std::int64_t> gitlab_projects;  // bound projects
+  std::set<std::int64_t> gitlab_users;     // users provisioned from GitLab
+  std::set<std::string> group_names;       // groups holding a name a mirrored group may take
+};
+
+// A GitLab group invited into a group or a project, as the last full sync read it.
+struct ShareLink {
+  std::int64_t invited_group = 0;
+  bool into_project = false;
+  std::int64_t target = 0;  // the GitLab group or project id it is invited into
+  friend bool operator==(const ShareLink&, const ShareLink&) = default;
 };
 
 struct ApplyResult {
@@ -184,6 +202,17 @@ class Store {
   // ---- the whole state, for export and for the sync's plan
   virtual Result<AuthorizationState> load_state() = 0;
 
+  // The part of the state a partial sync works on: the mirrored groups and bound projects named
+  // (by GitLab id) with their memberships and permissions, every user those hold, the GitLab
+  // users named, the default group with its memberships of those users, and the groups holding
+  // the names given. Sorted as load_state() sorts.
+  virtual Result<AuthorizationState> load_scoped_state(const StateScope& scope) = 0;
+  // The GitLab project ids every bound project is bound to.
+  virtual Result<std::set<std::int64_t>> bound_gitlab_projects() = 0;
+  // The GitLab ids of the mirrored groups the given GitLab users belong to here, and of the
+  // bound projects they hold permissions on: where a user event must look.
+  virtual Result<SyncScope> rows_of_gitlab_users(const std::set<std::int64_t>& users) = 0;
+
   // ---- bulk path: every change of the set in one transaction, written in batched statements.
   virtual Result<ApplyResult> apply(const ChangeSet& changes) = 0;
 
@@ -217,6 +246,10 @@ class Store {
   // Records the end of a run. kAborted when the task is no longer held by node_id.
   virtual Status finish_task(TaskId id, std::string_view node_id, Millis now,
                              const TaskOutcome& outcome) = 0;
+  // Queues the event sync of `scope`: merged into the event task still pending if there is one
+  // (a burst of events becomes one run), else a new pending task. Atomic across nodes.
+  virtual Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter,
+                                         Millis now) = 0;
   virtual Result<Task> get_task(TaskId id) = 0;
   virtual Result<Page<Task>> list_tasks(const TaskQuery& query) = 0;
 
@@ -224,6 +257,13 @@ class Store {
   virtual Status save_held_plan(TaskId task, const ChangeSet& plan) = 0;
   virtual Result<ChangeSet> load_held_plan(TaskId task) = 0;  // kNotFound when none
   virtual Status delete_held_plan(TaskId task) = 0;
+
+  // ---- where GitLab groups are invited, as the last full sync read it: the groups and projects
+  // whose access a membership change of an invited group also changes (GitLab lists shares only
+  // from the side of the group or project invited into).
+  virtual Status save_share_links(const std::vector<ShareLink>& links) = 0;  // replaces them all
+  virtual Result<std::vector<ShareLink>> share_links_of(
+      const std::set<std::int64_t>& invited_groups) = 0;
 
   // ---- sessions and user tokens (only their hashes are stored; see credentials.hpp)
   virtual Status create_session(const SessionRecord& session) = 0;

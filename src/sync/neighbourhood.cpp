@@ -6,7 +6,6 @@
 #include <string_view>
 
 namespace provisio::sync {
-namespace {
 
 // Reads `first` and its ancestors into the snapshot (those not read yet); returns their ids,
 // nearest first.
@@ -46,6 +45,8 @@ void mark_scope(Snapshot& s, const std::vector<std::string>& allowed_roots) {
     if (!g.parent_id) s.roots.push_back(id);
   }
 }
+
+namespace {
 
 // Reads the groups invited into the chain's groups (direct members only count) and those
 // invited into the project (with their ancestors).

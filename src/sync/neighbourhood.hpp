@@ -15,6 +15,14 @@
 
 namespace provisio::sync {
 
+// Reads `first` and its ancestors into the snapshot (those not read yet); returns their ids,
+// nearest first. Shared with the event sync's reader.
+Result<std::vector<gl::Id>> read_chain(gitlab::Client& client, Snapshot& s, gl::Group first);
+
+// Marks in scope every group read whose root is one of the allowed root groups (by its full
+// path's first segment, ignoring case), and those without a parent as roots.
+void mark_scope(Snapshot& s, const std::vector<std::string>& allowed_roots);
+
 // The neighbourhood of GitLab project `project` for `user`. The project is in
 // Snapshot::projects. kNotFound when GitLab does not show the project to the token.
 Result<Snapshot> read_project_neighbourhood(gitlab::Client& client, gl::Id project, gl::Id user,

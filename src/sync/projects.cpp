@@ -80,6 +80,9 @@ Result<Binding> bind_project(store::Store& store, const Clock& clock, const std:
     Task t;
     t.type = TaskType::kGitlabProjectPermissionsProvisioning;
     t.project_id = project->id;
+    // Read only that project's neighbourhood (sync/scoped_reader.hpp), not all of GitLab.
+    t.scope = SyncScope{};
+    t.scope->projects.insert(id);
     t.submitter = who;
     t.submitted_at = clock.now();
     auto queued = store.enqueue_task(t, /*only_if_idle=*/false);

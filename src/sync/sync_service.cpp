@@ -16,8 +16,10 @@
 #include <thread>
 
 #include "core/desired_state.hpp"
+#include "core/partial_plan.hpp"
 #include "gitlab/client.hpp"
 #include "sync/provisioning_client.hpp"
+#include "sync/scoped_reader.hpp"
 #include "sync/snapshot_reader.hpp"
 
 namespace provisio::sync {
@@ -132,8 +134,7 @@ SyncService::SyncService(store::Store& store, TransportFactory transports, const
       clock_(clock),
       options_(std::move(options)) {}
 
-Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> only_project,
-                                                   SyncProgress* progress) {
+Result<GitlabConfig> SyncService::automatic_config() {
   auto config = store_.load_gitlab_config();
   if (!config) return tl::unexpected(config.error());
   if (!*config || !(*config)->enabled ||
@@ -141,11 +142,18 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     return make_error(ErrorCode::kFailedPrecondition,
                       "Automatic provisioning is not enabled: there is nothing to synchronize.");
   }
-  const GitlabConfig& c = **config;
-  if (!c.provisioning_token || c.allowed_groups.empty()) {
+  if (!(*config)->provisioning_token || (*config)->allowed_groups.empty()) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "Automatic provisioning needs a provisioning token and allowed groups.");
   }
+  return **config;
+}
+
+Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> only_project,
+                                                   SyncProgress* progress) {
+  auto config = automatic_config();
+  if (!config) return tl::unexpected(config.error());
+  const GitlabConfig& c = *config;
   // Wall time of each phase, for the log (bench/sync reads it).
   std::string phases;
   auto mark = std::chrono::steady_clock::now();
@@ -210,7 +218,74 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
   if (only_project) plan = restrict_to_project(std::move(plan), *only_project, project_key);
   plan.counts.gitlab_requests = requests;
   phase("plan");
-  return Computed{std::move(plan), requests, std::move(phases)};
+  return Computed{std::move(plan), requests, std::move(phases), share_links(*snapshot)};
+}
+
+Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named,
+                                                          SyncProgress* progress) {
+  auto config = automatic_config();
+  if (!config) return tl::unexpected(config.error());
+  const GitlabConfig& c = *config;
+  const auto started = std::chrono::steady_clock::now();
+  // A user event looks wherever the server has that user now, to take them out if GitLab says
+  // they are gone.
+  SyncScope scope = named;
+  if (!named.users.empty()) {
+    auto rows = store_.rows_of_gitlab_users(named.users);
+    if (!rows) return tl::unexpected(rows.error());
+    scope.merge(*rows);
+  }
+  auto bound = store_.bound_gitlab_projects();
+  if (!bound) return tl::unexpected(bound.error());
+  if (progress != nullptr) progress->set_phase("reading GitLab: what the events touched");
+  auto transport = transports_();
+  std::optional<CountingTransport> counting;
+  if (progress != nullptr) counting.emplace(*transport, *progress);
+  SeededRandom jitter;
+  gitlab::Client client(provisioning_client_options(c, options_.engine),
+                        counting ? static_cast<gitlab::HttpTransport&>(*counting) : *transport,
+                        jitter);
+  auto read = read_scoped(
+      client, scope, {c.allowed_groups.begin(), c.allowed_groups.end()}, *bound,
+      [this](const std::set<gl::Id>& invited) { return store_.share_links_of(invited); },
+      options_.rules, date_of(clock_.now()));
+  const std::int64_t requests = client.counters().total_requests();
+  if (!read) {
+    Error e = read.error();
+    e.message += " (" + std::to_string(requests) + " GitLab requests made; nothing was changed)";
+    return tl::unexpected(e);
+  }
+  const auto read_done = std::chrono::steady_clock::now();
+  if (progress != nullptr) progress->set_phase("computing the changes");
+  store::StateScope rows;
+  rows.gitlab_groups = read->groups;
+  rows.gitlab_projects = read->projects;
+  rows.gitlab_users = read->gone_users;
+  for (const gl::Id id : read->groups)
+    rows.group_names.insert(read->snapshot.groups.at(id).full_path);
+  auto state = store_.load_scoped_state(rows);
+  if (!state) return tl::unexpected(state.error());
+  auto mappings = store_.role_mappings();
+  if (!mappings) return tl::unexpected(mappings.error());
+  const DesiredState desired =
+      restrict_desired(desired_state(read->snapshot, read->projects, *mappings, options_.rules),
+                       read->groups, read->projects);
+  // The share of managed users deactivated means nothing for the handful loaded here: each
+  // deactivation is of a user GitLab itself says is gone. The count limit still applies.
+  GuardOptions guard = options_.guard;
+  guard.max_deactivated_share = 1.0;
+  SeededRandom random;
+  Plan plan = make_plan(read->snapshot, desired, *state, guard, clock_.now(), random);
+  keep_partial_changes(plan, read->gone_users);
+  plan.counts.gitlab_requests = requests;
+  const auto done = std::chrono::steady_clock::now();
+  char phases[160];
+  std::snprintf(phases, sizeof phases, "scoped read %.3f s (%zu groups, %zu projects), plan %.3f s",
+                std::chrono::duration<double>(read_done - started).count(), read->groups.size(),
+                read->projects.size(), std::chrono::duration<double>(done - read_done).count());
+  Computed out{std::move(plan), requests, phases};
+  out.needs_full = read->needs_full;
+  return out;
 }
 
 Result<PlannedSync> SyncService::plan_full() {
@@ -218,6 +293,10 @@ Result<PlannedSync> SyncService::plan_full() {
   auto computed = compute(std::nullopt);
   if (!computed) return tl::unexpected(computed.error());
   return PlannedSync{std::move(computed->plan), computed->requests, clock_.now() - start};
+}
+
+Result<Task> SyncService::request_scoped(const SyncScope& scope, const std::string& submitter) {
+  return store_.queue_event_scope(scope, submitter, clock_.now());
 }
 
 Result<Task> SyncService::request_full(const std::string& submitter) {
@@ -279,7 +358,16 @@ store::TaskOutcome SyncService::run(const Task& task) {
     if (task.type == TaskType::kGitlabProjectPermissionsProvisioning) {
       only = task.project_id.value_or(-1);
     }
-    auto computed = compute(only, &progress);
+    // Event syncs, and per-project syncs queued with their GitLab project, read only what they
+    // touch; a per-project task of an older version (no scope) still reads everything.
+    const bool scoped =
+        task.scope.has_value() && (task.type == TaskType::kGitlabEventProvisioning ||
+                                   task.type == TaskType::kGitlabProjectPermissionsProvisioning);
+    auto computed = scoped ? compute_scoped(*task.scope, &progress) : compute(only, &progress);
+    if (!scoped && task.type == TaskType::kGitlabEventProvisioning) {
+      computed = tl::unexpected(Error{ErrorCode::kInvalidArgument,
+                                      "This event task has no scope: there is nothing to read."});
+    }
     progress.set_phase("writing the changes");
     if (!computed) {
       outcome.status = TaskStatus::kFailed;
@@ -289,7 +377,26 @@ store::TaskOutcome SyncService::run(const Task& task) {
       outcome.status = TaskStatus::kFailed;
       outcome.error_message = "This node lost its lease on the task; another node took it over.";
     } else {
+      std::vector<store::ShareLink> shares = std::move(computed->shares);
+      const bool needs_full = computed->needs_full;
       outcome = apply_and_record(task, std::move(*computed), started);
+      if (outcome.status == TaskStatus::kSuccess &&
+          task.type == TaskType::kGitlabAuthProvisioning) {
+        // Where groups are invited, for the event syncs until the next full sync.
+        if (auto saved = store_.save_share_links(shares); !saved) {
+          outcome.warnings.push_back("Where GitLab groups are invited could not be kept (" +
+                                     saved.error().message +
+                                     "): event syncs may miss invited groups until the next "
+                                     "synchronization.");
+        }
+      }
+      if (needs_full) {
+        auto full = request_full("gitlab-events");
+        outcome.info_messages.push_back(
+            full ? "A group named by an event is gone: full synchronization " +
+                       std::to_string(full->id) + " queued"
+                 : "A group named by an event is gone: a full synchronization is already queued");
+      }
     }
   }
   (void)store_.finish_task(task.id, options_.node_id, clock_.now(), outcome);

@@ -55,6 +55,10 @@ class SyncService {
   // Queues a full sync; kAlreadyExists while one is pending or running.
   Result<Task> request_full(const std::string& submitter);
 
+  // Queues the partial sync of what GitLab events named, merged into the event sync still
+  // pending if there is one (sync/scoped_reader.hpp says what is re-read).
+  Result<Task> request_scoped(const SyncScope& scope, const std::string& submitter);
+
   // Runs a task this node has claimed to its end: records its outcome (and holds its plan back
   // when the guard says so) and returns it. Never throws.
   store::TaskOutcome run(const Task& task);
@@ -71,11 +75,17 @@ class SyncService {
   struct Computed {
     Plan plan;
     std::int64_t requests = 0;
-    std::string phases;  // "snapshot 1.2 s, load 0.3 s, ..." for the log
+    std::string phases;                    // "snapshot 1.2 s, load 0.3 s, ..." for the log
+    std::vector<store::ShareLink> shares;  // a full sync's: where groups are invited
+    bool needs_full = false;               // a partial read met a group that is gone
   };
+  // The configuration to read GitLab with, when automatic provisioning can run.
+  Result<GitlabConfig> automatic_config();
   // `progress`, when given, follows the run (phases and pages read).
   Result<Computed> compute(std::optional<std::int64_t> only_project,
                            SyncProgress* progress = nullptr);
+  // A partial sync: reads only what `scope` touches and changes only the rows that determines.
+  Result<Computed> compute_scoped(const SyncScope& scope, SyncProgress* progress);
   // The GitLab requests of the last successful full sync: what this one will likely need.
   std::optional<std::int64_t> expected_pages(const Task& task);
   store::TaskOutcome apply_and_record(const Task& task, Computed computed, Millis started);

@@ -54,11 +54,21 @@ void Worker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Worker::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
 void Worker::loop() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      if (cv_.wait_for(lock, tick_, [this] { return stopping_; })) return;
+      cv_.wait_for(lock, tick_, [this] { return stopping_ || woken_; });
+      if (stopping_) return;
+      woken_ = false;
     }
     if (auto due = queue_if_due(store_, clock_.now()); !due) {
       spdlog::warn("cannot check whether a sync is due: {}", due.error().message);
@@ -70,6 +80,11 @@ void Worker::loop() {
     if (!ran) {
       spdlog::warn("cannot claim a task: {}", ran.error().message);
     } else if (*ran) {
+      // More may have been queued meanwhile (events during a run): look again at once.
+      {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+      }
       const Task& t = **ran;
       spdlog::info("task finished task={} type={} status={} duration_ms={}", t.id,
                    to_string(t.type), to_string(t.status), t.execution_time_ms().value_or(0));

@@ -31,6 +31,9 @@ class Worker {
 
   void start();
   void stop();
+  // Claims and runs the next task now rather than at the next tick: an event sync was queued.
+  // Events that arrive while a run is going on wait for it and coalesce into the next.
+  void wake();
 
  private:
   void loop();
@@ -42,6 +45,7 @@ class Worker {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool woken_ = false;
   std::thread thread_;
 };
 

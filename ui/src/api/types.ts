@@ -82,7 +82,10 @@ export type TaskStatus = "PENDING" | "IN_PROGRESS" | "SUCCESS" | "FAILED" | "CAN
 
 export interface Task {
   id: string;
-  type: "GITLAB_AUTH_PROVISIONING" | "GITLAB_PROJECT_PERMISSIONS_PROVISIONING";
+  type:
+    | "GITLAB_AUTH_PROVISIONING"
+    | "GITLAB_PROJECT_PERMISSIONS_PROVISIONING"
+    | "GITLAB_EVENT_PROVISIONING";
   status: TaskStatus;
   submittedAt: string;
   startedAt: string | null;

@@ -83,4 +83,5 @@ export const STATUS_LABELS: Record<Task["status"], string> = {
 export const TYPE_LABELS: Record<Task["type"], string> = {
   GITLAB_AUTH_PROVISIONING: "Full synchronization",
   GITLAB_PROJECT_PERMISSIONS_PROVISIONING: "Project permissions",
+  GITLAB_EVENT_PROVISIONING: "GitLab events",
 };

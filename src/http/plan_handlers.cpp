@@ -1,0 +1,123 @@
+// The plan preview (api.md: GET /api/v2/provisioning/plan): the dry run of a full sync as counts
+// and a page of changes, each with the GitLab fact that causes it. The dry run reads all of
+// GitLab, so it is computed in the background (sync/plan_preview.hpp): the first call answers
+// 202 while it computes; later calls answer 200 with the latest plan and its time, and start a
+// fresh dry run when that one is more than five minutes old (or with refresh=true). A dry run
+// that failed (GitLab unreachable, a token revoked) is shown with its message, never as a 5xx.
+#include "http/handler_support.hpp"
+#include "http/handlers.hpp"
+#include "http/request_input.hpp"
+
+namespace provisio::http {
+namespace {
+
+Json text_or_null(const std::optional<std::string>& s) { return s ? Json(*s) : Json(nullptr); }
+
+// Names of the rows a membership change refers to: created by the plan, or stored.
+class Names {
+ public:
+  Names(store::Store& store, const ChangeSet& changes) : store_(store), changes_(changes) {}
+  Result<std::string> group(const RowRef& ref) {
+    if (ref.is_created()) return changes_.groups_to_create.at(ref.created_index()).name;
+    auto g = store_.get_group(ref.id());
+    if (!g) return tl::unexpected(g.error());
+    return g->name;
+  }
+  Result<std::string> user(const RowRef& ref) {
+    if (ref.is_created()) return changes_.users_to_create.at(ref.created_index()).login;
+    auto u = store_.get_user(ref.id());
+    if (!u) return tl::unexpected(u.error());
+    return u->login;
+  }
+
+ private:
+  store::Store& store_;
+  const ChangeSet& changes_;
+};
+
+// Change `index` of the plan's list: the audited changes first, then the membership removals,
+// then the additions (a first sync has millions: only the page shown is named).
+Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
+  if (index < c.audit.size()) {
+    const AuditEntry& a = c.audit[index];
+    return Json{{"action", a.action},
+                {"entityType", a.entity_type},
+                {"entity", a.entity},
+                {"before", text_or_null(a.before)},
+                {"after", text_or_null(a.after)},
+                {"cause", text_or_null(a.cause)}};
+  }
+  index -= c.audit.size();
+  const bool added = index >= c.memberships_to_remove.size();
+  const MembershipChange m = added ? c.memberships_to_add[index - c.memberships_to_remove.size()]
+                                   : c.memberships_to_remove[index];
+  auto group = names.group(m.group);
+  if (!group) return tl::unexpected(group.error());
+  auto user = names.user(m.user);
+  if (!user) return tl::unexpected(user.error());
+  const std::optional<std::string> cause = m.cause < c.causes.size() && !c.causes[m.cause].empty()
+                                               ? std::optional<std::string>(c.causes[m.cause])
+                                               : std::nullopt;
+  return Json{{"action", added ? "membership.add" : "membership.remove"},
+              {"entityType", "membership"},
+              {"entity", *group + "/" + *user},
+              {"before", added ? Json(nullptr) : Json("member")},
+              {"after", added ? Json("member") : Json(nullptr)},
+              {"cause", text_or_null(cause)}};
+}
+
+}  // namespace
+
+Result<HttpResponse> plan_preview(ApiContext& context, const HttpRequest& request, const Caller&) {
+  if (!context.plan_preview) {
+    return tl::unexpected(Error{ErrorCode::kUnavailable, "This server cannot preview plans."});
+  }
+  auto page = v2_page(request, 100, 500);
+  if (!page) return fail(page);
+  auto refresh = query_flag(request, "refresh");
+  if (!refresh) return fail(refresh);
+  auto managed = managed_instance(context.store);
+  if (!managed) return fail(managed);
+  if (!*managed) {
+    return tl::unexpected(Error{ErrorCode::kFailedPrecondition,
+                                "Automatic provisioning is not enabled: there is no plan to "
+                                "preview."});
+  }
+  const sync::PreviewState state = context.plan_preview(refresh->value_or(false));
+  if (!state.latest) {
+    return ok(Json{{"status", "COMPUTING"},
+                   {"computingSince", time_or_null(state.computing_since)},
+                   {"message", "The dry run reads all of GitLab; ask again in a moment."}},
+              202);
+  }
+  const sync::PreviewedPlan& previewed = *state.latest;
+  Json out{{"status", previewed.result ? "READY" : "FAILED"},
+           {"computedAt", format_time(previewed.computed_at)},
+           {"computingSince", time_or_null(state.computing_since)}};
+  if (!previewed.result) {
+    out["message"] = previewed.result.error().message;
+    return ok(out);
+  }
+  const Plan& plan = previewed.result->plan;
+  SyncCounts counts = plan.counts;
+  counts.duration_ms = previewed.result->duration_ms;
+  out["held"] = text_or_null(plan.held);
+  out["counts"] = counts_json(counts);
+  out["warnings"] = plan.warnings;
+  const ChangeSet& c = plan.changes;
+  const std::size_t total =
+      c.audit.size() + c.memberships_to_remove.size() + c.memberships_to_add.size();
+  Names names(context.store, c);
+  Json changes = Json::array();
+  const std::size_t first = static_cast<std::size_t>(page->index - 1) * page->size;
+  for (std::size_t i = first; i < total && i < first + static_cast<std::size_t>(page->size); ++i) {
+    auto change = change_json(c, i, names);
+    if (!change) return fail(change);
+    changes.push_back(std::move(*change));
+  }
+  out["changes"] = std::move(changes);
+  out["page"] = page_json(page->index, page->size, static_cast<std::int64_t>(total));
+  return ok(out);
+}
+
+}  // namespace provisio::http
