@@ -257,19 +257,23 @@ Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named
   }
   const auto read_done = std::chrono::steady_clock::now();
   if (progress != nullptr) progress->set_phase("computing the changes");
-  store::StateScope rows;
-  rows.gitlab_groups = read->groups;
-  rows.gitlab_projects = read->projects;
-  rows.gitlab_users = read->gone_users;
-  for (const gl::Id id : read->groups)
-    rows.group_names.insert(read->snapshot.groups.at(id).full_path);
-  auto state = store_.load_scoped_state(rows);
-  if (!state) return tl::unexpected(state.error());
   auto mappings = store_.role_mappings();
   if (!mappings) return tl::unexpected(mappings.error());
   const DesiredState desired =
       restrict_desired(desired_state(read->snapshot, read->projects, *mappings, options_.rules),
                        read->groups, read->projects);
+  // The rows compared: those of the groups and projects read, and every user they reach or that
+  // GitLab says is gone (a user reached may already exist here without being in any of them).
+  store::StateScope rows;
+  rows.gitlab_groups = read->groups;
+  rows.gitlab_projects = read->projects;
+  rows.gitlab_users = read->gone_users;
+  for (const DesiredUser& u : desired.users) rows.gitlab_users.insert(u.gitlab_id);
+  for (const gl::Id id : read->groups) {
+    rows.group_names.insert(read->snapshot.groups.at(id).full_path);
+  }
+  auto state = store_.load_scoped_state(rows);
+  if (!state) return tl::unexpected(state.error());
   // The share of managed users deactivated means nothing for the handful loaded here: each
   // deactivation is of a user GitLab itself says is gone. The count limit still applies.
   GuardOptions guard = options_.guard;
