@@ -13,6 +13,7 @@ struct Sample {
   std::string body;
   std::string content_type;  // empty: none
   bool redirect = false;     // a browser route: answers 302 to everyone
+  std::map<std::string, std::string> headers = {};
 };
 
 Sample get(std::string target) { return {std::move(target), "", ""}; }
@@ -34,6 +35,27 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
   const std::string memberships = "/api/v2/authorizations/group-memberships";
   const std::string configs = "/api/v2/dop-translation/gitlab-configurations";
   const std::string mappings = "/api/v2/dop-translation/gitlab-permission-mappings";
+  // The plan preview shows a plan computed already (computing one reads GitLab); GitLab events
+  // queue their sync through a stand-in.
+  context_->plan_preview = [this](bool) {
+    return sync::PreviewState{std::make_shared<const sync::PreviewedPlan>(
+                                  sync::PreviewedPlan{clock_.now(), sync::PlannedSync{}}),
+                              std::nullopt};
+  };
+  context_->queue_event = [this](const EventEffect& e) {
+    Task t;
+    t.type = TaskType::kGitlabEventProvisioning;
+    t.scope = e.scope;
+    t.submitter = "gitlab-events";
+    return store_->enqueue_task(t, false);
+  };
+  const auto with_webhook_secret = [&] {
+    make_managed_instance();
+    auto c = store_->load_gitlab_config();
+    ASSERT_TRUE(c && *c);
+    (*c)->webhook_secret = "hook-secret";
+    ASSERT_TRUE(store_->save_gitlab_config(**c));
+  };
 
   // A well-formed call of each route, with whatever it needs created first.
   std::map<std::string, std::function<Sample(As)>> samples = {
@@ -158,6 +180,22 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
          finish_pending_tasks();
          return json_body("/api/v2/dop-translation/gitlab-synchronization-runs", json::object());
        }},
+      {"GET /api/v2/provisioning/plan",
+       [&](As) {
+         make_managed_instance();
+         return get("/api/v2/provisioning/plan?pageSize=10");
+       }},
+      // GitLab, not a user, calls it: the secret in X-Gitlab-Token authenticates it, whoever else
+      // the caller is.
+      {"POST /api/v2/provisioning/gitlab-events",
+       [&](As) {
+         with_webhook_secret();
+         Sample s =
+             json_body("/api/v2/provisioning/gitlab-events",
+                       {{"event_name", "user_add_to_group"}, {"group_id", 7}, {"user_id", 9}});
+         s.headers = {{"X-Gitlab-Event", "System Hook"}, {"X-Gitlab-Token", "hook-secret"}};
+         return s;
+       }},
       {"POST /api/v2/provisioning/plan/{taskId}/confirm",
        [&](As) {
          // A task whose plan the guard held back (an empty plan: nothing to write).
@@ -229,7 +267,7 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
     ASSERT_NE(sample, samples.end()) << "the route " << key << " has no entry in the matrix";
     for (As who : {As::kAnonymous, As::kUser, As::kAdmin}) {
       const Sample s = sample->second(who);
-      std::map<std::string, std::string> headers;
+      std::map<std::string, std::string> headers = s.headers;
       if (!s.content_type.empty()) headers["Content-Type"] = s.content_type;
       const auto r = call(who, route.method, s.target, s.body, headers);
       const char* name = who == As::kAdmin ? "admin" : who == As::kUser ? "user" : "anonymous";

@@ -278,5 +278,37 @@ TEST(ProvisioBinary, ExplainSaysWhyAndRefusesAnUnknownUser) {
   EXPECT_EQ(provisio(dir, {"explain", "--help"}).exit_code, 0);
 }
 
+TEST(ProvisioBinary, ExplainSucceedsForAKnownUserWithTheReasonsAsTextAndJson) {
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  const EnvChanges env = {{"PROVISIO_ADMIN_PASSWORD", "s3cret-Admin-pw"}};
+  {
+    // The first start creates the built-in local administrator.
+    Serving server(dir, "serve", env);
+    ASSERT_NE(server.port(), 0) << "no announcement; stderr:\n" << server.stderr_text();
+    ASSERT_EQ(server.terminate(), 0);
+  }
+  ASSERT_EQ(
+      provisio(dir, {"project", "create", "--data-dir", data, "--key", "web", "--name", "Web"})
+          .exit_code,
+      0);
+  const auto text =
+      provisio(dir, {"explain", "--data-dir", data, "--login", "admin", "--project", "web"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("admin"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Automatic provisioning is off"), std::string::npos) << text.out;
+  const auto as_json = provisio(
+      dir, {"explain", "--data-dir", data, "--login", "admin", "--project", "web", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const auto j = nlohmann::json::parse(as_json.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << as_json.out;
+  EXPECT_EQ(j["login"], "admin");
+  EXPECT_EQ(j["projectKey"], "web");
+  ASSERT_TRUE(j["reasons"].is_array());
+  ASSERT_FALSE(j["reasons"].empty());
+  EXPECT_NE(j["reasons"][0].get<std::string>().find("Automatic provisioning is off"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace provisio::testing

@@ -1,0 +1,110 @@
+// The rows of event-driven partial syncs: queued scopes merge while pending, a part of the state
+// is read by GitLab ids, a GitLab user's rows are found, and share links are kept.
+#include <algorithm>
+
+#include "store_fixture.hpp"
+
+namespace provisio::store {
+namespace {
+
+SyncScope groups(std::set<std::int64_t> ids) { return SyncScope{std::move(ids), {}, {}}; }
+
+}  // namespace
+
+TEST_P(StoreTest, EventScopesMergeIntoThePendingTaskAndStartAFreshOneOnceItRuns) {
+  auto first = store_->queue_event_scope(groups({1, 2}), "gitlab-events", 1'000);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->type, TaskType::kGitlabEventProvisioning);
+  auto second = store_->queue_event_scope(SyncScope{{2, 3}, {10}, {7}}, "gitlab-events", 2'000);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->id, first->id);
+  ASSERT_TRUE(second->scope);
+  EXPECT_EQ(*second->scope, (SyncScope{{1, 2, 3}, {10}, {7}}));
+  EXPECT_EQ(store_->get_task(first->id)->scope, second->scope);
+
+  auto claimed = store_->claim_task("node-a", 3'000, 30'000);
+  ASSERT_TRUE(claimed && *claimed);
+  EXPECT_EQ((*claimed)->id, first->id);
+  // Running: the next event waits in a task of its own.
+  auto third = store_->queue_event_scope(groups({4}), "gitlab-events", 4'000);
+  ASSERT_TRUE(third);
+  EXPECT_NE(third->id, first->id);
+  EXPECT_EQ(third->scope, groups({4}));
+}
+
+TEST_P(StoreTest, APartOfTheStateIsReadByGitlabIds) {
+  const User ann = *store_->create_user(make_user("ann", true), std::nullopt);
+  const User bob = *store_->create_user(make_user("bob", true), std::nullopt);
+  const User cy = *store_->create_user(make_user("cy", true), std::nullopt);
+  Group web;
+  web.name = "acme/web";
+  web.managed = true;
+  web.external_id = "20";
+  web = *store_->create_group(web);
+  Group other;
+  other.name = "acme/other";
+  other.managed = true;
+  other.external_id = "30";
+  other = *store_->create_group(other);
+  ASSERT_TRUE(store_->add_membership(web.id, ann.id));
+  ASSERT_TRUE(store_->add_membership(other.id, bob.id));
+  Project app;
+  app.key = "app";
+  app.name = "App";
+  app.gitlab_project_id = 100;
+  app = *store_->create_project(app);
+  PermissionGrant grant;
+  grant.project_id = app.id;
+  grant.user_id = cy.id;
+  grant.permission = "codeviewer";
+  ASSERT_TRUE(store_->grant(grant));
+
+  StateScope scope;
+  scope.gitlab_groups = {20};
+  scope.gitlab_projects = {100};
+  scope.gitlab_users = {std::stoll(*bob.external_id)};
+  auto s = store_->load_scoped_state(scope);
+  ASSERT_TRUE(s) << s.error().message;
+  std::set<std::string> logins, group_names;
+  for (const User& u : s->users) logins.insert(u.login);
+  for (const Group& g : s->groups) group_names.insert(g.name);
+  EXPECT_EQ(logins, (std::set<std::string>{"ann", "bob", "cy"}));  // member, named, grantee
+  EXPECT_EQ(group_names, (std::set<std::string>{"sonar-users", "acme/web"}));
+  ASSERT_EQ(s->projects.size(), 1u);
+  EXPECT_EQ(s->projects[0].key, "app");
+  ASSERT_EQ(s->permissions.size(), 1u);
+  // acme/web's member, and the default group's memberships of the users read; not acme/other's.
+  std::size_t in_web = 0, in_other = 0;
+  for (const Membership& m : s->memberships) {
+    in_web += m.group_id == web.id ? 1 : 0;
+    in_other += m.group_id == other.id ? 1 : 0;
+  }
+  EXPECT_EQ(in_web, 1u);
+  EXPECT_EQ(in_other, 0u);
+  EXPECT_TRUE(std::is_sorted(
+      s->memberships.begin(), s->memberships.end(), [](const Membership& a, const Membership& b) {
+        return std::pair(a.group_id, a.user_id) < std::pair(b.group_id, b.user_id);
+      }));
+
+  auto rows =
+      store_->rows_of_gitlab_users({std::stoll(*ann.external_id), std::stoll(*cy.external_id)});
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(rows->groups, (std::set<std::int64_t>{20}));
+  EXPECT_EQ(rows->projects, (std::set<std::int64_t>{100}));
+  EXPECT_EQ(*store_->bound_gitlab_projects(), (std::set<std::int64_t>{100}));
+}
+
+TEST_P(StoreTest, ShareLinksAreReplacedWholeAndFoundByInvitedGroup) {
+  ASSERT_TRUE(store_->save_share_links({{31, false, 2}, {32, true, 100}, {40, false, 3}}));
+  auto links = store_->share_links_of({31, 32});
+  ASSERT_TRUE(links);
+  std::sort(links->begin(), links->end(), [](const ShareLink& a, const ShareLink& b) {
+    return a.invited_group < b.invited_group;
+  });
+  EXPECT_EQ(*links, (std::vector<ShareLink>{{31, false, 2}, {32, true, 100}}));
+  ASSERT_TRUE(store_->save_share_links({{50, true, 7}}));
+  EXPECT_TRUE(store_->share_links_of({31, 32, 40})->empty());
+  EXPECT_EQ(store_->share_links_of({50})->size(), 1u);
+}
+
+}  // namespace provisio::store
