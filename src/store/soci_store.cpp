@@ -727,19 +727,7 @@ Result<std::vector<PermissionGrant>> SociStore::user_grants(UserId user) {
 Result<AuthorizationState> SociStore::load_state() {
   return guarded([&]() -> Result<AuthorizationState> {
     Lease lease(*db_);
-    // One read transaction, so the parts agree with each other.
-    *lease << (lease.dialect() == sql::Dialect::kSqlite
-                   ? "BEGIN"
-                   : "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    struct End {
-      Lease& l;
-      ~End() {
-        try {
-          *l << "COMMIT";
-        } catch (...) {  // NOLINT(bugprone-empty-catch): a read-only transaction; nothing lost
-        }
-      }
-    } end{lease};
+    sql::ReadTx read(lease);  // one read transaction, so the parts agree with each other
     AuthorizationState s;
     {
       rows::UserRow row;

@@ -90,19 +90,7 @@ std::vector<Membership> memberships_in(
 Result<AuthorizationState> SociStore::load_scoped_state(const StateScope& scope) {
   return guarded([&]() -> Result<AuthorizationState> {
     Lease lease(*db_);
-    // One read transaction, so the parts agree with each other (as in load_state).
-    *lease << (lease.dialect() == sql::Dialect::kSqlite
-                   ? "BEGIN"
-                   : "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    struct End {
-      Lease& l;
-      ~End() {
-        try {
-          *l << "COMMIT";
-        } catch (...) {  // NOLINT(bugprone-empty-catch): a read-only transaction; nothing lost
-        }
-      }
-    } end{lease};
+    sql::ReadTx read(lease);  // one read transaction, so the parts agree with each other
     const std::string gitlab(to_string(ExternalProvider::kGitlab));
     AuthorizationState s;
 

@@ -88,6 +88,19 @@ void Tx::commit() {
   done_ = true;
 }
 
+ReadTx::ReadTx(Lease& lease) : session_(*lease) {
+  session_ << (lease.dialect() == Dialect::kSqlite
+                   ? "BEGIN"
+                   : "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+ReadTx::~ReadTx() {
+  try {
+    session_ << "COMMIT";
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a read-only transaction; nothing lost
+  }
+}
+
 Error error_from_exception(const std::exception& e) {
   // SOCI's what() appends the statement and its bound values, which may be secrets (a password
   // hash, a sealed token): keep only the database's own message.

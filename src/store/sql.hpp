@@ -60,6 +60,19 @@ class Tx {
   bool done_ = false;
 };
 
+// A read-only transaction, so the parts of a read agree with each other (a snapshot on
+// PostgreSQL); committed when it ends.
+class ReadTx {
+ public:
+  explicit ReadTx(Lease& lease);
+  ~ReadTx();
+  ReadTx(const ReadTx&) = delete;
+  ReadTx& operator=(const ReadTx&) = delete;
+
+ private:
+  soci::session& session_;
+};
+
 // Runs f, turning database exceptions into an Error that a person can act on.
 Error error_from_exception(const std::exception& e);
 

@@ -71,6 +71,22 @@ void report(metrics::Registry* metrics, const Task& task, const store::TaskOutco
   metrics->sync_finished(to_string(task.type), result, static_cast<double>(duration_ms) / 1000.0);
 }
 
+// The GitLab client a sync reads with: the provisioning token's, over a fresh transport, its
+// requests counted on the run's progress when there is one.
+struct ProvisioningReader {
+  ProvisioningReader(std::unique_ptr<gitlab::HttpTransport> t, SyncProgress* progress,
+                     gitlab::ClientOptions options)
+      : transport(std::move(t)),
+        counting(progress != nullptr ? std::make_optional<CountingTransport>(*transport, *progress)
+                                     : std::nullopt),
+        client(std::move(options),
+               counting ? static_cast<gitlab::HttpTransport&>(*counting) : *transport, jitter) {}
+  std::unique_ptr<gitlab::HttpTransport> transport;
+  std::optional<CountingTransport> counting;
+  SeededRandom jitter;
+  gitlab::Client client;
+};
+
 void add(std::vector<std::string>& out, std::int64_t n, const std::string& what) {
   if (n > 0) out.push_back(std::to_string(n) + " " + what);
 }
@@ -166,13 +182,9 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
                   resident_mb());
     phases += text;
   };
-  auto transport = transports_();
-  std::optional<CountingTransport> counting;
-  if (progress != nullptr) counting.emplace(*transport, *progress);
-  SeededRandom jitter;
-  gitlab::Client client(provisioning_client_options(c, options_.engine),
-                        counting ? static_cast<gitlab::HttpTransport&>(*counting) : *transport,
-                        jitter);
+  ProvisioningReader reader(transports_(), progress,
+                            provisioning_client_options(c, options_.engine));
+  gitlab::Client& client = reader.client;
   auto snapshot = read_snapshot(client, {c.allowed_groups.begin(), c.allowed_groups.end()},
                                 date_of(clock_.now()), progress);
   const std::int64_t requests = client.counters().total_requests();
@@ -238,13 +250,9 @@ Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named
   auto bound = store_.bound_gitlab_projects();
   if (!bound) return tl::unexpected(bound.error());
   if (progress != nullptr) progress->set_phase("reading GitLab: what the events touched");
-  auto transport = transports_();
-  std::optional<CountingTransport> counting;
-  if (progress != nullptr) counting.emplace(*transport, *progress);
-  SeededRandom jitter;
-  gitlab::Client client(provisioning_client_options(c, options_.engine),
-                        counting ? static_cast<gitlab::HttpTransport&>(*counting) : *transport,
-                        jitter);
+  ProvisioningReader reader(transports_(), progress,
+                            provisioning_client_options(c, options_.engine));
+  gitlab::Client& client = reader.client;
   auto read = read_scoped(
       client, scope, {c.allowed_groups.begin(), c.allowed_groups.end()}, *bound,
       [this](const std::set<gl::Id>& invited) { return store_.share_links_of(invited); },
