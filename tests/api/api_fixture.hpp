@@ -95,6 +95,20 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
         *store_, [] { return std::unique_ptr<gitlab::HttpTransport>(); }, clock_);
     context_->explain = [this](const sync::ExplainRequest& r) { return explainer_->explain(r); };
     context_->metrics = &metrics_;
+    // The plan preview shows a plan computed already (computing one reads GitLab); GitLab events
+    // queue their sync through a stand-in that queues the task and runs nothing.
+    context_->plan_preview = [this](bool) {
+      return sync::PreviewState{std::make_shared<const sync::PreviewedPlan>(
+                                    sync::PreviewedPlan{clock_.now(), sync::PlannedSync{}}),
+                                std::nullopt};
+    };
+    context_->queue_event = [this](const EventEffect& e) {
+      Task t;
+      t.type = TaskType::kGitlabEventProvisioning;
+      t.scope = e.scope;
+      t.submitter = "gitlab-events";
+      return store_->enqueue_task(t, false);
+    };
     start_server();
   }
 

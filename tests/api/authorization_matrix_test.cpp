@@ -35,20 +35,6 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
   const std::string memberships = "/api/v2/authorizations/group-memberships";
   const std::string configs = "/api/v2/dop-translation/gitlab-configurations";
   const std::string mappings = "/api/v2/dop-translation/gitlab-permission-mappings";
-  // The plan preview shows a plan computed already (computing one reads GitLab); GitLab events
-  // queue their sync through a stand-in.
-  context_->plan_preview = [this](bool) {
-    return sync::PreviewState{std::make_shared<const sync::PreviewedPlan>(
-                                  sync::PreviewedPlan{clock_.now(), sync::PlannedSync{}}),
-                              std::nullopt};
-  };
-  context_->queue_event = [this](const EventEffect& e) {
-    Task t;
-    t.type = TaskType::kGitlabEventProvisioning;
-    t.scope = e.scope;
-    t.submitter = "gitlab-events";
-    return store_->enqueue_task(t, false);
-  };
   const auto with_webhook_secret = [&] {
     make_managed_instance();
     auto c = store_->load_gitlab_config();
