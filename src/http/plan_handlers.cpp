@@ -4,6 +4,9 @@
 // 202 while it computes; later calls answer 200 with the latest plan and its time, and start a
 // fresh dry run when that one is more than five minutes old (or with refresh=true). A dry run
 // that failed (GitLab unreachable, a token revoked) is shown with its message, never as a 5xx.
+#include <map>
+#include <optional>
+
 #include "http/handler_support.hpp"
 #include "http/handlers.hpp"
 #include "http/request_input.hpp"
@@ -29,14 +32,53 @@ class Names {
     if (!u) return tl::unexpected(u.error());
     return u->login;
   }
+  // Projects by id: there is no lookup by id, and a server has few projects beside its users,
+  // so they are listed once.
+  Result<std::string> project(ProjectId id) {
+    if (!projects_) {
+      projects_.emplace();
+      for (int page = 1;; ++page) {
+        auto listed = store_.list_projects("", page, 500);
+        if (!listed) return tl::unexpected(listed.error());
+        for (const Project& p : listed->items) projects_->emplace(p.id, p.key);
+        if (listed->items.size() < 500) break;
+      }
+    }
+    const auto found = projects_->find(id);
+    if (found == projects_->end()) return std::to_string(id);
+    return found->second;
+  }
 
  private:
   store::Store& store_;
   const ChangeSet& changes_;
+  std::optional<std::map<ProjectId, std::string>> projects_;
 };
 
-// Change `index` of the plan's list: the audited changes first, then the membership removals,
-// then the additions (a first sync has millions: only the page shown is named).
+std::optional<std::string> cause_text(const ChangeSet& c, std::uint32_t cause) {
+  if (cause < c.causes.size() && !c.causes[cause].empty()) return c.causes[cause];
+  return std::nullopt;
+}
+
+// A permission change (its audit row is written by apply(), like a membership's).
+Result<Json> permission_json(const ChangeSet& c, const UserPermissionChange& p, bool granted,
+                             Names& names) {
+  auto project = names.project(p.project_id);
+  if (!project) return tl::unexpected(project.error());
+  auto user = names.user(p.user);
+  if (!user) return tl::unexpected(user.error());
+  const std::string permission(to_string(p.permission));
+  return Json{{"action", granted ? "permission.grant" : "permission.revoke"},
+              {"entityType", "permission"},
+              {"entity", *project + "/" + *user + "/" + permission},
+              {"before", granted ? Json(nullptr) : Json(permission)},
+              {"after", granted ? Json(permission) : Json(nullptr)},
+              {"cause", text_or_null(cause_text(c, p.cause))}};
+}
+
+// Change `index` of the plan's list: the audited changes first, then the membership removals
+// and additions, then the permission revocations and grants (a first sync has millions: only the
+// page shown is named).
 Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
   if (index < c.audit.size()) {
     const AuditEntry& a = c.audit[index];
@@ -48,6 +90,15 @@ Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
                 {"cause", text_or_null(a.cause)}};
   }
   index -= c.audit.size();
+  const std::size_t memberships = c.memberships_to_remove.size() + c.memberships_to_add.size();
+  if (index >= memberships) {
+    index -= memberships;
+    const bool granted = index >= c.permissions_to_revoke.size();
+    return permission_json(c,
+                           granted ? c.permissions_to_grant[index - c.permissions_to_revoke.size()]
+                                   : c.permissions_to_revoke[index],
+                           granted, names);
+  }
   const bool added = index >= c.memberships_to_remove.size();
   const MembershipChange m = added ? c.memberships_to_add[index - c.memberships_to_remove.size()]
                                    : c.memberships_to_remove[index];
@@ -55,9 +106,7 @@ Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
   if (!group) return tl::unexpected(group.error());
   auto user = names.user(m.user);
   if (!user) return tl::unexpected(user.error());
-  const std::optional<std::string> cause = m.cause < c.causes.size() && !c.causes[m.cause].empty()
-                                               ? std::optional<std::string>(c.causes[m.cause])
-                                               : std::nullopt;
+  const std::optional<std::string> cause = cause_text(c, m.cause);
   return Json{{"action", added ? "membership.add" : "membership.remove"},
               {"entityType", "membership"},
               {"entity", *group + "/" + *user},
@@ -105,8 +154,9 @@ Result<HttpResponse> plan_preview(ApiContext& context, const HttpRequest& reques
   out["counts"] = counts_json(counts);
   out["warnings"] = plan.warnings;
   const ChangeSet& c = plan.changes;
-  const std::size_t total =
-      c.audit.size() + c.memberships_to_remove.size() + c.memberships_to_add.size();
+  const std::size_t total = c.audit.size() + c.memberships_to_remove.size() +
+                            c.memberships_to_add.size() + c.permissions_to_revoke.size() +
+                            c.permissions_to_grant.size();
   Names names(context.store, c);
   Json changes = Json::array();
   const std::size_t first = static_cast<std::size_t>(page->index - 1) * page->size;
