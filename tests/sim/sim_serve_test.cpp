@@ -158,6 +158,60 @@ TEST_F(Served, FailPathsFailureKindsAndLatency) {
   EXPECT_EQ(json::parse(faults.body)["latency_ms"], 200);
 }
 
+TEST_F(Served, FailPathsCanAnswerMalformedOrTruncatedJsonThatLooksWhole) {
+  const std::string whole = api("/api/v4/groups/1/members").body;
+  control("faults", {{"fail_paths", {"/api/v4/groups/*/members"}}, {"fail_kind", "malformed"}});
+  const auto malformed = api("/api/v4/groups/1/members");
+  EXPECT_EQ(malformed.status, 200);
+  EXPECT_TRUE(json::parse(malformed.body, nullptr, false).is_discarded()) << malformed.body;
+  control("faults", {{"fail_kind", "truncated_json"}});
+  const auto cut = api("/api/v4/groups/1/members");  // a complete transfer of half the body
+  EXPECT_EQ(cut.status, 200);
+  EXPECT_EQ(cut.body, whole.substr(0, whole.size() / 2));
+  EXPECT_EQ(HttpClient(port_)
+                .request("POST", "/__control/faults", R"({"fail_kind":"teapot"})",
+                         {{"Content-Type", "application/json"}})
+                .status,
+            400);
+}
+
+TEST_F(Served, RateWindowsCountWhatWasSeenAndRefusedAndHeadersCanBeLimitedTo429s) {
+  control("faults", {{"rate_limit", 2},
+                     {"rate_limit_period_s", 60},
+                     {"rate_limit_headers_on_every_answer", false}});
+  const auto first = api("/api/v4/user");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.headers.count("RateLimit-Limit"), 0u);
+  api("/api/v4/user");
+  const auto limited = api("/api/v4/user");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.headers.at("RateLimit-Remaining"), "0");
+  const json windows =
+      json::parse(HttpClient(port_).request("GET", "/__control/faults").body)["rate_windows"];
+  ASSERT_EQ(windows.size(), 1u);
+  EXPECT_EQ(windows[0]["observed"], 3);
+  EXPECT_EQ(windows[0]["throttled"], 1);
+}
+
+TEST_F(Served, ATokenChangeCanWaitForANumberOfRequests) {
+  control("tokens/revoke", {{"token", "sim-owner-token"}, {"after_requests", 2}});
+  EXPECT_EQ(api("/api/v4/user").status, 200);
+  EXPECT_EQ(api("/api/v4/user").status, 200);
+  EXPECT_EQ(api("/api/v4/user").status, 401);
+  control("tokens/update",
+          {{"token", "sim-admin-token"}, {"expires_at", "2024-01-15"}, {"after_requests", 1}});
+  EXPECT_EQ(api("/api/v4/user", "sim-admin-token").status, 200);
+  const auto expired = api("/api/v4/user", "sim-admin-token");
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_NE(expired.body.find("expired"), std::string::npos) << expired.body;
+  EXPECT_EQ(HttpClient(port_)
+                .request("POST", "/__control/tokens/revoke",
+                         R"({"token":"sim-readuser-token","after_requests":-1})",
+                         {{"Content-Type", "application/json"}})
+                .status,
+            400);
+}
+
 TEST_F(Served, CountsRequestsPerEndpoint) {
   control("counters/reset", json::object());
   api("/api/v4/groups/1/members");

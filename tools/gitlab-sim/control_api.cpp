@@ -61,7 +61,24 @@ std::string text(const json& body, const char* key, const std::string& fallback)
   return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : fallback;
 }
 
+// "after_requests": how many more API requests before a change happens (0 or absent: now);
+// nothing when the value is not a number of requests.
+std::optional<std::uint64_t> after_requests(const json& body) {
+  const auto it = body.find("after_requests");
+  if (it == body.end()) return 0;
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0) return std::nullopt;
+  return it->get<std::uint64_t>();
+}
+
 }  // namespace
+
+bool Simulator::knows_token(const std::string& secret_or_id) const {
+  std::shared_lock lock(world_mutex_);
+  for (const Token& t : world_.tokens()) {
+    if (t.token == secret_or_id || std::to_string(t.id) == secret_or_id) return true;
+  }
+  return false;
+}
 
 std::vector<std::string> Simulator::emit(const json& body, std::vector<HookEvent> events) {
   std::vector<std::string> kinds;
@@ -268,8 +285,10 @@ http::HttpResponse Simulator::control_revoke(const http::HttpRequest& request) {
   if (token.empty() && body->contains("id") && (*body)["id"].is_number_integer()) {
     token = std::to_string((*body)["id"].get<Id>());
   }
-  std::unique_lock lock(world_mutex_);
-  if (token.empty() || !world_.revoke_token(token)) return bad(404, "unknown token");
+  const auto after = after_requests(*body);
+  if (!after) return bad(400, "after_requests is a number of requests (0 or more)");
+  if (token.empty() || !knows_token(token)) return bad(404, "unknown token");
+  change_later(*after, [token](World& world) { world.revoke_token(token); });
   return ok();
 }
 
@@ -301,15 +320,25 @@ http::HttpResponse Simulator::control_token_update(const http::HttpRequest& requ
       scopes->push_back(x.get<std::string>());
     }
   }
-  std::unique_lock lock(world_mutex_);
-  if (token.empty() || !world_.update_token(token, expires_at, scopes)) {
-    return bad(404, "unknown token");
-  }
+  const auto after = after_requests(*body);
+  if (!after) return bad(400, "after_requests is a number of requests (0 or more)");
+  if (token.empty() || !knows_token(token)) return bad(404, "unknown token");
+  change_later(*after, [token, expires_at, scopes](World& world) {
+    world.update_token(token, expires_at, scopes);
+  });
   return ok();
 }
 
 http::HttpResponse Simulator::control_faults(const http::HttpRequest& request) {
-  if (request.method == "GET") return json_answer(200, to_json(faults_.config()).dump());
+  if (request.method == "GET") {
+    nlohmann::json out = to_json(faults_.config());
+    out["rate_windows"] = nlohmann::json::array();
+    for (const RateWindow& w : faults_.rate_windows()) {
+      out["rate_windows"].push_back(
+          {{"start", w.start}, {"observed", w.observed}, {"throttled", w.throttled}});
+    }
+    return json_answer(200, out.dump());
+  }
   const auto body = body_of(request);
   if (!body) return bad(400, "the body must be a JSON object");
   FaultConfig config = faults_.config();

@@ -15,7 +15,9 @@ nlohmann::json to_json(const FaultConfig& c) {
           {"seed", c.seed},
           {"failure_kinds", c.failure_kinds},
           {"timeout_delay_ms", c.timeout_delay.count()},
-          {"fail_paths", c.fail_paths}};
+          {"fail_paths", c.fail_paths},
+          {"fail_kind", c.fail_kind},
+          {"rate_limit_headers_on_every_answer", c.rate_limit_headers_on_every_answer}};
 }
 
 Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
@@ -40,6 +42,11 @@ Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
     if (patch.contains("fail_paths")) {
       next.fail_paths = patch["fail_paths"].get<std::vector<std::string>>();
     }
+    if (patch.contains("fail_kind")) next.fail_kind = patch["fail_kind"].get<std::string>();
+    if (patch.contains("rate_limit_headers_on_every_answer")) {
+      next.rate_limit_headers_on_every_answer =
+          patch["rate_limit_headers_on_every_answer"].get<bool>();
+    }
     if (next.latency.count() < 0 || next.rate_limit < 0 || next.rate_limit_period.count() < 1 ||
         next.failure_rate < 0 || next.failure_rate > 1 || next.timeout_delay.count() < 0) {
       return make_error(ErrorCode::kInvalidArgument, "a fault value is out of range");
@@ -48,6 +55,10 @@ Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
       if (kind != "500" && kind != "502" && kind != "timeout" && kind != "truncated") {
         return make_error(ErrorCode::kInvalidArgument, "unknown failure kind '" + kind + "'");
       }
+    }
+    if (next.fail_kind != "500" && next.fail_kind != "malformed" &&
+        next.fail_kind != "truncated_json") {
+      return make_error(ErrorCode::kInvalidArgument, "unknown fail kind '" + next.fail_kind + "'");
     }
     if (next.failure_rate > 0 && next.failure_kinds.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "failure_kinds is empty");
@@ -92,19 +103,37 @@ void FaultInjector::set_config(FaultConfig config) {
   config_ = std::move(config);
   rng_ = SplitMix64(config_.seed);
   window_ = {};
+  past_windows_.clear();
+}
+
+std::vector<RateWindow> FaultInjector::rate_windows() const {
+  std::lock_guard lock(mutex_);
+  std::vector<RateWindow> out = past_windows_;
+  if (window_.observed > 0) out.push_back(window_);
+  return out;
 }
 
 FaultInjector::Decision FaultInjector::before(std::string_view path, std::int64_t now) {
   std::lock_guard lock(mutex_);
   for (const auto& pattern : config_.fail_paths) {
-    if (path_matches(pattern, path)) {
-      return {json_answer(500, R"({"message":"500 Internal Server Error"})")};
+    if (!path_matches(pattern, path)) continue;
+    if (config_.fail_kind == "malformed") {
+      return {json_answer(200, R"([{"id": 1, "name": "half a thought", <html>oops</html>)")};
     }
+    if (config_.fail_kind == "truncated_json") return {std::nullopt, false, true};
+    return {json_answer(500, R"({"message":"500 Internal Server Error"})")};
   }
   if (config_.rate_limit > 0) {
-    if (now >= window_.start + config_.rate_limit_period.count()) window_ = {now, 0};
+    if (now >= window_.start + config_.rate_limit_period.count()) {
+      if (window_.observed > 0) {
+        past_windows_.push_back(window_);
+        if (past_windows_.size() > 1000) past_windows_.erase(past_windows_.begin());
+      }
+      window_ = {now, 0, 0};
+    }
     ++window_.observed;
     if (window_.observed > config_.rate_limit) {
+      ++window_.throttled;
       http::HttpResponse r;
       r.status = 429;
       r.content_type = "text/plain";
@@ -141,11 +170,14 @@ FaultInjector::Decision FaultInjector::before(std::string_view path, std::int64_
 
 void FaultInjector::after(http::HttpResponse& response, const Decision& decision) {
   std::lock_guard lock(mutex_);
-  if (response.status != 429) add_rate_headers(response);
+  if (response.status != 429 && config_.rate_limit_headers_on_every_answer) {
+    add_rate_headers(response);
+  }
   response.delay = std::max(response.delay, config_.latency);
   if (decision.truncate && !response.body.empty()) {
     response.truncate_body_at = response.body.size() / 2;
   }
+  if (decision.cut_json) response.body.resize(response.body.size() / 2);
 }
 
 void FaultInjector::add_rate_headers(http::HttpResponse& response) const {

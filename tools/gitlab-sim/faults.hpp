@@ -9,7 +9,12 @@
 //   failure rate  this fraction of requests fails as one of 500, 502, timeout (an answer delayed
 //                 by `timeout_delay`, longer than any client waits) or a truncated body; which
 //                 requests fail follows a PRNG seeded by `seed`, so a run is reproducible
-//   fail paths    request paths that always answer 500; '*' matches any run of characters
+//   fail paths    request paths that always fail ('*' matches any run of characters), as
+//                 `fail_kind` says: "500", "malformed" (200 with a body that is not JSON) or
+//                 "truncated_json" (200 with half the real body and a Content-Length that matches
+//                 it, as a proxy that gave up would send: the transfer itself looks complete)
+//   rate windows  the requests seen and refused in each window of the rate limit, so a test can
+//                 check that a client never sent faster than the limit allows
 //
 // Thread safety: all methods may be called from any thread.
 
@@ -37,6 +42,18 @@ struct FaultConfig {
   std::vector<std::string> failure_kinds{"500", "502", "timeout", "truncated"};
   std::chrono::milliseconds timeout_delay{60000};
   std::vector<std::string> fail_paths;
+  std::string fail_kind = "500";  // "500", "malformed" or "truncated_json"
+  // RateLimit-* headers on every answer (true), or only on the 429 answers (false), as GitLab's
+  // Rack::Attack does unless rate limit headers for unthrottled requests are turned on.
+  bool rate_limit_headers_on_every_answer = true;
+};
+
+// One window of the rate limit: when it started (Unix seconds), the requests counted in it, and
+// how many of them were refused with 429.
+struct RateWindow {
+  std::int64_t start = 0;
+  std::int64_t observed = 0;
+  std::int64_t throttled = 0;
 };
 
 // JSON in and out for the control API (keys as in FaultConfig, durations in ms / s).
@@ -57,6 +74,7 @@ class FaultInjector {
   struct Decision {
     std::optional<http::HttpResponse> answer;  // replaces the handler's answer when set
     bool truncate = false;                     // cut the handler's body in half
+    bool cut_json = false;  // send half the handler's body as if it were all of it
   };
   // Before the handler: a fail path, a 429, or a failure drawn by the failure rate. `now` is
   // Unix seconds.
@@ -65,17 +83,18 @@ class FaultInjector {
   // and truncates the body when the decision says so.
   void after(http::HttpResponse& response, const Decision& decision);
 
+  // The windows of the rate limit since the last set_config(), oldest first (at most the last
+  // 1,000).
+  std::vector<RateWindow> rate_windows() const;
+
  private:
-  struct Window {
-    std::int64_t start = 0;
-    std::int64_t observed = 0;
-  };
   void add_rate_headers(http::HttpResponse& response) const;
 
   mutable std::mutex mutex_;
   FaultConfig config_;
   SplitMix64 rng_;
-  Window window_;
+  RateWindow window_;
+  std::vector<RateWindow> past_windows_;
 };
 
 }  // namespace provisio::sim

@@ -44,6 +44,7 @@ http::HttpResponse Simulator::faulted(
     const std::function<http::HttpResponse(std::int64_t now)>& answer) {
   const std::int64_t t = now();
   counters_.count(endpoint, request.path);
+  run_due_changes();
   const FaultInjector::Decision decision = faults_.before(request.path, t);
   http::HttpResponse response;
   if (decision.answer) {
@@ -54,6 +55,37 @@ http::HttpResponse Simulator::faulted(
   }
   faults_.after(response, decision);
   return response;
+}
+
+void Simulator::run_due_changes() {
+  std::vector<std::function<void(World&)>> due;
+  {
+    std::lock_guard lock(scheduled_mutex_);
+    const std::uint64_t number = ++requests_seen_;
+    for (auto it = scheduled_.begin(); it != scheduled_.end();) {
+      if (it->before_request <= number) {
+        due.push_back(std::move(it->change));
+        it = scheduled_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (due.empty()) return;
+  std::unique_lock lock(world_mutex_);
+  for (auto& change : due) change(world_);
+}
+
+void Simulator::change_later(std::uint64_t after, std::function<void(World&)> change) {
+  {
+    std::lock_guard lock(scheduled_mutex_);
+    if (after > 0) {
+      scheduled_.push_back({requests_seen_ + after + 1, std::move(change)});
+      return;
+    }
+  }
+  std::unique_lock lock(world_mutex_);
+  change(world_);
 }
 
 http::HttpResponse Simulator::serve_rest(const RestRoute& route, const http::HttpRequest& request) {

@@ -62,6 +62,10 @@ class Simulator {
   http::HttpResponse faulted(const std::string& endpoint, const http::HttpRequest& request,
                              const std::function<http::HttpResponse(std::int64_t now)>& answer);
   std::int64_t now() const;
+  // Counts one API request and applies the changes scheduled to happen before it.
+  void run_due_changes();
+  // Schedules `change` to happen after `after` more API requests (0: now).
+  void change_later(std::uint64_t after, std::function<void(World&)> change);
 
   // control_api.cpp
   void add_control_routes(http::Router& router);
@@ -76,6 +80,7 @@ class Simulator {
   http::HttpResponse control_hooks(const http::HttpRequest& request);
   http::HttpResponse control_oauth_user(const http::HttpRequest& request);
   http::HttpResponse control_summary();
+  bool knows_token(const std::string& secret_or_id) const;
   // Sends the events of the kinds asked for ("hooks" in the body, else the defaults); returns
   // the event names sent.
   std::vector<std::string> emit(const nlohmann::json& body, std::vector<HookEvent> events);
@@ -90,6 +95,15 @@ class Simulator {
   RequestCounters counters_;
   std::mutex hook_kinds_mutex_;
   std::vector<std::string> hook_kinds_;
+  // World changes that wait for a number of API requests ("after_requests" on tokens/revoke and
+  // tokens/update): a token revoked or expiring in the middle of a client's run.
+  struct ScheduledChange {
+    std::uint64_t before_request = 0;  // applied before the API request with this number
+    std::function<void(World&)> change;
+  };
+  std::mutex scheduled_mutex_;
+  std::uint64_t requests_seen_ = 0;
+  std::vector<ScheduledChange> scheduled_;
 };
 
 }  // namespace provisio::sim
