@@ -336,6 +336,8 @@ store::TaskOutcome SyncService::apply_and_record(const Task& task, Computed comp
   } else {
     for (AuditEntry& a : plan.changes.audit) a.task_id = task.id;
     plan.changes.membership_audit.task_id = task.id;
+    // Operators (and the crash-safety test) see when the one write transaction begins.
+    spdlog::info("sync {} writing the changes in one transaction", task.id);
     const auto apply_start = std::chrono::steady_clock::now();
     auto applied = store_.apply(plan.changes);
     const double apply_s =
@@ -413,6 +415,11 @@ store::TaskOutcome SyncService::run(const Task& task) {
   }
   (void)store_.finish_task(task.id, options_.node_id, clock_.now(), outcome);
   report(options_.metrics, task, outcome, clock_.now() - started);
+  if (outcome.status == TaskStatus::kFailed) {
+    // The reason, for operators reading the log rather than the run history (never a secret:
+    // GitLab errors are built without the token).
+    spdlog::warn("task {} failed: {}", task.id, outcome.error_message.value_or(""));
+  }
   return outcome;
 }
 
