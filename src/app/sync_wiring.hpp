@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "app/environment.hpp"
 #include "core/time.hpp"
 #include "metrics/registry.hpp"
 #include "store/store.hpp"
@@ -14,8 +15,15 @@ namespace provisio::app {
 // "host:pid": unique per process, readable in the run history.
 std::string node_id();
 
+// PROVISIO_SYNC_LEASE_SECONDS (1 to 3600; default 120): how long a node that stops renewing the
+// lease of the task it runs keeps that task before another node, or this one restarted, ends the
+// run as failed and runs it again. Shorter: a faster take-over after a crash, more heartbeats
+// (one every sixth of the lease). kInvalidArgument naming the variable for a bad value.
+Result<Millis> sync_lease_ms(const Getenv& getenv = process_getenv);
+
 // `metrics` (not owned; may be null) counts the runs and their GitLab requests.
-std::unique_ptr<sync::SyncService> make_sync_service(store::Store& store, const Clock& clock,
-                                                     metrics::Registry* metrics = nullptr);
+std::unique_ptr<sync::SyncService> make_sync_service(
+    store::Store& store, const Clock& clock, metrics::Registry* metrics = nullptr,
+    Millis lease_ms = sync::SyncOptions{}.lease_ms);
 
 }  // namespace provisio::app

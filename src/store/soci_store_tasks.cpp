@@ -146,6 +146,30 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
         (lease.dialect() == sql::Dialect::kPostgresql ? " FOR UPDATE SKIP LOCKED" : "");
     *lease << pick, soci::use(at), soci::into(id);
     if (!lease->got_data()) return std::optional<Task>();
+    auto picked = read_task(lease, id);
+    if (!picked) return tl::unexpected(picked.error());
+    if (picked->status == TaskStatus::kInProgress) {
+      // Its node died (or lost the database) while running it: nothing of the run can be trusted
+      // to go on, but its writes were one transaction, all or nothing. The run ends here as
+      // FAILED, and the same work is queued again as a new task, which this node runs now.
+      Task again;
+      again.type = picked->type;
+      again.project_id = picked->project_id;
+      again.submitter = picked->submitter;
+      again.scope = picked->scope;  // an event sync re-reads what it was asked to
+      again.submitted_at = now;
+      const Task rerun = insert_task(lease, again);
+      Binder b(*lease);
+      b.execute("UPDATE tasks SET status = 'FAILED', finished_at = " + b.add(at) +
+                ", lease_until = NULL, progress = NULL, error_message = " +
+                b.add(std::string("Interrupted: the node running this task (") +
+                      picked->node_id.value_or("unknown") +
+                      ") stopped renewing its lease. Its changes are written in one "
+                      "transaction, so all of them or none were written. Task " +
+                      std::to_string(rerun.id) + " runs it again.") +
+                " WHERE id = " + b.add(id));
+      id = rerun.id;
+    }
     const std::string node(node_id);
     long long until = now + lease_ms;
     *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, lease_until = :u, "

@@ -112,6 +112,7 @@ class ChildProcess {
   }
 
   void send_signal(int signal) { kill(pid_, signal); }
+  pid_t pid() const { return pid_; }
 
   // The exit code, or 128 + the signal that ended it; nothing if still running after timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout) {

@@ -39,6 +39,13 @@ class ServedProvisio {
     return child_.wait(std::chrono::seconds(20));
   }
 
+  // SIGKILL: the process ends wherever it is, as in a crash or an OOM kill.
+  void kill() {
+    child_.send_signal(SIGKILL);
+    child_.wait(std::chrono::seconds(20));
+  }
+  pid_t pid() const { return child_.pid(); }
+
   // The exit code when it ended by itself (a refusal to start), waiting up to `timeout`.
   std::optional<int> wait(std::chrono::seconds timeout) { return child_.wait(timeout); }
 

@@ -50,31 +50,53 @@ TEST_P(StoreTest, ARunningTaskIsHeldByOneNodeOnly) {
   EXPECT_FALSE(*node_b->claim_task("node-b", 40'000, kLease));
 }
 
-TEST_P(StoreTest, ADeadNodesTaskIsRetakenAfterItsLeaseExpires) {
+TEST_P(StoreTest, ADeadNodesTaskIsMarkedFailedAndRunAgainAfterItsLeaseExpires) {
   auto node_b = open();
-  auto t = store_->enqueue_task(full_sync(), true);
+  Task project_sync = full_sync("alice");
+  project_sync.type = TaskType::kGitlabProjectPermissionsProvisioning;
+  project_sync.project_id = 42;
+  auto t = store_->enqueue_task(project_sync, true);
   ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
-  // Node A dies: no heartbeat. Past the lease, B takes the same task over.
+  // Within the lease, nobody else may touch it.
+  EXPECT_FALSE(*node_b->claim_task("node-b", 1'000 + kLease, kLease));
+  // Node A dies: no heartbeat. Past the lease, B ends A's run as FAILED and runs the same work
+  // again as a new task.
   auto by_b = node_b->claim_task("node-b", 1'000 + kLease + 1, kLease);
   ASSERT_TRUE(by_b && *by_b);
-  EXPECT_EQ((*by_b)->id, t->id);
+  EXPECT_NE((*by_b)->id, t->id);
   EXPECT_EQ((*by_b)->node_id, "node-b");
-  // A wakes up: it has lost the task and cannot record an outcome.
+  EXPECT_EQ((*by_b)->status, TaskStatus::kInProgress);
+  EXPECT_EQ((*by_b)->type, TaskType::kGitlabProjectPermissionsProvisioning);
+  EXPECT_EQ((*by_b)->project_id, 42);
+  EXPECT_EQ((*by_b)->submitter, "alice");
+  auto interrupted = store_->get_task(t->id);
+  EXPECT_EQ(interrupted->status, TaskStatus::kFailed);
+  EXPECT_EQ(interrupted->finished_at, 1'000 + kLease + 1);
+  EXPECT_FALSE(interrupted->lease_until);
+  ASSERT_TRUE(interrupted->error_message);
+  EXPECT_NE(interrupted->error_message->find("node-a"), std::string::npos);
+  EXPECT_NE(
+      interrupted->error_message->find("Task " + std::to_string((*by_b)->id) + " runs it again"),
+      std::string::npos)
+      << *interrupted->error_message;
+  // A wakes up: it has lost the task and can neither renew it nor record an outcome.
   EXPECT_EQ(store_->heartbeat_task(t->id, "node-a", 40'000, kLease).error().code,
             ErrorCode::kAborted);
+  EXPECT_EQ(store_->finish_task(t->id, "node-a", 40'000, {}).error().code, ErrorCode::kAborted);
   TaskOutcome done;
   done.status = TaskStatus::kSuccess;
   done.info_messages = {"3 users created"};
   done.warnings = {"2 bots skipped"};
   done.counts.users_created = 3;
-  ASSERT_TRUE(node_b->finish_task(t->id, "node-b", 50'000, done));
-  auto finished = store_->get_task(t->id);
+  ASSERT_TRUE(node_b->finish_task((*by_b)->id, "node-b", 50'000, done));
+  auto finished = store_->get_task((*by_b)->id);
   EXPECT_EQ(finished->status, TaskStatus::kSuccess);
   EXPECT_EQ(finished->finished_at, 50'000);
   EXPECT_EQ(finished->info_messages, done.info_messages);
   EXPECT_EQ(finished->warnings, done.warnings);
   EXPECT_EQ(finished->counts, done.counts);
   EXPECT_FALSE(finished->lease_until);
+  EXPECT_EQ(store_->get_task(t->id)->status, TaskStatus::kFailed);
 }
 
 TEST_P(StoreTest, ConcurrentClaimsFromManyNodesGiveTheTaskToExactlyOne) {
