@@ -56,19 +56,31 @@ Result<auth::Identity> from_authorization(ApiContext& context, const HttpRequest
 
 bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD"; }
 
-// Path and query values reach handlers decoded; refuse the ones that are not text.
+// Path and query values reach handlers decoded; refuse the ones that are not text, and U+0000,
+// which PostgreSQL cannot store (request_input.cpp refuses it in bodies).
 Status check_utf8(const HttpRequest& request) {
+  const auto has_nul = [](std::string_view text) { return text.find('\0') != text.npos; };
   for (const auto& [name, value] : request.query) {
     if (!valid_utf8(name) || !valid_utf8(value)) {
       return make_error(ErrorCode::kInvalidArgument,
                         "The parameter '" + (valid_utf8(name) ? name : std::string("?")) +
                             "' is not valid UTF-8.");
     }
+    if (has_nul(name) || has_nul(value)) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "The parameter '" + name +
+                            "' holds a NUL character (U+0000), a control character that text "
+                            "here cannot hold.");
+    }
   }
   for (const auto& [name, value] : request.path_params) {
     if (!valid_utf8(value)) {
       return make_error(ErrorCode::kInvalidArgument,
                         "The '" + name + "' in the path is not valid UTF-8.");
+    }
+    if (has_nul(value)) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "The '" + name + "' in the path holds a NUL character (U+0000).");
     }
   }
   return {};

@@ -59,10 +59,10 @@ std::string replace_malformed(std::string_view text) {
   return out;
 }
 
-// The first field (dotted for nested objects) whose name or string value holds U+FFFD.
-std::optional<std::string> field_with_replacement(const nlohmann::json& j,
-                                                  const std::string& prefix) {
-  const auto holds = [](const std::string& s) { return s.find(kReplacement) != std::string::npos; };
+// The first field (dotted for nested objects) whose name or string value holds `what`.
+std::optional<std::string> field_holding(const nlohmann::json& j, const std::string& prefix,
+                                         std::string_view what) {
+  const auto holds = [what](const std::string& s) { return s.find(what) != std::string::npos; };
   for (const auto& [key, value] : j.items()) {
     const std::string name = prefix + key;
     if (holds(key)) return name;
@@ -73,10 +73,17 @@ std::optional<std::string> field_with_replacement(const nlohmann::json& j,
       }
     }
     if (value.is_object()) {
-      if (auto inner = field_with_replacement(value, name + "."); inner) return inner;
+      if (auto inner = field_holding(value, name + ".", what); inner) return inner;
     }
   }
   return std::nullopt;
+}
+
+// U+0000 is valid UTF-8, but PostgreSQL cannot store it in text and SOCI would cut the value
+// short at it: refused everywhere, so both databases keep exactly what the caller sent.
+constexpr std::string_view kNul("\0", 1);
+std::string nul_refusal(const std::string& what) {
+  return what + " holds a NUL character (U+0000), a control character that text here cannot hold.";
 }
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
@@ -146,6 +153,9 @@ Result<Params> Params::of(const HttpRequest& request) {
     if (!valid_utf8(value)) {
       return tl::unexpected(invalid("The parameter '" + name + "' is not valid UTF-8."));
     }
+    if (name.find(kNul) != std::string::npos || value.find(kNul) != std::string::npos) {
+      return tl::unexpected(invalid(nul_refusal("The parameter '" + name + "'")));
+    }
   }
   return out;
 }
@@ -187,7 +197,7 @@ Result<JsonFields> JsonFields::parse(std::string_view body, const std::set<std::
   if (json.is_discarded()) return tl::unexpected(invalid("The request body is not valid JSON."));
   if (!json.is_object()) return tl::unexpected(invalid("The request body must be a JSON object."));
   if (malformed_utf8) {
-    auto field = field_with_replacement(json, "");
+    auto field = field_holding(json, "", kReplacement);
     return tl::unexpected(invalid(field ? "The field '" + *field + "' is not valid UTF-8."
                                         : std::string("The request body is not valid UTF-8.")));
   }
@@ -195,6 +205,9 @@ Result<JsonFields> JsonFields::parse(std::string_view body, const std::set<std::
     if (allowed.count(key) == 0) {
       return tl::unexpected(invalid("Unknown field '" + key + "'."));
     }
+  }
+  if (auto field = field_holding(json, "", kNul)) {
+    return tl::unexpected(invalid(nul_refusal("The field '" + *field + "'")));
   }
   return JsonFields(std::move(json), "");
 }

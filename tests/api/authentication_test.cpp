@@ -1,6 +1,10 @@
 // Sessions with CSRF, rotation at login, user tokens, Bearer and Basic, slowed-down failures,
 // and deactivated users losing everything.
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <array>
+#include <sstream>
 
 #include "api_fixture.hpp"
 
@@ -119,6 +123,55 @@ TEST_P(ApiTest, ALoginGetsANewSessionIdAndTheOldOneStopsWorking) {
                  {{"Cookie", "PROVISIO_SESSION=" + second}})
                 .status,
             200);
+}
+
+TEST_P(ApiTest, SessionIdsCsrfTokensAndUserTokensNeverAppearInLogsOrOtherAnswers) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  logger->set_level(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+
+  const std::string raw = raw_login(port_, "plain", std::string(kUserPassword));
+  const std::string session = set_cookie_value(raw, "PROVISIO_SESSION");
+  const std::string csrf = set_cookie_value(raw, "XSRF-TOKEN");
+  ASSERT_FALSE(session.empty());
+  const std::string cookies = "PROVISIO_SESSION=" + session + "; XSRF-TOKEN=" + csrf;
+  const std::map<std::string, std::string> with_session{{"Cookie", cookies},
+                                                        {"X-XSRF-TOKEN", csrf}};
+  // The one answer that shows a user token is the one that generates it.
+  const auto generated =
+      call(As::kAnonymous, "POST", "/api/user_tokens/generate", "name=shown-once", with_session);
+  ASSERT_EQ(generated.status, 200) << generated.body;
+  const std::string token = json::parse(generated.body)["token"];
+  std::vector<ClientResponse> answers = {
+      call(As::kAnonymous, "GET", "/api/users/current", "", {{"Cookie", cookies}}),
+      call(As::kAnonymous, "GET", "/api/authentication/validate", "", {{"Cookie", cookies}}),
+      call(As::kAnonymous, "GET", "/api/user_tokens/search", "", {{"Cookie", cookies}}),
+      call(As::kAnonymous, "POST", "/api/user_tokens/generate", "name=no-csrf",
+           {{"Cookie", cookies}}),
+      call(As::kAnonymous, "GET", "/api/v2/users-management/users", "",
+           {{"Authorization", "Bearer " + token}}),
+      call(As::kAnonymous, "GET", "/api/v2/users-management/users", "",
+           {{"Authorization", "Bearer " + token + "x"}}),
+      call(As::kAnonymous, "POST", "/api/authentication/logout", "", with_session),
+      call(As::kAnonymous, "GET", "/api/users/current", "", {{"Cookie", cookies}}),
+  };
+  spdlog::set_default_logger(previous);
+
+  for (const ClientResponse& r : answers) {
+    std::string all = r.body;
+    for (const auto& [name, value] : r.headers) all += name + ": " + value + "\n";
+    for (const std::string& secret : {session, csrf, token}) {
+      EXPECT_EQ(all.find(secret), std::string::npos) << "an answer holds a secret: " << all;
+    }
+  }
+  const std::string logs = captured.str();
+  EXPECT_NE(logs.find("/api/users/current"), std::string::npos);  // the access log was captured
+  for (const std::string& secret : {session, csrf, token, std::string(kUserPassword)}) {
+    EXPECT_EQ(logs.find(secret), std::string::npos) << "the log holds a secret: " << logs;
+  }
 }
 
 TEST_P(ApiTest, SessionsExpire) {
