@@ -447,6 +447,28 @@ TEST_F(GitlabLoginTest, ATamperedStateOrAForeignBrowserIsRefused) {
   EXPECT_TRUE(user_by_gitlab_login(user["username"]).is_null());
 }
 
+TEST_F(GitlabLoginTest, ACodeIssuedForAnotherPkceChallengeIsRefused) {
+  const json user = groupless_user();
+  configure({});
+  sign_in_at_gitlab_as(user["username"]);
+  // The victim's flow, stopped before GitLab: its state and its verifier (in its cookie).
+  const std::string victim_to_gitlab = browser_.get("/sessions/init/gitlab").headers.at("Location");
+  const std::string victim_state = query_value(victim_to_gitlab, "state");
+  // The attacker's own flow, with the victim's state put in: GitLab issues a code bound to the
+  // attacker's challenge, and the victim's browser is made to deliver it.
+  Browser attacker;
+  attacker.home_port = port_;
+  std::string forged = attacker.get("/sessions/init/gitlab").headers.at("Location");
+  const std::string attacker_state = query_value(forged, "state");
+  forged.replace(forged.find(attacker_state), attacker_state.size(), victim_state);
+  const std::string callback = attacker.get(forged).headers.at("Location");
+  ASSERT_NE(callback.find("code="), std::string::npos) << callback;
+  browser_.navigate(callback);
+  EXPECT_EQ(landed_on(), home("/login"));
+  EXPECT_FALSE(logged_in());
+  EXPECT_TRUE(user_by_gitlab_login(user["username"]).is_null());
+}
+
 TEST_F(GitlabLoginTest, AReplayedCallbackIsRefused) {
   const json user = groupless_user();
   configure({});

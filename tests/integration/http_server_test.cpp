@@ -178,6 +178,23 @@ TEST_F(ServerTest, ASlowClientIsDisconnectedAfterTheReadTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
 }
 
+TEST_F(ServerTest, SlowClientsDoNotHoldUpOthers) {
+  const auto port = start();
+  // Ten connections that send half a request each and then nothing (a slowloris), and one that
+  // sends a body slowly: a normal client is still served at once.
+  std::vector<std::unique_ptr<HttpClient>> slow;
+  for (int i = 0; i < 10; ++i) {
+    slow.push_back(std::make_unique<HttpClient>(port, 10s));
+    slow.back()->write_raw("GET /api/system/health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  }
+  HttpClient trickle(port, 10s);
+  trickle.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nab");
+  const auto served = http_get(port, "/api/system/health");
+  EXPECT_EQ(served.status, 200);
+  const auto echoed = HttpClient(port).request("POST", "/echo", "hello");
+  EXPECT_EQ(echoed.body, "hello");
+}
+
 TEST_F(ServerTest, WritesOneAccessLogEntryPerRequest) {
   std::mutex mutex;
   std::vector<AccessLogEntry> entries;

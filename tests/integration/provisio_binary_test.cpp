@@ -204,6 +204,17 @@ TEST(ProvisioBinary, ServesTheWebAdminBehindTheApiAndNothingOutsideItsDirectory)
     EXPECT_EQ(refused.status, 400) << target;
     EXPECT_EQ(refused.body.find("not for the web"), std::string::npos) << target;
   }
+  // Encoded slashes and backslashes, double encoding, NUL, and a link that leads out: refused or
+  // not found, never the file outside.
+  std::filesystem::create_symlink(dir.path() / "outside.txt", ui / "assets" / "link.txt");
+  for (const char* target :
+       {"/assets/%2e%2e/%2e%2e/outside.txt", "/..%2foutside.txt", "/%2e%2e%5coutside.txt",
+        "/assets/..%5c..%5coutside.txt", "/%252e%252e/outside.txt", "/outside.txt%00.js",
+        "/assets/link.txt", "//..//outside.txt", "/assets/./../../outside.txt"}) {
+    const auto refused = http_get(server.port(), target);
+    EXPECT_TRUE(refused.status == 400 || refused.status == 404) << target << " " << refused.status;
+    EXPECT_EQ(refused.body.find("not for the web"), std::string::npos) << target;
+  }
   EXPECT_EQ(server.terminate(), 0);
 }
 
