@@ -86,14 +86,8 @@ class CrashSafetyTest : public ::testing::Test {
       ASSERT_TRUE(store);
       SystemClock clock;
       sync::GitlabConfiguration config(*store, clock);
-      sync::GitlabConfigPatch patch;
-      patch.url = sim_->url();
-      patch.secret = "oauth-secret";
-      patch.application_id = "sim-client-id";
-      patch.provisioning_type = ProvisioningType::kAutoProvisioning;
-      patch.provisioning_token = "sim-admin-token";
-      patch.allowed_groups = {"acme", "umbrella"};
-      auto changed = config.create_or_update(patch, "test");
+      auto changed =
+          config.create_or_update(sim_->automatic_provisioning({"acme", "umbrella"}), "test");
       ASSERT_TRUE(changed) << changed.error().message;
       ASSERT_TRUE(changed->queued_sync);
     }

@@ -8,11 +8,13 @@
 #include <csignal>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "child_process.hpp"
 #include "http_client.hpp"
+#include "sync/configuration.hpp"
 
 namespace provisio::testing {
 
@@ -46,6 +48,19 @@ class GitlabSimProcess {
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::uint16_t port() const { return static_cast<std::uint16_t>(port_); }
+
+  // Provisio's GitLab configuration for this simulator: automatic provisioning of `groups`,
+  // read with the administrator's token.
+  sync::GitlabConfigPatch automatic_provisioning(std::set<std::string> groups) const {
+    sync::GitlabConfigPatch patch;
+    patch.url = url();
+    patch.secret = "oauth-secret";
+    patch.application_id = "sim-client-id";
+    patch.provisioning_type = ProvisioningType::kAutoProvisioning;
+    patch.provisioning_token = "sim-admin-token";
+    patch.allowed_groups = std::move(groups);
+    return patch;
+  }
 
   nlohmann::json get(const std::string& target) {
     auto r = HttpClient(port()).request("GET", target, "", {{"PRIVATE-TOKEN", "sim-admin-token"}});

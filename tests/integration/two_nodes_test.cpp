@@ -87,14 +87,8 @@ class TwoNodesTest : public ::testing::Test {
   // Automatic provisioning of acme and umbrella: queues the first sync.
   void enable_automatic_provisioning(store::Store& store, const Clock& clock) {
     sync::GitlabConfiguration config(store, clock);
-    sync::GitlabConfigPatch patch;
-    patch.url = sim_->url();
-    patch.secret = "oauth-secret";
-    patch.application_id = "sim-client-id";
-    patch.provisioning_type = ProvisioningType::kAutoProvisioning;
-    patch.provisioning_token = "sim-admin-token";
-    patch.allowed_groups = {"acme", "umbrella"};
-    auto changed = config.create_or_update(patch, "test");
+    auto changed =
+        config.create_or_update(sim_->automatic_provisioning({"acme", "umbrella"}), "test");
     ASSERT_TRUE(changed) << changed.error().message;
   }
 

@@ -143,14 +143,15 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
 
   void configure(std::set<std::string> groups) {
     sync::GitlabConfiguration config(*store_, clock_);
-    sync::GitlabConfigPatch patch;
-    patch.url = sim_->url();
-    patch.secret = "oauth-secret";
-    patch.application_id = "sim-client-id";
-    patch.provisioning_type = ProvisioningType::kAutoProvisioning;
-    patch.provisioning_token = "sim-admin-token";
-    patch.allowed_groups = std::move(groups);
-    ASSERT_TRUE(config.create_or_update(patch, "test"));
+    ASSERT_TRUE(config.create_or_update(sim_->automatic_provisioning(std::move(groups)), "test"));
+  }
+
+  // A run that found nothing to change: its counts are zero but for its requests and time.
+  static void expect_changed_nothing(const Task& t) {
+    SyncCounts zero;
+    zero.gitlab_requests = t.counts.gitlab_requests;
+    zero.duration_ms = t.counts.duration_ms;
+    EXPECT_EQ(t.counts, zero);
   }
 
   // Runs queued tasks until a full sync has run; returns it.
