@@ -11,11 +11,11 @@
 #include "auth/authenticator.hpp"
 #include "auth/login_limiter.hpp"
 #include "gitlab/curl_transport.hpp"
+#include "gitlab_sim_process.hpp"
 #include "http/api_routes.hpp"
 #include "http/server.hpp"
 #include "http_client.hpp"
 #include "postgres_cluster.hpp"
-#include "sim_process.hpp"
 #include "sync/configuration.hpp"
 #include "sync/projects.hpp"
 #include "sync/sync_service.hpp"
@@ -25,7 +25,7 @@ namespace provisio {
 namespace {
 
 using nlohmann::json;
-using testing::Sim;
+using Sim = testing::GitlabSimProcess;
 using namespace std::chrono_literals;
 
 constexpr const char* kSecret = "hook-secret-for-tests";
@@ -34,7 +34,7 @@ constexpr const char* kEvents = "/api/v2/provisioning/gitlab-events";
 class EventSyncTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    sim_ = std::make_unique<Sim>(dir_.path().string());
+    sim_ = std::make_unique<Sim>(PROVISIO_GITLAB_SIM, dir_.path().string());
     std::string url = "sqlite:" + (dir_.path() / "provisio.db").string();
     if (GetParam() == "postgresql") {
       if (testing::PostgresCluster::disabled()) GTEST_SKIP() << "PROVISIO_TEST_PG=0";
