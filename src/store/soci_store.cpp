@@ -641,8 +641,9 @@ Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionU
   return guarded([&]() -> Result<Page<UserPermissions>> {
     Lease lease(*db_);
     // The grants looked at: of the project, or the global ones (project 0); of one permission
-    // when asked. Written as the unique index's expressions (COALESCE(project_id, 0), ...) so
-    // that each lookup is a seek in that index, in SQLite and in PostgreSQL alike.
+    // when asked. A user's grants are found through permissions_user (user_id), then filtered:
+    // a user holds a few per bound project. (The unique index's expressions would serve only
+    // their first column here: SQLite then read all of a project's grants for each user.)
     const auto grants = [&](Binder& b) {
       std::string w =
           "COALESCE(p.project_id, 0) = " + b.add(static_cast<long long>(query.project.value_or(0)));
@@ -656,8 +657,9 @@ Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionU
     };
     // Users in login order that hold one of the grants: the walk stops once the page is full.
     const auto holders = [&](Binder& b) {
-      return " FROM users WHERE EXISTS (SELECT 1 FROM permissions p WHERE " + grants(b) +
-             " AND COALESCE(p.user_id, 0) = users.id)" + text_filter(b);
+      return " FROM users WHERE EXISTS (SELECT 1 FROM permissions p WHERE p.user_id = users.id "
+             "AND " +
+             grants(b) + ")" + text_filter(b);
     };
     Page<UserPermissions> page;
     {
@@ -693,9 +695,8 @@ Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionU
       std::string ids;
       for (const User& u : users)
         ids += (ids.empty() ? "" : ", ") + b.add(static_cast<long long>(u.id));
-      if (b.query("SELECT COALESCE(p.user_id, 0), p.permission FROM permissions p WHERE " +
-                  grants(b) + " AND COALESCE(p.user_id, 0) IN (" + ids +
-                  ") ORDER BY p.permission")) {
+      if (b.query("SELECT p.user_id, p.permission FROM permissions p WHERE p.user_id IN (" + ids +
+                  ") AND " + grants(b) + " ORDER BY p.permission")) {
         do {
           held[user].push_back(permission);
         } while (b.statement().fetch());
