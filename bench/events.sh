@@ -42,24 +42,8 @@ export PROVISIO_ADMIN_PASSWORD=bench-admin-password
 export PROVISIO_LOG_LEVEL=warn
 P="$BIN/provisio"
 "$P" migrate > /dev/null 2>&1
-# BOUND projects inside the allowed groups, as bench/sync.sh picks them.
-python3 - "$WORK/world.json" "$BOUND" > "$WORK/bound_projects" <<'PY'
-import json, sys
-w = json.load(open(sys.argv[1]))
-groups = {g["id"]: g for g in w["groups"]}
-def root(gid):
-    while groups[gid]["parent_id"]:
-        gid = groups[gid]["parent_id"]
-    return groups[gid]["path"]
-picked = [p["id"] for p in w["projects"]
-          if root(p["namespace_id"]) in ("acme", "umbrella")][:int(sys.argv[2])]
-print("\n".join(str(i) for i in picked))
-PY
-while read -r id; do
-  [ -n "$id" ] || continue
-  "$P" project create --key "bench-$id" --name "Bench $id" > /dev/null
-  "$P" project bind --key "bench-$id" --gitlab-project-id "$id" > /dev/null
-done < "$WORK/bound_projects"
+. bench/bound_projects.sh
+bind_projects "$P" "$WORK/world.json" "$BOUND" bench "$WORK"
 "$P" gitlab configure --url "http://127.0.0.1:$SIM_PORT" --secret s --application-id sim-client-id \
   --mode auto --token sim-admin-token --allowed-groups acme,umbrella \
   --webhook-secret bench-hook-secret > /dev/null 2>&1

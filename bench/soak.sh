@@ -38,25 +38,9 @@ export PROVISIO_DATA_DIR="$WORK/data"
 P="$BIN/provisio"
 PROVISIO_ADMIN_PASSWORD=bench-admin-password "$P" migrate > /dev/null 2>&1
 export PROVISIO_LOG_LEVEL=warn
-# The allowed groups' trees (ids, for the membership changes) and BOUND projects inside them.
-python3 - "$WORK/world.json" "$BOUND" "$WORK/allowed_groups" > "$WORK/bound_projects" <<'PY'
-import json, sys
-w = json.load(open(sys.argv[1]))
-groups = {g["id"]: g for g in w["groups"]}
-def root(gid):
-    while groups[gid]["parent_id"]:
-        gid = groups[gid]["parent_id"]
-    return groups[gid]["path"]
-allowed = [g for g in groups if root(g) in ("acme", "umbrella")]
-open(sys.argv[3], "w").write("\n".join(str(g) for g in allowed))
-picked = [p["id"] for p in w["projects"] if root(p["namespace_id"]) in ("acme", "umbrella")]
-print("\n".join(str(i) for i in picked[:int(sys.argv[2])]))
-PY
-while read -r id; do
-  [ -n "$id" ] || continue
-  "$P" project create --key "soak-$id" --name "Soak $id" > /dev/null
-  "$P" project bind --key "soak-$id" --gitlab-project-id "$id" > /dev/null
-done < "$WORK/bound_projects"
+# BOUND projects, and the allowed groups' trees (ids, for the membership changes).
+. bench/bound_projects.sh
+bind_projects "$P" "$WORK/world.json" "$BOUND" soak "$WORK" "$WORK/allowed_groups"
 "$P" gitlab configure --url "$SIM" --secret s --application-id sim-client-id \
   --mode auto --token sim-admin-token --allowed-groups acme,umbrella > /dev/null 2>&1
 

@@ -48,24 +48,8 @@ fi
 P="$BIN/provisio"
 PROVISIO_ADMIN_PASSWORD=bench-admin-password "$P" migrate > /dev/null 2>&1
 export PROVISIO_LOG_LEVEL=warn  # the commands below are quiet; the syncs log at info
-# BOUND projects bound to GitLab projects inside the allowed groups.
-python3 - "$WORK/world.json" "$BOUND" > "$WORK/bound_projects" <<'PY'
-import json, sys
-w = json.load(open(sys.argv[1]))
-groups = {g["id"]: g for g in w["groups"]}
-def root(gid):
-    while groups[gid]["parent_id"]:
-        gid = groups[gid]["parent_id"]
-    return groups[gid]["path"]
-picked = [p["id"] for p in w["projects"]
-          if root(p["namespace_id"]) in ("acme", "umbrella")][:int(sys.argv[2])]
-print("\n".join(str(i) for i in picked))
-PY
-while read -r id; do
-  [ -n "$id" ] || continue
-  "$P" project create --key "bench-$id" --name "Bench $id" > /dev/null
-  "$P" project bind --key "bench-$id" --gitlab-project-id "$id" > /dev/null
-done < "$WORK/bound_projects"
+. bench/bound_projects.sh
+bind_projects "$P" "$WORK/world.json" "$BOUND" bench "$WORK"
 # Automatic mode last: binding a project while it is on queues a sync of that project.
 "$P" gitlab configure --url "http://127.0.0.1:$PORT" --secret s --application-id sim-client-id \
   --mode auto --token sim-admin-token --allowed-groups acme,umbrella > /dev/null 2>&1
