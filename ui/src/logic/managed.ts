@@ -5,6 +5,16 @@ import type { Group, Project, User } from "../api/types";
 
 const INSTANCE = "Managed by GitLab: ";
 
+// Until the page knows whether the instance is managed, an action is offered by no rule: the
+// button stays disabled without a reason, so nobody clicks Delete on a mirrored group before the
+// page learns it is one.
+export function untilKnown(
+  managedInstance: boolean | undefined,
+  rule: (managedInstance: boolean) => string | null,
+): string | null {
+  return managedInstance === undefined ? "" : rule(managedInstance);
+}
+
 export function createUserBlocked(managedInstance: boolean): string | null {
   return managedInstance ? `${INSTANCE}users are created by the automatic provisioning.` : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Project, Task } from "../api/types";
 import { readCookie } from "./cookies";
-import { permissionRowMode, visibilityBlocked } from "./managed";
+import { deleteGroupBlocked, permissionRowMode, untilKnown, visibilityBlocked } from "./managed";
 import { matchRoute, safeReturnPath } from "./routes";
 import { busy, describeProgress, formatDuration, parseServerTime, syncState, timeAgo } from "./sync_status";
 
@@ -79,5 +79,14 @@ describe("the managed instance", () => {
     expect(permissionRowMode(false, bound, true)).toBe("editable");
     expect(visibilityBlocked(true, bound)).not.toBeNull();
     expect(visibilityBlocked(true, unbound)).toBeNull();
+  });
+});
+
+describe("managed actions", () => {
+  const mirrored = { id: "1", name: "acme", description: "", managed: true, default: false };
+  it("are not offered until the page knows whether the instance is managed", () => {
+    expect(untilKnown(undefined, (m) => deleteGroupBlocked(m, mirrored))).toBe("");
+    expect(untilKnown(true, (m) => deleteGroupBlocked(m, mirrored))).toMatch(/only the provisioning/);
+    expect(untilKnown(false, (m) => deleteGroupBlocked(m, mirrored))).toBeNull();
   });
 });

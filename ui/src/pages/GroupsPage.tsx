@@ -11,6 +11,7 @@ import {
   editGroupBlocked,
   removeMemberBlocked,
   renameGroupBlocked,
+  untilKnown,
 } from "../logic/managed";
 import { useList, useManagedInstance } from "./hooks";
 
@@ -56,7 +57,7 @@ export function GroupsPage() {
       )}
       <div class="toolbar">
         <SearchBox label="Search groups by name" onSearch={(v) => { setQ(v); setPage(1); }} />
-        <GuardedButton label="Create group" kind="primary" blocked={managed === undefined ? "" : createGroupBlocked(managed)} onClick={() => setEditing("new")} />
+        <GuardedButton label="Create group" kind="primary" blocked={untilKnown(managed, createGroupBlocked)} onClick={() => setEditing("new")} />
       </div>
       {(error || list.error) && <Notice kind="error">{error ?? list.error}</Notice>}
       {list.items && (
@@ -83,8 +84,8 @@ export function GroupsPage() {
                   <button type="button" class="button" aria-label={`Members of ${g.name}`} onClick={() => setMembers(g)}>
                     Members
                   </button>
-                  <GuardedButton compact label="Edit" ariaLabel={`Edit ${g.name}`} blocked={editGroupBlocked(!!managed, g)} onClick={() => setEditing(g)} />
-                  <GuardedButton compact label="Delete" ariaLabel={`Delete ${g.name}`} kind="danger" blocked={deleteGroupBlocked(!!managed, g)} onClick={() => setDeleting(g)} />
+                  <GuardedButton compact label="Edit" ariaLabel={`Edit ${g.name}`} blocked={untilKnown(managed, (m) => editGroupBlocked(m, g))} onClick={() => setEditing(g)} />
+                  <GuardedButton compact label="Delete" ariaLabel={`Delete ${g.name}`} kind="danger" blocked={untilKnown(managed, (m) => deleteGroupBlocked(m, g))} onClick={() => setDeleting(g)} />
                 </div>
 </td>
               </tr>

@@ -5,7 +5,7 @@ import type { Project, Visibility } from "../api/types";
 import { ConfirmDialog, Dialog } from "../components/Dialog";
 import { Link } from "../components/router";
 import { Badge, Field, GuardedButton, ManagedBadge, Notice, Pager, SearchBox } from "../components/widgets";
-import { projectManaged, visibilityBlocked } from "../logic/managed";
+import { projectManaged, untilKnown, visibilityBlocked } from "../logic/managed";
 import { projectPermissionsPath } from "../logic/routes";
 import { useList, useManagedInstance } from "./hooks";
 
@@ -92,7 +92,7 @@ export function ProjectsPage() {
                     <GuardedButton compact
                       label={`Make ${other}`}
                       ariaLabel={`Make ${p.key} ${other}`}
-                      blocked={visibilityBlocked(!!managed, p)}
+                      blocked={untilKnown(managed, (m) => visibilityBlocked(m, p))}
                       onClick={() => act(() => api.updateVisibility(p.key, other))}
                     />
                     <button type="button" class="button danger" aria-label={`Delete ${p.key}`} onClick={() => setDeleting(p)}>Delete</button>

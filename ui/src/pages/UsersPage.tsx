@@ -4,7 +4,7 @@ import * as api from "../api/endpoints";
 import type { User } from "../api/types";
 import { ConfirmDialog, Dialog } from "../components/Dialog";
 import { Badge, Field, GuardedButton, ManagedBadge, Notice, Pager, SearchBox } from "../components/widgets";
-import { createUserBlocked, deactivateUserBlocked, editUserBlocked } from "../logic/managed";
+import { createUserBlocked, deactivateUserBlocked, editUserBlocked, untilKnown } from "../logic/managed";
 import type { Session } from "../session";
 import { useList, useManagedInstance } from "./hooks";
 
@@ -52,7 +52,7 @@ export function UsersPage({ session }: { session: Session }) {
           <input type="checkbox" checked={showInactive} onChange={(e) => { setShowInactive((e.target as HTMLInputElement).checked); setPage(1); }} />{" "}
           Show deactivated users
         </label>
-        <GuardedButton label="Create user" kind="primary" blocked={managed === undefined ? "" : createUserBlocked(managed)} onClick={() => setEditing("new")} />
+        <GuardedButton label="Create user" kind="primary" blocked={untilKnown(managed, createUserBlocked)} onClick={() => setEditing("new")} />
       </div>
       {(error || list.error) && <Notice kind="error">{error ?? list.error}</Notice>}
       {list.items && (
@@ -79,12 +79,12 @@ export function UsersPage({ session }: { session: Session }) {
                 </td>
                 <td data-label="Actions">
 <div class="actions">
-                  <GuardedButton compact label="Edit" ariaLabel={`Edit ${u.login}`} blocked={editUserBlocked(!!managed, u)} onClick={() => setEditing(u)} />
+                  <GuardedButton compact label="Edit" ariaLabel={`Edit ${u.login}`} blocked={untilKnown(managed, (m) => editUserBlocked(m, u))} onClick={() => setEditing(u)} />
                   <GuardedButton compact
                     label="Deactivate"
                     ariaLabel={`Deactivate ${u.login}`}
                     kind="danger"
-                    blocked={deactivateUserBlocked(!!managed, u, session.user.login)}
+                    blocked={untilKnown(managed, (m) => deactivateUserBlocked(m, u, session.user.login))}
                     onClick={() => setDeactivating(u)}
                   />
                 </div>
