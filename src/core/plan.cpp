@@ -27,32 +27,6 @@ struct Builder {
   }
 };
 
-// The current memberships of one group at a time. load_state() returns them sorted by (group,
-// user), so they are looked up in place; others (tests) are sorted into a copy first.
-class MembershipsByGroup {
- public:
-  explicit MembershipsByGroup(const std::vector<Membership>& all) : all_(&all) {
-    if (!std::is_sorted(all.begin(), all.end(), less)) {
-      sorted_ = all;
-      std::sort(sorted_.begin(), sorted_.end(), less);
-      all_ = &sorted_;
-    }
-  }
-  std::span<const Membership> of(GroupId group) const {
-    const auto [first, last] = std::equal_range(
-        all_->begin(), all_->end(), Membership{group, 0},
-        [](const Membership& a, const Membership& b) { return a.group_id < b.group_id; });
-    return {first, last};
-  }
-
- private:
-  static bool less(const Membership& a, const Membership& b) {
-    return std::pair(a.group_id, a.user_id) < std::pair(b.group_id, b.user_id);
-  }
-  const std::vector<Membership>* all_;
-  std::vector<Membership> sorted_;
-};
-
 std::string user_text(const User& u) {
   return u.name + " <" + u.email.value_or("no email") + ">" + (u.active ? "" : " (deactivated)");
 }
@@ -110,9 +84,8 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   for (const Group& g : current.groups) {
     if (g.is_default) default_group = g.id;
   }
-  const MembershipsByGroup members(current.memberships);
-  std::set<UserId> default_members;
-  for (const Membership& m : members.of(default_group)) default_members.insert(m.user_id);
+  const GroupMembers& members = current.memberships;
+  const std::span<const UserId> default_members = members.of(default_group);
 
   std::unordered_map<gl::Id, RowRef> user_ref;
   std::int64_t managed_active = 0;
@@ -152,7 +125,8 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     if (!cur.active) {
       ++n.users_reactivated;
       b.audit("user.reactivate", "user", cur.login, user_text(cur), user_text(next), cause);
-      if (default_group != 0 && default_members.count(cur.id) == 0) {
+      if (default_group != 0 &&
+          !std::binary_search(default_members.begin(), default_members.end(), cur.id)) {
         c.memberships_to_add.push_back({RowRef::of_id(default_group), RowRef::of_id(cur.id)});
       }
     } else if (next.name != cur.name || next.email != cur.email ||
@@ -272,13 +246,13 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     if (group == group_ref.end()) continue;  // a group not mirrored (name taken)
     have.clear();
     if (!group->second.is_created()) {
-      for (const Membership& m : members.of(group->second.id())) {
-        const auto u = by_id.find(m.user_id);
+      for (const UserId member : members.of(group->second.id())) {
+        const auto u = by_id.find(member);
         if (u == by_id.end() || u->second->external_provider != ExternalProvider::kGitlab ||
             !u->second->external_id) {
           continue;
         }
-        have.emplace_back(std::stoll(*u->second->external_id), m.user_id);
+        have.emplace_back(std::stoll(*u->second->external_id), member);
       }
       std::sort(have.begin(), have.end());
     }

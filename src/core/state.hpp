@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/group.hpp"
+#include "core/group_members.hpp"
 #include "core/permission.hpp"
 #include "core/project.hpp"
 #include "core/user.hpp"
@@ -14,7 +15,7 @@ namespace provisio {
 struct AuthorizationState {
   std::vector<User> users;
   std::vector<Group> groups;
-  std::vector<Membership> memberships;
+  GroupMembers memberships;
   std::vector<Project> projects;
   std::vector<PermissionGrant> permissions;
 };

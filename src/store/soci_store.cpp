@@ -763,7 +763,7 @@ Result<AuthorizationState> SociStore::load_state() {
         long long rows = 0;
         st.execute();
         while (st.fetch()) {
-          s.memberships.push_back(Membership{g, u});
+          s.memberships.insert(Membership{g, u});
           ++rows;
         }
         if (rows < page_size) break;

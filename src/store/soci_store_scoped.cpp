@@ -136,11 +136,11 @@ Result<AuthorizationState> SociStore::load_scoped_state(const StateScope& scope)
         [](Binder& b, const auto& chunk) { return "project_id IN " + in_list(b, chunk); });
 
     // Members of the mirrored groups, and the users of every row read.
-    s.memberships = memberships_in(lease, mirrored, [](Binder& b, const auto& chunk) {
-      return "group_id IN " + in_list(b, chunk);
-    });
+    std::vector<Membership> memberships = memberships_in(
+        lease, mirrored,
+        [](Binder& b, const auto& chunk) { return "group_id IN " + in_list(b, chunk); });
     std::set<long long> user_ids;
-    for (const Membership& m : s.memberships) user_ids.insert(m.user_id);
+    for (const Membership& m : memberships) user_ids.insert(m.user_id);
     for (const PermissionGrant& g : s.permissions) {
       if (g.user_id) user_ids.insert(*g.user_id);
     }
@@ -168,13 +168,10 @@ Result<AuthorizationState> SociStore::load_scoped_state(const StateScope& scope)
       for (const Membership& m : memberships_in(lease, loaded, [d](Binder&b, const auto&chunk) {
              return "group_id = " + b.add(d) + " AND user_id IN " + in_list(b, chunk);
            })) {
-        s.memberships.push_back(m);
+        memberships.push_back(m);
       }
     }
-    std::sort(s.memberships.begin(), s.memberships.end(),
-              [](const Membership& a, const Membership& b) {
-                return std::pair(a.group_id, a.user_id) < std::pair(b.group_id, b.user_id);
-              });
+    s.memberships = GroupMembers::from(std::move(memberships));
     return s;
   });
 }

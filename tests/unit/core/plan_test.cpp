@@ -28,7 +28,7 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
     return std::find(c.groups_to_delete.begin(), c.groups_to_delete.end(), id) !=
            c.groups_to_delete.end();
   };
-  std::erase_if(st.memberships, [&](const Membership& m) { return deleted(m.group_id); });
+  st.memberships.erase_if([&](const Membership& m) { return deleted(m.group_id); });
   std::erase_if(st.groups, [&](const Group& g) { return deleted(g.id); });
   for (Group g : c.groups_to_create) {
     g.id = next_id++;
@@ -44,7 +44,7 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
     u.id = next_id++;
     created_users.push_back(u.id);
     st.users.push_back(u);
-    if (u.active) st.memberships.push_back({def, u.id});
+    if (u.active) st.memberships.insert({def, u.id});
   }
   for (const User& u : c.users_to_update) {
     for (User& cur : st.users) {
@@ -58,13 +58,10 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
     return r.is_created() ? created_users.at(r.created_index()) : r.id();
   };
   for (const auto& m : c.memberships_to_remove) {
-    std::erase(st.memberships, Membership{group_id(m.group), id(m.user)});
+    st.memberships.erase(Membership{group_id(m.group), id(m.user)});
   }
   for (const auto& m : c.memberships_to_add) {
-    const Membership added{group_id(m.group), id(m.user)};
-    if (std::find(st.memberships.begin(), st.memberships.end(), added) == st.memberships.end()) {
-      st.memberships.push_back(added);
-    }
+    st.memberships.insert(Membership{group_id(m.group), id(m.user)});
   }
   for (const auto& p : c.permissions_to_revoke) {
     std::erase(st.permissions, PermissionGrant{p.project_id, id(p.user), std::nullopt,
@@ -89,7 +86,7 @@ AuthorizationState empty_server() {
   admin.login = "admin";
   admin.local = true;
   st.users.push_back(admin);
-  st.memberships.push_back({1, 2});
+  st.memberships.insert({1, 2});
   st.permissions.push_back({std::nullopt, 2, std::nullopt, "admin"});
   Project shop;
   shop.id = 10;
@@ -269,7 +266,7 @@ TEST_F(PlanTest, AReturningUserIsReactivatedNotDuplicated) {
   lenient.max_deactivated_share = 1.0;
   sync(w.snapshot(), lenient);
   // While away, an administrator took them out of sonar-users by hand.
-  std::erase(server_.memberships, Membership{1, id});
+  server_.memberships.erase(Membership{1, id});
   w.snapshot().group_members.at(kApi) = members;
   const Plan p = sync(w.snapshot());
   EXPECT_EQ(p.counts.users_reactivated, 1);
@@ -282,7 +279,7 @@ TEST_F(PlanTest, AReturningUserIsReactivatedNotDuplicated) {
 TEST_F(PlanTest, HandMadeMembershipsAndPermissionsOfManagedUsersAreReset) {
   auto w = world();
   sync(w.snapshot());
-  server_.memberships.push_back({group("acme/web")->id, user(3)->id});
+  server_.memberships.insert({group("acme/web")->id, user(3)->id});
   server_.permissions.push_back({10, user(3)->id, std::nullopt, "admin"});
   const Plan p = sync(w.snapshot());
   EXPECT_EQ(p.counts.memberships_removed, 1);
@@ -295,9 +292,9 @@ TEST_F(PlanTest, LocalUsersGroupsGlobalPermissionsAndUnboundProjectsAreLeftAlone
   auto w = world();
   sync(w.snapshot());
   server_.groups.push_back({900, "u-local", "reviewers", "", false, false, std::nullopt});
-  server_.memberships.push_back({900, 2});                         // admin in a local group
-  server_.memberships.push_back({900, user(1)->id});               // managed user in a local group
-  server_.memberships.push_back({group("acme/web")->id, 2});       // local admin in a managed group
+  server_.memberships.insert({900, 2});                            // admin in a local group
+  server_.memberships.insert({900, user(1)->id});                  // managed user in a local group
+  server_.memberships.insert({group("acme/web")->id, 2});          // local admin in a managed group
   server_.permissions.push_back({10, 2, std::nullopt, "admin"});   // local admin on a bound project
   server_.permissions.push_back({10, std::nullopt, 900, "user"});  // a group on a bound project
   server_.permissions.push_back({11, user(1)->id, std::nullopt, "admin"});  // unbound project
