@@ -49,7 +49,7 @@ screenshots: bootstrap build-dev
 	cd build/$(PRESET_DEV) && PROVISIO_E2E_SCREENSHOTS=$(CURDIR)/docs/screenshots ctest --output-on-failure -L e2e
 
 bench: bootstrap build
-	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk bench_sync_bound bench_read_world pg_cluster
+	cmake --build build/$(PRESET_REL) -j $(JOBS) --target bench_store_bulk bench_sync_bound bench_read_world bench_json_parse pg_cluster
 	scripts/bench
 
 # The binary, the web admin, an example configuration, a systemd unit (user `provisio`) and the

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <functional>
 #include <map>
-#include <tuple>
 #include <unordered_map>
 
 namespace provisio {
@@ -22,58 +21,70 @@ struct Seen {
   gl::Id id = 0;
   std::string username, name, state = "active";
   std::optional<std::string> email;
+  Cause cause;
+};
+
+// What every membership may change about its user, apart from the rest: the walk visits each of
+// the millions of memberships, and these stay in cache (8 bytes a user).
+struct SeenLevel {
   int best_level = 0;
   bool in_a_group = false;  // guest or more on some group
   bool inside = false;      // some path starts inside the allowed roots
-  Cause cause;
 };
 
 // The users met so far, each with a dense index that memberships refer to until the
 // provisioned users are known.
 struct SeenUsers {
   std::vector<Seen> list;
+  std::vector<SeenLevel> levels;  // beside `list`
   std::unordered_map<gl::Id, std::uint32_t> index;
 };
 
+// Records `a` (the user's access to `target`) and returns the user's index. Sets a.slot, so the
+// entries a subgroup inherits from this one find the user without a lookup.
 std::uint32_t learn(SeenUsers& seen, const Snapshot& s,
                     const std::unordered_map<gl::Id, const gl::Member*>& member_index, gl::Id user,
-                    const access::Access& a, gl::Id target, bool on_project) {
-  const auto [it, inserted] =
-      seen.index.try_emplace(user, static_cast<std::uint32_t>(seen.list.size()));
-  if (inserted) {
-    Seen& u = seen.list.emplace_back();
-    u.id = user;
-    if (const auto m = member_index.find(user); m != member_index.end()) {
-      u.username = m->second->username;
-      u.name = m->second->name;
-      u.state = m->second->state;
-      u.email = m->second->email;
-    }
-    if (const auto d = s.users.find(user); d != s.users.end()) {
-      u.username = d->second.username;
-      u.name = d->second.name;
-      u.state = d->second.state;
-      if (d->second.email) {
-        u.email = d->second.email;
-      } else if (d->second.public_email) {
-        u.email = d->second.public_email;
+                    access::Access& a, gl::Id target, bool on_project) {
+  if (a.slot == access::Access::kNoSlot) {
+    const auto [it, inserted] =
+        seen.index.try_emplace(user, static_cast<std::uint32_t>(seen.list.size()));
+    a.slot = it->second;
+    if (inserted) {
+      Seen& u = seen.list.emplace_back();
+      seen.levels.emplace_back();
+      u.id = user;
+      if (const auto m = member_index.find(user); m != member_index.end()) {
+        u.username = m->second->username;
+        u.name = m->second->name;
+        u.state = m->second->state;
+        u.email = m->second->email;
+      }
+      if (const auto d = s.users.find(user); d != s.users.end()) {
+        u.username = d->second.username;
+        u.name = d->second.name;
+        u.state = d->second.state;
+        if (d->second.email) {
+          u.email = d->second.email;
+        } else if (d->second.public_email) {
+          u.email = d->second.public_email;
+        }
       }
     }
   }
-  Seen& u = seen.list[it->second];
-  if (a.level > u.best_level) {
-    u.best_level = a.level;
-    u.cause = cause_of(a, target, on_project);
+  SeenLevel& l = seen.levels[a.slot];
+  if (a.level > l.best_level) {
+    l.best_level = a.level;
+    seen.list[a.slot].cause = cause_of(a, target, on_project);
   }
-  if (!on_project && a.level >= kMinimal) u.in_a_group = true;
-  if (a.inside) u.inside = true;
-  return it->second;
+  if (!on_project && a.level >= kMinimal) l.in_a_group = true;
+  if (a.inside) l.inside = true;
+  return a.slot;
 }
 
 }  // namespace
 
 std::optional<RoleMapping> mapping_for(const std::vector<RoleMapping>& mappings, int level,
-                                       const std::optional<gl::CustomRoleRef>& custom_role) {
+                                       const gl::CustomRoleRef* custom_role) {
   if (custom_role) {
     for (const RoleMapping& m : mappings) {
       if (m.role == custom_role->name && !m.is_base()) return m;
@@ -126,14 +137,29 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   }
 
   SeenUsers seen;
-  std::map<std::tuple<int, int, gl::Id, gl::Id>, std::uint32_t> cause_index;
+  // A membership's cause names its group (the target), so a cause is shared only within a group;
+  // a group has few (a level for each ancestor and invited group that gives it), so they are
+  // found by a scan of the group's own, from the last one used.
+  std::vector<std::uint32_t> group_causes;  // indices into out.membership_causes
+  std::size_t last_cause = 0;
   const auto membership_cause = [&](const access::Access& a, gl::Id group) {
-    const Cause c = cause_of(a, group, false);
-    const auto key = std::tuple(static_cast<int>(c.via), c.level, c.member_of, c.target);
-    const auto [it, added] =
-        cause_index.try_emplace(key, static_cast<std::uint32_t>(out.membership_causes.size()));
-    if (added) out.membership_causes.push_back(c);
-    return it->second;
+    const auto same = [&](std::uint32_t index) {
+      const Cause& c = out.membership_causes[index];
+      return c.via == a.best.via && c.level == a.level && c.member_of == a.best.member_of;
+    };
+    if (last_cause < group_causes.size() && same(group_causes[last_cause])) {
+      return group_causes[last_cause];
+    }
+    for (std::size_t i = 0; i < group_causes.size(); ++i) {
+      if (same(group_causes[i])) {
+        last_cause = i;
+        return group_causes[i];
+      }
+    }
+    last_cause = group_causes.size();
+    group_causes.push_back(static_cast<std::uint32_t>(out.membership_causes.size()));
+    out.membership_causes.push_back(cause_of(a, group, false));
+    return group_causes.back();
   };
   // Permissions on bound projects are decided as each project is visited (the mapping and the
   // cause, not the whole access path, which holds strings): with many bound projects there are
@@ -148,13 +174,15 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   // Depth first: only the access maps of the current branch are alive at once.
   std::function<void(gl::Id, const access::AccessMap*)> visit =
       [&](gl::Id group, const access::AccessMap* parent) {
-        const access::AccessMap here = access::group_access(s, group, parent);
+        access::AccessMap here = access::group_access(s, group, parent);
         DesiredGroup& mirrored = out.groups.emplace_back();
         mirrored.gitlab_id = group;
         mirrored.full_path = s.groups.at(group).full_path;
         // Members by their index among the users seen, until the provisioned ones are known.
         mirrored.members.reserve(here.size());
-        for (const auto& [user, a] : here) {
+        group_causes.clear();
+        last_cause = 0;
+        for (auto& [user, a] : here) {
           const std::uint32_t index = learn(seen, s, member_index, user, a, group, false);
           if (a.level >= kGuest) mirrored.members.push_back({index, membership_cause(a, group)});
         }
@@ -163,9 +191,9 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
           // Only bound projects need every member's access; for the others, what the project
           // adds to its group's access tells whom it reaches (the rest is in `here`).
           const bool bound = bound_projects.count(p->id) != 0;
-          const access::AccessMap on_project =
+          access::AccessMap on_project =
               bound ? access::project_access(s, *p, &here) : access::project_own_access(s, *p);
-          for (const auto& [user, a] : on_project) {
+          for (auto& [user, a] : on_project) {
             learn(seen, s, member_index, user, a, p->id, true);
             if (bound && a.level >= kGuest) want_permissions(p->id, user, a);
           }
@@ -183,10 +211,12 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   // Who is provisioned.
   std::set<gl::Id> provisioned;
   int bots = 0, inactive = 0, outside = 0, project_only = 0, minimal = 0, no_email = 0;
-  for (const Seen& u : seen.list) {
+  for (std::size_t i = 0; i < seen.list.size(); ++i) {
+    const Seen& u = seen.list[i];
+    const SeenLevel& l = seen.levels[i];
     const gl::Id user = u.id;
     const bool bot = is_bot(u.username, s.users.count(user) ? s.users.at(user).bot : false);
-    if (u.best_level < kGuest && !(rules.include_minimal_access && u.best_level >= kMinimal)) {
+    if (l.best_level < kGuest && !(rules.include_minimal_access && l.best_level >= kMinimal)) {
       ++minimal;
       continue;
     }
@@ -198,11 +228,11 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
       ++inactive;
       continue;
     }
-    if (!u.inside && !rules.include_outside_invited) {
+    if (!l.inside && !rules.include_outside_invited) {
       ++outside;
       continue;
     }
-    if (!u.in_a_group && !rules.include_project_only_members) {
+    if (!l.in_a_group && !rules.include_project_only_members) {
       ++project_only;
       continue;
     }
@@ -224,8 +254,13 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   for (DesiredGroup& g : out.groups) {
     for (DesiredMember& m : g.members) m.user = user_index[m.user];
     std::erase_if(g.members, [](const DesiredMember& m) { return m.user == kNotProvisioned; });
-    std::sort(g.members.begin(), g.members.end(),
-              [](const DesiredMember& a, const DesiredMember& b) { return a.user < b.user; });
+    // Already in order when the access maps are walked in user order (they are, today).
+    const auto by_user = [](const DesiredMember& a, const DesiredMember& b) {
+      return a.user < b.user;
+    };
+    if (!std::is_sorted(g.members.begin(), g.members.end(), by_user)) {
+      std::sort(g.members.begin(), g.members.end(), by_user);
+    }
     g.members.shrink_to_fit();
   }
 

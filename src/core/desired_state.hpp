@@ -79,7 +79,7 @@ struct DesiredState {
 // The mapping that applies to an access: the custom role's own mapping when one of that exact
 // name exists, else its base role's; none for levels that are not roles.
 std::optional<RoleMapping> mapping_for(const std::vector<RoleMapping>& mappings, int level,
-                                       const std::optional<gl::CustomRoleRef>& custom_role);
+                                       const gl::CustomRoleRef* custom_role);
 
 // True for GitLab bot users: the bot flag, or an access-token bot's username.
 bool is_bot(const std::string& username, bool bot_flag);

@@ -1,6 +1,7 @@
 #include "core/effective_access.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <tuple>
 
 namespace provisio::access {
@@ -12,20 +13,10 @@ constexpr int kMinimal = static_cast<int>(AccessLevel::kMinimalAccess);
 // the same input always gives the same answer.
 bool better(const Path& a, const Path& b) {
   const auto key = [](const Path& p) {
-    return std::make_tuple(p.level, p.custom_role.has_value() ? 1 : 0, -static_cast<int>(p.via),
+    return std::make_tuple(p.level, p.custom_role != nullptr ? 1 : 0, -static_cast<int>(p.via),
                            -p.member_of);
   };
   return key(a) > key(b);
-}
-
-void offer(AccessMap& map, gl::Id user, const Path& path) {
-  auto [it, inserted] = map.try_emplace(user);
-  Access& a = it->second;
-  if (inserted || better(path, a.best)) {
-    a.best = path;
-    a.level = path.level;
-  }
-  a.inside = a.inside || !path.from_outside;
 }
 
 const std::vector<gl::Member>& members_of(
@@ -45,7 +36,7 @@ Path direct_path(const gl::Member& m, gl::Id group, bool outside) {
   p.level = m.access_level;
   p.member_level = m.access_level;
   p.member_of = group;
-  p.custom_role = m.member_role;
+  p.custom_role = m.member_role ? &*m.member_role : nullptr;
   p.from_outside = outside;
   return p;
 }
@@ -61,7 +52,7 @@ Path shared_path(const gl::Member& m, Via via, gl::Id member_of, gl::Id invited,
   p.shared_into = shared_into;
   p.cap = cap;
   // A custom role survives a share only when the share does not lower the level.
-  if (m.access_level <= cap) p.custom_role = m.member_role;
+  if (m.access_level <= cap && m.member_role) p.custom_role = &*m.member_role;
   p.from_outside = outside;
   return p;
 }
@@ -72,30 +63,82 @@ Path inherited(Path p) {
   return p;
 }
 
-void add_direct_members(const Snapshot& s, gl::Id group, AccessMap& out) {
+}  // namespace
+
+// Gathers the paths a group or project adds, then merges them with what it inherits (the
+// parent's or the namespace group's map, both in user order) into a new map.
+class AccessBuilder {
+ public:
+  void offer(gl::Id user, const Path& path) { offers_.push_back({user, path}); }
+
+  AccessMap build(const AccessMap* inherited_from) {
+    // Stable: a user's paths are weighed in the order they were offered, as one by one.
+    std::stable_sort(offers_.begin(), offers_.end(),
+                     [](const Offer& a, const Offer& b) { return a.user < b.user; });
+    AccessMap out;
+    static const AccessMap kNone;
+    const AccessMap& base = inherited_from != nullptr ? *inherited_from : kNone;
+    out.entries_.reserve(base.size() + offers_.size());
+    auto b = base.begin();
+    auto o = offers_.begin();
+    while (b != base.end() || o != offers_.end()) {
+      const gl::Id user =
+          b == base.end() ? o->user : (o == offers_.end() ? b->first : std::min(b->first, o->user));
+      AccessMap::Entry& e = out.entries_.emplace_back();
+      e.first = user;
+      bool have = false;
+      if (b != base.end() && b->first == user) {
+        e.second = b->second;
+        if (e.second.best.via == Via::kDirect) e.second.best.via = Via::kInherited;
+        have = true;
+        ++b;
+      }
+      for (; o != offers_.end() && o->user == user; ++o) {
+        Access& a = e.second;
+        if (!have || better(o->path, a.best)) {
+          a.best = o->path;
+          a.level = o->path.level;
+        }
+        a.inside = a.inside || !o->path.from_outside;
+        have = true;
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Offer {
+    gl::Id user = 0;
+    Path path;
+  };
+  std::vector<Offer> offers_;
+};
+
+namespace {
+
+void add_direct_members(const Snapshot& s, gl::Id group, AccessBuilder& out) {
   const bool outside = !s.in_scope(group);
   for (const gl::Member& m : members_of(s.group_members, group)) {
     if (counts(m, s.today) && m.access_level >= kMinimal) {
-      offer(out, m.user_id, direct_path(m, group, outside));
+      out.offer(m.user_id, direct_path(m, group, outside));
     }
   }
 }
 
-void add_group_shares(const Snapshot& s, const gl::Group& group, AccessMap& out) {
+void add_group_shares(const Snapshot& s, const gl::Group& group, AccessBuilder& out) {
   for (const gl::Share& share : group.shared_with_groups) {
     if (!share_counts(share, s.today)) continue;
     const bool outside = !s.in_scope(share.group_id);
     // Only the invited group's direct members: GitLab's shared_from_groups relation.
     for (const gl::Member& m : members_of(s.group_members, share.group_id)) {
       if (!counts(m, s.today) || m.access_level <= kMinimal) continue;
-      offer(out, m.user_id,
-            shared_path(m, Via::kGroupShare, share.group_id, share.group_id, group.id,
-                        share.group_access_level, outside));
+      out.offer(m.user_id, shared_path(m, Via::kGroupShare, share.group_id, share.group_id,
+                                       group.id, share.group_access_level, outside));
     }
   }
 }
 
-void add_project_shares(const Snapshot& s, const gl::Project& project, AccessMap& out) {
+void add_project_shares(const Snapshot& s, const gl::Project& project, AccessBuilder& out) {
   for (const gl::Share& share : project.shared_with_groups) {
     if (!share_counts(share, s.today)) continue;
     // The invited group's members and its ancestors' members: the project's invited_groups
@@ -104,9 +147,8 @@ void add_project_shares(const Snapshot& s, const gl::Project& project, AccessMap
       const bool outside = !s.in_scope(g);
       for (const gl::Member& m : members_of(s.group_members, g)) {
         if (!counts(m, s.today) || m.access_level <= kMinimal) continue;
-        offer(out, m.user_id,
-              shared_path(m, Via::kProjectShare, g, share.group_id, project.id,
-                          share.group_access_level, outside));
+        out.offer(m.user_id, shared_path(m, Via::kProjectShare, g, share.group_id, project.id,
+                                         share.group_access_level, outside));
       }
       const auto it = s.groups.find(g);
       g = (it != s.groups.end() && it->second.parent_id) ? *it->second.parent_id : 0;
@@ -121,46 +163,42 @@ std::vector<Path> sorted_paths(std::vector<Path> paths) {
 
 }  // namespace
 
+AccessMap::const_iterator AccessMap::find(gl::Id user) const {
+  const auto it = std::lower_bound(entries_.begin(), entries_.end(), user,
+                                   [](const Entry& e, gl::Id id) { return e.first < id; });
+  return it != entries_.end() && it->first == user ? it : entries_.end();
+}
+
+const Access& AccessMap::at(gl::Id user) const {
+  const auto it = find(user);
+  if (it == end()) throw std::out_of_range("no access for user " + std::to_string(user));
+  return it->second;
+}
+
 bool counts(const gl::Member& m, const gl::Date& today) {
   if (m.membership_state == "awaiting") return false;
   return !m.expires_at || *m.expires_at > today;
 }
 
 AccessMap group_access(const Snapshot& s, gl::Id group, const AccessMap* parent) {
-  AccessMap out;
-  if (parent != nullptr) {
-    out.reserve(parent->size() + 16);
-    for (const auto& [user, a] : *parent) {
-      Access copy = a;
-      copy.best = inherited(a.best);
-      out.emplace(user, copy);
-    }
-  }
+  AccessBuilder out;
   add_direct_members(s, group, out);
   if (const auto it = s.groups.find(group); it != s.groups.end()) {
     add_group_shares(s, it->second, out);
   }
-  return out;
+  return out.build(parent);
 }
 
 AccessMap project_access(const Snapshot& s, const gl::Project& project,
                          const AccessMap* namespace_access) {
-  AccessMap out;
-  if (namespace_access != nullptr) {
-    out.reserve(namespace_access->size() + 16);
-    for (const auto& [user, a] : *namespace_access) {
-      Access copy = a;
-      copy.best = inherited(a.best);
-      out.emplace(user, copy);
-    }
-  }
+  AccessBuilder out;
   for (const gl::Member& m : members_of(s.project_members, project.id)) {
     if (counts(m, s.today) && m.access_level > kMinimal) {
-      offer(out, m.user_id, direct_path(m, 0, false));
+      out.offer(m.user_id, direct_path(m, 0, false));
     }
   }
   add_project_shares(s, project, out);
-  return out;
+  return out.build(namespace_access);
 }
 
 AccessMap project_own_access(const Snapshot& s, const gl::Project& project) {

@@ -8,9 +8,10 @@
 // shares (expiry on or before today) and "awaiting" members count for nothing; minimal access
 // (5) grants no membership. One resolver serves the full sync, the partial syncs and explain.
 
+#include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/snapshot.hpp"
@@ -33,19 +34,47 @@ struct Path {
   gl::Id invited = 0;      // for shares: the group that was invited
   gl::Id shared_into = 0;  // for shares: the group or project it was invited into
   int cap = 0;             // for shares: the share's level
-  std::optional<gl::CustomRoleRef> custom_role;  // kept unless the cap lowered the level
+  // Kept unless the cap lowered the level. Points into the snapshot's membership, which outlives
+  // every path (a copy of the name in each of millions of paths cost a third of their size).
+  const gl::CustomRoleRef* custom_role = nullptr;
   bool from_outside = false;  // the membership is in a group outside the allowed roots
 };
 
 // A user's access to one group or project: the best path (highest level; on a tie, a custom role
 // wins, since a custom role holds its base role's rights and more).
 struct Access {
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   int level = 0;
   Path best;
   bool inside = false;  // some path starts inside the allowed roots
+  // Left to the caller and inherited with the rest: the resolver keeps the user's index among the
+  // users it met here, so the millions of inherited entries need no lookup by GitLab id.
+  std::uint32_t slot = kNoSlot;
 };
 
-using AccessMap = std::unordered_map<gl::Id, Access>;  // by GitLab user id
+// Every user's access to one group or project, in increasing GitLab user id. Flat, not a hash
+// map: the resolver builds one per group from its parent's (a subgroup inherits every member of
+// its ancestors), millions of entries on a large GitLab, and walks each in order.
+class AccessMap {
+ public:
+  using Entry = std::pair<gl::Id, Access>;
+  using iterator = std::vector<Entry>::iterator;
+  using const_iterator = std::vector<Entry>::const_iterator;
+
+  iterator begin() { return entries_.begin(); }
+  iterator end() { return entries_.end(); }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  const_iterator find(gl::Id user) const;  // end() when the user has no access
+  std::size_t count(gl::Id user) const { return find(user) == end() ? 0 : 1; }
+  const Access& at(gl::Id user) const;  // std::out_of_range when the user has no access
+
+ private:
+  friend class AccessBuilder;
+  std::vector<Entry> entries_;
+};
 
 // True when a membership counts today (not expired, not awaiting).
 bool counts(const gl::Member& m, const gl::Date& today);

@@ -304,6 +304,7 @@ Result<PlannedSync> SyncService::plan_full() {
   const Millis start = clock_.now();
   auto computed = compute(std::nullopt);
   if (!computed) return tl::unexpected(computed.error());
+  spdlog::info("dry run phases: {}", computed->phases);  // bench/scaling reads it
   return PlannedSync{std::move(computed->plan), computed->requests, clock_.now() - start};
 }
 
