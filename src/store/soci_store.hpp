@@ -66,6 +66,8 @@ class SociStore final : public Store {
   Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter,
                                  Millis now) override;
   Result<ApplyResult> apply(const ChangeSet& changes) override;
+  Result<ApplyResult> apply_for_task(const ChangeSet& changes, TaskId task,
+                                     std::string_view node_id) override;
 
   Result<std::optional<GitlabConfig>> load_gitlab_config() override;
   Status save_gitlab_config(const GitlabConfig& config) override;
@@ -108,6 +110,12 @@ class SociStore final : public Store {
   void lock_queue(sql::Lease& lease);
   // Deletes the sessions and user tokens of `user`, inside the caller's transaction.
   static void drop_credentials(sql::Lease& lease, UserId user);
+  // apply() and apply_for_task(): with a fence, committed only while its node holds the task.
+  struct TaskFence {
+    TaskId task = 0;
+    std::string node_id;
+  };
+  Result<ApplyResult> apply_fenced(const ChangeSet& changes, const TaskFence* fence);
 
   std::unique_ptr<sql::Db> db_;
   std::shared_ptr<const SecretBox> secrets_;

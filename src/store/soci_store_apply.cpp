@@ -100,7 +100,15 @@ long long insert_audit(Lease& lease, const std::vector<AuditEntry>& entries) {
                  });
 }
 
-Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
+Result<ApplyResult> SociStore::apply(const ChangeSet& c) { return apply_fenced(c, nullptr); }
+
+Result<ApplyResult> SociStore::apply_for_task(const ChangeSet& c, TaskId task,
+                                              std::string_view node_id) {
+  const TaskFence fence{task, std::string(node_id)};
+  return apply_fenced(c, &fence);
+}
+
+Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence* fence) {
   if (c.empty()) return ApplyResult{};
   return guarded([&]() -> Result<ApplyResult> {
     Lease lease(*db_);
@@ -293,6 +301,22 @@ Result<ApplyResult> SociStore::apply(const ChangeSet& c) {
     audit_memberships(c.memberships_to_add, true);
     audit_permissions(c.permissions_to_grant, true);
     written += insert_audit(lease, c.audit);
+    if (fence != nullptr) {
+      // Under the lock every claim takes: no other node can take the task over between this
+      // check and the commit. (SQLite: this transaction already holds the only write lock.)
+      lock_queue(lease);
+      long long held = 0;
+      const long long id = fence->task;
+      *lease << "SELECT COUNT(*) FROM tasks WHERE id = :id AND node_id = :node AND "
+                "status = 'IN_PROGRESS'",
+          soci::use(id), soci::use(fence->node_id), soci::into(held);
+      if (held == 0) {
+        return make_error(ErrorCode::kAborted,
+                          "Task " + std::to_string(fence->task) +
+                              " is no longer held by this node: another node took it over while "
+                              "this one computed or wrote its changes, so none were written.");
+      }
+    }
     tx.commit();
     return ApplyResult{written};
   });

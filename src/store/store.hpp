@@ -215,6 +215,12 @@ class Store {
 
   // ---- bulk path: every change of the set in one transaction, written in batched statements.
   virtual Result<ApplyResult> apply(const ChangeSet& changes) = 0;
+  // The same, for a task's run: committed only while node_id still holds the task. Checked under
+  // the queue's lock just before the commit, so a node that lost its lease while it computed or
+  // wrote (paused, say, rather than dead) never commits once another node took the task over:
+  // kAborted then, and nothing is written.
+  virtual Result<ApplyResult> apply_for_task(const ChangeSet& changes, TaskId task,
+                                             std::string_view node_id) = 0;
 
   // ---- GitLab configuration (a single one) and role mappings
   virtual Result<std::optional<GitlabConfig>> load_gitlab_config() = 0;

@@ -340,7 +340,7 @@ store::TaskOutcome SyncService::apply_and_record(const Task& task, Computed comp
     // Operators (and the crash-safety test) see when the one write transaction begins.
     spdlog::info("sync {} writing the changes in one transaction", task.id);
     const auto apply_start = std::chrono::steady_clock::now();
-    auto applied = store_.apply(plan.changes);
+    auto applied = store_.apply_for_task(plan.changes, task.id, options_.node_id);
     const double apply_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_start).count();
     spdlog::info("sync {} phases: {}{}apply {:.2f} s ({} rows, {} MB)", task.id, computed.phases,

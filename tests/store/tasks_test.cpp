@@ -99,6 +99,35 @@ TEST_P(StoreTest, ADeadNodesTaskIsMarkedFailedAndRunAgainAfterItsLeaseExpires) {
   EXPECT_EQ(store_->get_task(t->id)->status, TaskStatus::kFailed);
 }
 
+// A node paused (not dead) past its lease wakes up with its plan computed: once another node took
+// the task over, none of that plan may be written.
+TEST_P(StoreTest, AChangeSetIsNotCommittedForATaskAnotherNodeTookOver) {
+  auto node_b = open();
+  auto t = store_->enqueue_task(full_sync(), true);
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
+  ChangeSet changes;
+  Group g;
+  g.uuid = "fenced-group-uuid";
+  g.name = "fenced";
+  changes.groups_to_create.push_back(g);
+  // A node that does not hold the task writes nothing.
+  EXPECT_EQ(node_b->apply_for_task(changes, t->id, "node-b").error().code, ErrorCode::kAborted);
+  EXPECT_EQ(store_->find_group_by_name("fenced").error().code, ErrorCode::kNotFound);
+  // B takes the task over after A's lease; A's write is then refused, and nothing of it stays.
+  auto by_b = node_b->claim_task("node-b", 1'000 + kLease + 1, kLease);
+  ASSERT_TRUE(by_b && *by_b);
+  const auto refused = store_->apply_for_task(changes, t->id, "node-a");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kAborted);
+  EXPECT_NE(refused.error().message.find("another node took it over"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(store_->find_group_by_name("fenced").error().code, ErrorCode::kNotFound);
+  // The task B runs now is B's to write.
+  ASSERT_TRUE(node_b->apply_for_task(changes, (*by_b)->id, "node-b"));
+  EXPECT_TRUE(store_->find_group_by_name("fenced"));
+}
+
 TEST_P(StoreTest, ConcurrentClaimsFromManyNodesGiveTheTaskToExactlyOne) {
   ASSERT_TRUE(store_->enqueue_task(full_sync(), true));
   constexpr int kNodes = 6;
