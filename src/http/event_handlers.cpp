@@ -10,33 +10,12 @@
 // and GitLab disables a group webhook that keeps failing, which would stop the membership events
 // that share it; 202 with the task for an event that queues a sync.
 #include "auth/tokens.hpp"
+#include "http/gitlab_event_payload.hpp"
 #include "http/handler_support.hpp"
 #include "http/handlers.hpp"
 
 namespace provisio::http {
 namespace {
-
-std::optional<std::int64_t> id_field(const nlohmann::json& body, const char* key) {
-  const auto it = body.find(key);
-  if (it == body.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
-
-// The fields of a hook payload that say where to look.
-GitlabEvent read_event(std::string hook, const nlohmann::json& body) {
-  GitlabEvent e;
-  e.hook = std::move(hook);
-  for (const char* key : {"event_name", "object_kind"}) {
-    if (const auto it = body.find(key); it != body.end() && it->is_string()) {
-      e.event_name = it->get<std::string>();
-      break;
-    }
-  }
-  e.group_id = id_field(body, "group_id");
-  e.project_id = id_field(body, "project_id");
-  e.user_id = id_field(body, "user_id");
-  return e;
-}
 
 const char* action_name(EventAction a) {
   switch (a) {
@@ -79,13 +58,11 @@ Result<HttpResponse> receive_gitlab_event(ApiContext& context, const HttpRequest
     return tl::unexpected(Error{ErrorCode::kUnauthenticated,
                                 "The X-Gitlab-Token does not match this server's webhook secret."});
   }
-  const auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (!body.is_object()) {
-    return tl::unexpected(invalid("The body is not a JSON object: it is not a GitLab hook."));
-  }
   std::string problem;
-  const auto effect = effect_of(
-      read_event(std::string(request.header("X-Gitlab-Event").value_or("")), body), problem);
+  const auto event = read_gitlab_event(std::string(request.header("X-Gitlab-Event").value_or("")),
+                                       request.body, problem);
+  if (!event) return tl::unexpected(invalid(problem));
+  const auto effect = effect_of(*event, problem);
   if (!effect) return tl::unexpected(invalid(problem));
   const bool automatic = *config && (*config)->enabled &&
                          (*config)->provisioning_type == ProvisioningType::kAutoProvisioning;
