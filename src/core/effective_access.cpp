@@ -76,8 +76,8 @@ class AccessBuilder {
     std::stable_sort(offers_.begin(), offers_.end(),
                      [](const Offer& a, const Offer& b) { return a.user < b.user; });
     AccessMap out;
-    static const AccessMap kNone;
-    const AccessMap& base = inherited_from != nullptr ? *inherited_from : kNone;
+    const AccessMap none;
+    const AccessMap& base = inherited_from != nullptr ? *inherited_from : none;
     out.entries_.reserve(base.size() + offers_.size());
     auto b = base.begin();
     auto o = offers_.begin();

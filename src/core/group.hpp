@@ -28,6 +28,7 @@ struct Membership {
   GroupId group_id = 0;
   UserId user_id = 0;
   friend bool operator==(const Membership&, const Membership&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted comparison
   friend auto operator<=>(const Membership&, const Membership&) = default;
 };
 

@@ -37,6 +37,7 @@ class GroupMembers {
   bool empty() const { return users_.empty(); }
 
   // Every membership in (group, user) order.
+  // NOLINTNEXTLINE(readability-identifier-naming): the standard containers' name
   class const_iterator {
    public:
     using iterator_category = std::forward_iterator_tag;

@@ -30,6 +30,7 @@ class MembershipChanges {
   MembershipChange operator[](std::size_t index) const;
   MembershipChange at(std::size_t index) const;  // std::out_of_range past the end
 
+  // NOLINTNEXTLINE(readability-identifier-naming): the standard containers' name
   class const_iterator {
    public:
     using iterator_category = std::forward_iterator_tag;

@@ -58,6 +58,7 @@ auto select_in(Lease& lease, const std::string& table, const std::vector<T>& val
 
 std::vector<std::string> texts(const std::set<std::int64_t>& ids) {
   std::vector<std::string> out;
+  out.reserve(ids.size());
   for (const std::int64_t id : ids) out.push_back(std::to_string(id));
   return out;
 }

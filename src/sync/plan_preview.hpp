@@ -33,7 +33,7 @@ struct PreviewState {
 class PlanPreview {
  public:
   using Compute = std::function<Result<PlannedSync>()>;
-  PlanPreview(Compute compute, const Clock& clock, Millis max_age_ms = 5 * 60 * 1000);
+  PlanPreview(Compute compute, const Clock& clock, Millis max_age_ms = Millis{5} * 60 * 1000);
   ~PlanPreview();  // waits for a computation that is running
   PlanPreview(const PlanPreview&) = delete;
   PlanPreview& operator=(const PlanPreview&) = delete;

@@ -59,7 +59,7 @@ long resident_mb() {
   std::ifstream statm("/proc/self/statm");
   long pages_total = 0, pages_resident = 0;
   if (!(statm >> pages_total >> pages_resident)) return 0;
-  return pages_resident * sysconf(_SC_PAGESIZE) / (1024 * 1024);
+  return pages_resident * sysconf(_SC_PAGESIZE) / (1024L * 1024);
 }
 
 void report(metrics::Registry* metrics, const Task& task, const store::TaskOutcome& outcome,
