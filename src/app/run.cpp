@@ -149,6 +149,7 @@ int run_unguarded(int argc, char** argv) {
         o.sync_groups = text["configure--sync-groups"].get();
         o.allow_signup = text["configure--allow-signup"].get();
         o.webhook_secret = text["configure--webhook-secret"].get();
+        o.jit_privileged_groups = text["configure--jit-privileged-groups"].get();
         return run_gitlab_configure(s, o);
       });
   text_option(configure, "--enabled", "true or false");
@@ -157,6 +158,9 @@ int run_unguarded(int argc, char** argv) {
   text_option(configure, "--secret", "the OAuth application's secret (needed with --url)");
   text_option(configure, "--token", "the provisioning token (read_api)");
   text_option(configure, "--allowed-groups", "root-group slugs, comma-separated");
+  text_option(configure, "--jit-privileged-groups",
+              "groups holding global administrative permissions that Just-in-Time group sync "
+              "may still join and leave, comma-separated (none by default)");
   text_option(configure, "--mode", "jit or auto");
   text_option(configure, "--sync-groups", "true or false: synchronize user groups at login");
   text_option(configure, "--allow-signup", "true or false: Just-in-Time sign-up");

@@ -72,6 +72,19 @@ Result<std::vector<AuditEntry>> permission_entries(const Plan& p, store::Store& 
       out.push_back(std::move(a));
     }
   }
+  for (const GlobalPermissionChange& c : p.changes.global_permissions_to_revoke) {
+    auto who = login(c.user);
+    if (!who) return tl::unexpected(who.error());
+    AuditEntry a;
+    a.action = "permission.revoke";
+    a.entity_type = "permission";
+    a.entity = "(global)/" + *who + "/" + c.permission;
+    a.before = c.permission;
+    if (c.cause < p.changes.causes.size() && !p.changes.causes[c.cause].empty()) {
+      a.cause = p.changes.causes[c.cause];
+    }
+    out.push_back(std::move(a));
+  }
   return out;
 }
 
@@ -166,6 +179,14 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
       if (!g.empty()) groups.insert(g);
     }
     patch.allowed_groups = groups;
+  }
+  if (o.jit_privileged_groups) {
+    std::set<std::string> groups;
+    std::stringstream in(*o.jit_privileged_groups);
+    for (std::string g; std::getline(in, g, ',');) {
+      if (!g.empty()) groups.insert(g);
+    }
+    patch.jit_privileged_groups = groups;
   }
   auto store = open_migrated(settings);
   if (!store) return fail(cmd, store.error().message);

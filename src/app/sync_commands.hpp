@@ -11,7 +11,7 @@ namespace provisio::app {
 
 struct ConfigureOptions {
   std::optional<std::string> enabled, url, application_id, secret, token, allowed_groups, mode,
-      sync_groups, allow_signup, webhook_secret;
+      sync_groups, allow_signup, webhook_secret, jit_privileged_groups;
 };
 int run_gitlab_configure(const Settings& settings, const ConfigureOptions& options);
 

@@ -27,6 +27,9 @@ struct GitlabConfig {
   bool allow_users_to_sign_up = true;
   std::optional<std::string> provisioning_token;
   std::optional<std::string> webhook_secret;
+  // "JIT may manage these privileged groups" (behaviour.md §2): names of our groups holding a
+  // global administrative permission that Just-in-Time group sync may still join and leave.
+  std::set<std::string> jit_privileged_groups;
 };
 
 // Drops trailing slashes: "https://gitlab.example.com/" -> "https://gitlab.example.com".

@@ -33,6 +33,7 @@ struct SyncCounts {
   std::int64_t users_deactivated = 0;
   std::int64_t groups_created = 0;
   std::int64_t groups_renamed = 0;
+  std::int64_t groups_adopted = 0;  // local groups of a GitLab group's name, now its mirror
   std::int64_t groups_deleted = 0;
   std::int64_t memberships_added = 0;
   std::int64_t memberships_removed = 0;

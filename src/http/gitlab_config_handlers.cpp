@@ -15,9 +15,9 @@ namespace {
 constexpr std::string_view kConfigId = "gitlab-configuration";
 
 const std::set<std::string> config_fields = {
-    "enabled",       "applicationId",      "url",
-    "secret",        "synchronizeGroups",  "provisioningType",
-    "allowedGroups", "allowUsersToSignUp", "provisioningToken"};
+    "enabled",           "applicationId",      "url",           "secret",
+    "synchronizeGroups", "provisioningType",   "allowedGroups", "allowUsersToSignUp",
+    "provisioningToken", "jitPrivilegedGroups"};
 
 const std::set<std::string> permission_fields = {
     "user", "codeViewer", "issueAdmin", "securityHotspotAdmin", "admin", "scan"};
@@ -64,6 +64,19 @@ Result<sync::GitlabConfigPatch> read_patch(const JsonFields& body) {
       set.insert(g);
     }
     p.allowed_groups = std::move(set);
+  }
+  auto privileged = body.texts("jitPrivilegedGroups");
+  if (!privileged) return fail(privileged);
+  if (*privileged) {
+    std::set<std::string> set;
+    for (const std::string& g : **privileged) {
+      if (g.empty() || g.size() > 255) {
+        return tl::unexpected(invalid(
+            "The field 'jitPrivilegedGroups' holds group names: non-empty, at most 255 bytes."));
+      }
+      set.insert(g);
+    }
+    p.jit_privileged_groups = std::move(set);
   }
   auto sign_up = body.flag("allowUsersToSignUp");
   if (!sign_up) return fail(sign_up);

@@ -77,8 +77,8 @@ Result<Json> permission_json(const ChangeSet& c, const UserPermissionChange& p, 
 }
 
 // Change `index` of the plan's list: the audited changes first, then the membership removals
-// and additions, then the permission revocations and grants (a first sync has millions: only the
-// page shown is named).
+// and additions, then the permission revocations and grants, then the global permissions a
+// deactivation revokes (a first sync has millions: only the page shown is named).
 Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
   if (index < c.audit.size()) {
     const AuditEntry& a = c.audit[index];
@@ -93,6 +93,18 @@ Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
   const std::size_t memberships = c.memberships_to_remove.size() + c.memberships_to_add.size();
   if (index >= memberships) {
     index -= memberships;
+    const std::size_t permissions = c.permissions_to_revoke.size() + c.permissions_to_grant.size();
+    if (index >= permissions) {
+      const GlobalPermissionChange& g = c.global_permissions_to_revoke.at(index - permissions);
+      auto user = names.user(g.user);
+      if (!user) return tl::unexpected(user.error());
+      return Json{{"action", "permission.revoke"},
+                  {"entityType", "permission"},
+                  {"entity", "(global)/" + *user + "/" + g.permission},
+                  {"before", g.permission},
+                  {"after", nullptr},
+                  {"cause", text_or_null(cause_text(c, g.cause))}};
+    }
     const bool granted = index >= c.permissions_to_revoke.size();
     return permission_json(c,
                            granted ? c.permissions_to_grant[index - c.permissions_to_revoke.size()]
@@ -156,7 +168,7 @@ Result<HttpResponse> plan_preview(ApiContext& context, const HttpRequest& reques
   const ChangeSet& c = plan.changes;
   const std::size_t total = c.audit.size() + c.memberships_to_remove.size() +
                             c.memberships_to_add.size() + c.permissions_to_revoke.size() +
-                            c.permissions_to_grant.size();
+                            c.permissions_to_grant.size() + c.global_permissions_to_revoke.size();
   Names names(context.store, c);
   Json changes = Json::array();
   const std::size_t first = static_cast<std::size_t>(page->index - 1) * page->size;

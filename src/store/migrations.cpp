@@ -190,6 +190,12 @@ std::vector<Migration> build() {
 ))",
                      "CREATE INDEX gitlab_shares_invited ON gitlab_shares (invited_group_id)",
                  }});
+  all.push_back({7,
+                 "the groups holding global administrative permissions that JIT may manage",
+                 {
+                     "ALTER TABLE gitlab_config ADD COLUMN jit_privileged_groups TEXT NOT NULL "
+                     "DEFAULT '[]'",
+                 }});
   return all;
 }
 

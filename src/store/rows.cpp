@@ -211,19 +211,26 @@ std::vector<std::string> decode_strings(const std::string& s) {
   return out;
 }
 
-#define PROVISIO_COUNT_FIELDS(X)                                                                  \
-  X(users_created, "usersCreated")                                                                \
-  X(users_updated, "usersUpdated")                                                                \
-  X(users_reactivated, "usersReactivated")                                                        \
-  X(users_deactivated, "usersDeactivated")                                                        \
-  X(groups_created, "groupsCreated")                                                              \
-  X(groups_renamed, "groupsRenamed")                                                              \
-  X(groups_deleted, "groupsDeleted")                                                              \
-  X(memberships_added, "membershipsAdded") X(memberships_removed, "membershipsRemoved")           \
-      X(projects_synced, "projectsSynced") X(permissions_granted, "permissionsGranted")           \
-          X(permissions_revoked, "permissionsRevoked")                                            \
-              X(visibilities_changed, "visibilitiesChanged") X(gitlab_requests, "gitlabRequests") \
-                  X(duration_ms, "durationMs")
+// One field a line.
+// clang-format off
+#define PROVISIO_COUNT_FIELDS(X)                            \
+  X(users_created, "usersCreated")                          \
+  X(users_updated, "usersUpdated")                          \
+  X(users_reactivated, "usersReactivated")                  \
+  X(users_deactivated, "usersDeactivated")                  \
+  X(groups_created, "groupsCreated")                        \
+  X(groups_renamed, "groupsRenamed")                        \
+  X(groups_adopted, "groupsAdopted")                        \
+  X(groups_deleted, "groupsDeleted")                        \
+  X(memberships_added, "membershipsAdded")                  \
+  X(memberships_removed, "membershipsRemoved")              \
+  X(projects_synced, "projectsSynced")                      \
+  X(permissions_granted, "permissionsGranted")              \
+  X(permissions_revoked, "permissionsRevoked")              \
+  X(visibilities_changed, "visibilitiesChanged")            \
+  X(gitlab_requests, "gitlabRequests")                      \
+  X(duration_ms, "durationMs")
+// clang-format on
 
 std::string encode_counts(const SyncCounts& c) {
   nlohmann::json j;

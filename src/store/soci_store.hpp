@@ -110,6 +110,9 @@ class SociStore final : public Store {
   void lock_queue(sql::Lease& lease);
   // Deletes the sessions and user tokens of `user`, inside the caller's transaction.
   static void drop_credentials(sql::Lease& lease, UserId user);
+  // True while an active user holds the global `admin` permission, directly or through a group
+  // (behaviour.md §5: never without an administrator). Inside the caller's transaction.
+  static bool has_active_admin(sql::Lease& lease);
   // apply() and apply_for_task(): with a fence, committed only while its node holds the task.
   struct TaskFence {
     TaskId task = 0;

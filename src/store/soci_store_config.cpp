@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "store/query.hpp"
+#include "store/rows.hpp"
 #include "store/soci_store.hpp"
 
 namespace provisio::store {
@@ -40,14 +41,14 @@ Result<std::optional<GitlabConfig>> SociStore::load_gitlab_config() {
   return guarded([&]() -> Result<std::optional<GitlabConfig>> {
     Lease lease(*db_);
     int enabled = 0, sync_groups = 0, sign_up = 0;
-    std::string app_id, url, type, allowed, secret, token, webhook;
+    std::string app_id, url, type, allowed, secret, token, webhook, privileged;
     soci::indicator secret_ind = soci::i_ok, token_ind = soci::i_ok, webhook_ind = soci::i_ok;
     *lease << "SELECT enabled, application_id, url, secret_sealed, synchronize_groups, "
               "provisioning_type, allowed_groups, allow_sign_up, token_sealed, "
-              "webhook_secret_sealed FROM gitlab_config WHERE id = 1",
+              "webhook_secret_sealed, jit_privileged_groups FROM gitlab_config WHERE id = 1",
         soci::into(enabled), soci::into(app_id), soci::into(url), soci::into(secret, secret_ind),
         soci::into(sync_groups), soci::into(type), soci::into(allowed), soci::into(sign_up),
-        soci::into(token, token_ind), soci::into(webhook, webhook_ind);
+        soci::into(token, token_ind), soci::into(webhook, webhook_ind), soci::into(privileged);
     if (!lease->got_data()) return std::optional<GitlabConfig>();
     GitlabConfig c;
     c.enabled = enabled != 0;
@@ -57,6 +58,9 @@ Result<std::optional<GitlabConfig>> SociStore::load_gitlab_config() {
     c.provisioning_type = parse_provisioning_type(type).value_or(ProvisioningType::kJit);
     c.allowed_groups = split_lines(allowed);
     c.allow_users_to_sign_up = sign_up != 0;
+    for (std::string& name : rows::decode_strings(privileged)) {
+      c.jit_privileged_groups.insert(std::move(name));
+    }
     const auto unseal = [&](const std::string& v, soci::indicator ind,
                             std::optional<std::string>& out) -> Status {
       if (ind == soci::i_null) return {};
@@ -93,7 +97,7 @@ Status SociStore::save_gitlab_config(const GitlabConfig& c) {
     b.execute(
         "INSERT INTO gitlab_config (id, enabled, application_id, url, secret_sealed, "
         "synchronize_groups, provisioning_type, allowed_groups, allow_sign_up, token_sealed, "
-        "webhook_secret_sealed, updated_at) VALUES (1, " +
+        "webhook_secret_sealed, jit_privileged_groups, updated_at) VALUES (1, " +
         b.add(static_cast<long long>(c.enabled)) + ", " + b.add(c.application_id) + ", " +
         b.add(c.url) + ", " + b.add(seal(c.secret)) + ", " +
         b.add(static_cast<long long>(c.synchronize_groups)) + ", " +
@@ -101,13 +105,16 @@ Status SociStore::save_gitlab_config(const GitlabConfig& c) {
         b.add(join_lines(c.allowed_groups)) + ", " +
         b.add(static_cast<long long>(c.allow_users_to_sign_up)) + ", " +
         b.add(seal(c.provisioning_token)) + ", " + b.add(seal(c.webhook_secret)) + ", " +
-        b.add(now_ms()) +
+        b.add(rows::encode_strings(
+            {c.jit_privileged_groups.begin(), c.jit_privileged_groups.end()})) +
+        ", " + b.add(now_ms()) +
         ") ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, application_id = "
         "excluded.application_id, url = excluded.url, secret_sealed = excluded.secret_sealed, "
         "synchronize_groups = excluded.synchronize_groups, provisioning_type = "
         "excluded.provisioning_type, allowed_groups = excluded.allowed_groups, allow_sign_up = "
         "excluded.allow_sign_up, token_sealed = excluded.token_sealed, webhook_secret_sealed = "
-        "excluded.webhook_secret_sealed, updated_at = excluded.updated_at");
+        "excluded.webhook_secret_sealed, jit_privileged_groups = excluded.jit_privileged_groups, "
+        "updated_at = excluded.updated_at");
     return {};
   });
 }

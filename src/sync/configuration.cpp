@@ -9,12 +9,17 @@ bool automatic(const GitlabConfig& c) {
 
 // The configuration as text for the audit log: never a secret, only whether it is set.
 std::string describe(const GitlabConfig& c) {
-  std::string groups;
-  for (const std::string& g : c.allowed_groups) groups += (groups.empty() ? "" : ",") + g;
+  const auto list = [](const std::set<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+    return out;
+  };
+  const std::string groups = list(c.allowed_groups);
   return std::string("enabled=") + (c.enabled ? "true" : "false") + " url=" + c.url +
          " mode=" + std::string(to_string(c.provisioning_type)) + " allowedGroups=" + groups +
          " synchronizeGroups=" + (c.synchronize_groups ? "true" : "false") +
          " allowUsersToSignUp=" + (c.allow_users_to_sign_up ? "true" : "false") +
+         " jitPrivilegedGroups=" + list(c.jit_privileged_groups) +
          " secret=" + (c.secret ? "set" : "unset") +
          " provisioningToken=" + (c.provisioning_token ? "set" : "unset");
 }
@@ -32,6 +37,7 @@ void apply_patch(GitlabConfig& c, const GitlabConfigPatch& p) {
     c.provisioning_token = p.provisioning_token->empty() ? std::nullopt : p.provisioning_token;
   }
   if (p.webhook_secret) c.webhook_secret = *p.webhook_secret;
+  if (p.jit_privileged_groups) c.jit_privileged_groups = *p.jit_privileged_groups;
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ struct GitlabConfigPatch {
   std::optional<bool> allow_users_to_sign_up;
   std::optional<std::string> provisioning_token;
   std::optional<std::string> webhook_secret;
+  std::optional<std::set<std::string>> jit_privileged_groups;
 };
 
 struct ConfigChange {

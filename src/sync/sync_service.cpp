@@ -130,6 +130,7 @@ std::vector<std::string> summarize(const SyncCounts& c) {
   add(out, c.users_deactivated, "users deactivated");
   add(out, c.groups_created, "groups created");
   add(out, c.groups_renamed, "groups renamed");
+  add(out, c.groups_adopted, "groups adopted");
   add(out, c.groups_deleted, "groups deleted");
   add(out, c.memberships_added, "memberships added");
   add(out, c.memberships_removed, "memberships removed");

@@ -317,11 +317,10 @@ TEST_P(EventSyncTest, ABlockedUsersFailedLoginHookDeactivatesThem) {
   auto after = store_->find_user_by_external_id(ExternalProvider::kGitlab, std::to_string(user));
   ASSERT_TRUE(after);
   EXPECT_FALSE(after->active);
-  // Out of every mirrored group (the default group keeps its deactivated users, as after a
-  // full sync).
+  // Out of every group, the default one included, as after a full sync (behaviour.md §3).
   auto groups = store_->user_group_names(after->id);
   ASSERT_TRUE(groups);
-  EXPECT_EQ(*groups, std::vector<std::string>{"sonar-users"});
+  EXPECT_EQ(*groups, std::vector<std::string>{});
   expect_full_sync_changes_nothing("a blocked user");
 }
 

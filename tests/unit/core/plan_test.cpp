@@ -67,6 +67,15 @@ void apply(AuthorizationState& st, const ChangeSet& c) {
     std::erase(st.permissions, PermissionGrant{p.project_id, id(p.user), std::nullopt,
                                                std::string(to_string(p.permission))});
   }
+  for (const auto& p : c.global_permissions_to_revoke) {
+    std::erase(st.permissions,
+               PermissionGrant{std::nullopt, id(p.user), std::nullopt, p.permission});
+  }
+  for (const User& u : c.users_to_update) {  // a deactivated user holds nothing
+    if (u.active) continue;
+    st.memberships.erase_if([&](const Membership& m) { return m.user_id == u.id; });
+    std::erase_if(st.permissions, [&](const PermissionGrant& g) { return g.user_id == u.id; });
+  }
   for (const auto& p : c.permissions_to_grant) {
     st.permissions.push_back(PermissionGrant{p.project_id, id(p.user), std::nullopt,
                                              std::string(to_string(p.permission))});
@@ -239,11 +248,13 @@ TEST_F(PlanTest, AMovedProjectTakesThePermissionsOfItsNewGroup) {
   EXPECT_EQ(permissions_of(3).count("admin"), 1u);
 }
 
-TEST_F(PlanTest, AUserLeavingEveryGroupIsDeactivatedAndLosesWhatTheSyncGave) {
+TEST_F(PlanTest, AUserLeavingEveryGroupIsDeactivatedAndHoldsNothing) {
   auto w = world();
   w.project_member(kShop, 3, 30);
   sync(w.snapshot());
   EXPECT_FALSE(permissions_of(3).empty());
+  server_.permissions.push_back({std::nullopt, user(3)->id, std::nullopt, "scan"});  // global
+  server_.permissions.push_back({11, user(3)->id, std::nullopt, "issueadmin"});      // unbound
   w.snapshot().group_members.at(kApi).clear();  // user 3 leaves GitLab's groups
   w.snapshot().project_members.at(kShop).clear();
   GuardOptions lenient;
@@ -251,9 +262,17 @@ TEST_F(PlanTest, AUserLeavingEveryGroupIsDeactivatedAndLosesWhatTheSyncGave) {
   const Plan p = sync(w.snapshot(), lenient);
   EXPECT_EQ(p.counts.users_deactivated, 1);
   EXPECT_FALSE(user(3)->active);
-  EXPECT_EQ(groups_of(3), std::set<std::string>{"sonar-users"});  // never removed from it
+  EXPECT_EQ(groups_of(3), std::set<std::string>{}) << "not even sonar-users";
   EXPECT_TRUE(permissions_of(3).empty());
   EXPECT_EQ(p.changes.audit.front().cause.value_or("").empty(), false);
+  // The plan itself lists every removal (the dry run shows them), global and unbound included.
+  EXPECT_EQ(p.changes.global_permissions_to_revoke.size(), 1U);
+  EXPECT_EQ(p.counts.memberships_removed, 2) << "acme/api and sonar-users";
+  EXPECT_EQ(p.counts.permissions_revoked, 5 + 1 + 1)
+      << "a developer's five on the bound project, the unbound one, the global one";
+  std::size_t stored = 0;
+  for (const PermissionGrant& g : server_.permissions) stored += g.user_id == user(3)->id;
+  EXPECT_EQ(stored, 0U);
 }
 
 TEST_F(PlanTest, AReturningUserIsReactivatedNotDuplicated) {
@@ -293,7 +312,6 @@ TEST_F(PlanTest, LocalUsersGroupsGlobalPermissionsAndUnboundProjectsAreLeftAlone
   sync(w.snapshot());
   server_.groups.push_back({900, "u-local", "reviewers", "", false, false, std::nullopt});
   server_.memberships.insert({900, 2});                            // admin in a local group
-  server_.memberships.insert({900, user(1)->id});                  // managed user in a local group
   server_.memberships.insert({group("acme/web")->id, 2});          // local admin in a managed group
   server_.permissions.push_back({10, 2, std::nullopt, "admin"});   // local admin on a bound project
   server_.permissions.push_back({10, std::nullopt, 900, "user"});  // a group on a bound project
@@ -306,13 +324,35 @@ TEST_F(PlanTest, LocalUsersGroupsGlobalPermissionsAndUnboundProjectsAreLeftAlone
   EXPECT_EQ(server_.permissions.size(), before.permissions.size());
 }
 
-TEST_F(PlanTest, ALocalGroupWithAMirroredGroupsNameIsNotTouched) {
-  server_.groups.push_back({900, "u-local", "acme/web", "", false, false, std::nullopt});
+TEST_F(PlanTest, AProvisionedUserLeavesLocalGroupsButLocalUsersStay) {
+  auto w = world();
+  sync(w.snapshot());
+  server_.groups.push_back({900, "u-local", "reviewers", "", false, false, std::nullopt});
+  server_.memberships.insert({900, 2});
+  server_.memberships.insert({900, user(1)->id});
+  const Plan p = sync(w.snapshot());
+  EXPECT_EQ(p.counts.memberships_removed, 1);
+  EXPECT_EQ(groups_of(1).count("reviewers"), 0U);
+  EXPECT_TRUE(server_.memberships.contains({900, 2}));
+}
+
+TEST_F(PlanTest, ALocalGroupWithAMirroredGroupsNameIsAdopted) {
+  server_.groups.push_back({900, "u-local", "acme/web", "by hand", false, false, std::nullopt});
+  server_.permissions.push_back({std::nullopt, std::nullopt, 900, "gateadmin"});
   const Plan p = sync(world().snapshot());
   EXPECT_EQ(p.counts.groups_created, 2);
-  EXPECT_FALSE(group("acme/web")->managed);
-  ASSERT_FALSE(p.warnings.empty());
-  EXPECT_NE(p.warnings.back().find("acme/web"), std::string::npos);
+  EXPECT_EQ(p.counts.groups_adopted, 1);
+  const Group* adopted = group("acme/web");
+  EXPECT_EQ(adopted->id, 900);
+  EXPECT_EQ(adopted->uuid, "u-local");
+  EXPECT_TRUE(adopted->managed);
+  EXPECT_EQ(adopted->external_id, std::to_string(kWeb));
+  EXPECT_EQ(groups_of(2), (std::set<std::string>{"sonar-users", "acme/web"}));
+  for (const std::string& w : p.warnings) EXPECT_EQ(w.find("local group"), std::string::npos) << w;
+  const auto adoption = std::find_if(p.changes.audit.begin(), p.changes.audit.end(),
+                                     [](const AuditEntry& a) { return a.action == "group.adopt"; });
+  ASSERT_NE(adoption, p.changes.audit.end());
+  EXPECT_EQ(adoption->entity, "acme/web");
 }
 
 TEST_F(PlanTest, TheGuardHoldsBackAMassDeactivation) {

@@ -10,6 +10,8 @@ export interface GitlabConfiguration {
   synchronizeGroups: boolean;
   allowedGroups: string[];
   allowUsersToSignUp: boolean;
+  // "JIT may manage these privileged groups": group names (none by default).
+  jitPrivilegedGroups?: string[];
   provisioningType: ProvisioningType;
   isProvisioningTokenSet: boolean;
   errorMessage: string | null;

@@ -6,6 +6,7 @@ import {
   configPayload,
   confirmationsFor,
   emptyConfigForm,
+  jitGroupSyncUnbounded,
   provisioningFormOf,
   provisioningPatch,
   provisioningSavable,
@@ -130,5 +131,19 @@ describe("the provisioning form", () => {
     const open = { ...provisioningFormOf(jit), groupBoxes: [""], allowUsersToSignUp: true };
     expect(confirmationsFor(open, jit)).toEqual(["anyone-in"]);
     expect(confirmationsFor({ ...open, allowUsersToSignUp: false }, jit)).toEqual([]);
+  });
+});
+
+describe("the warning about Just-in-Time group sync without allowed groups", () => {
+  it("is shown when group sync is on in Just-in-Time mode with no allowed groups", () => {
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "JIT", synchronizeGroups: true, allowedGroups: [] }))).toBe(true);
+  });
+  it("is not shown with allowed groups, with group sync off, in automatic mode or when disabled", () => {
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "JIT", synchronizeGroups: true, allowedGroups: ["acme"] }))).toBe(false);
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "JIT", synchronizeGroups: false, allowedGroups: [] }))).toBe(false);
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "AUTO_PROVISIONING", synchronizeGroups: true, allowedGroups: [] }))).toBe(false);
+    expect(
+      jitGroupSyncUnbounded(config({ enabled: false, provisioningType: "JIT", synchronizeGroups: true, allowedGroups: [] })),
+    ).toBe(false);
   });
 });

@@ -158,3 +158,9 @@ export function confirmationsFor(form: ProvisioningForm, c: GitlabConfiguration)
 export function letsAnyoneIn(form: ProvisioningForm): boolean {
   return form.type === "JIT" && form.allowUsersToSignUp && groupsFromBoxes(form.groupBoxes).length === 0;
 }
+
+// Just-in-Time group sync with no allowlist: a login joins every group here named like one of the
+// user's GitLab groups, and anyone can make a GitLab root group with any name (behaviour.md §2).
+export function jitGroupSyncUnbounded(c: GitlabConfiguration): boolean {
+  return c.enabled && c.provisioningType === "JIT" && c.synchronizeGroups && c.allowedGroups.length === 0;
+}

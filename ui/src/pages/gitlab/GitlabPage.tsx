@@ -5,6 +5,7 @@ import * as api from "../../api/endpoints";
 import type { GitlabConfiguration } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
 import { Badge, GuardedButton, Notice } from "../../components/widgets";
+import { jitGroupSyncUnbounded } from "../../logic/gitlab_form";
 import { ConfigurationDialog } from "./ConfigurationDialog";
 import { ProvisioningSection } from "./ProvisioningSection";
 
@@ -85,6 +86,13 @@ export function GitlabPage() {
             <dt>Provisioning</dt>
             <dd>{auto ? "Automatic" : "Just-in-Time"}</dd>
           </dl>
+          {jitGroupSyncUnbounded(config) && (
+            <Notice kind="warning">
+              Synchronize user groups is on with no allowed groups: at each login, a user joins every group here named
+              like one of their GitLab groups, and anyone can create a GitLab group with any name. Set the allowed
+              groups to limit it to your GitLab root groups.
+            </Notice>
+          )}
           <CheckResult config={config} />
           <div class="form-actions">
             <button type="button" class="button" onClick={() => setEditing(true)}>
