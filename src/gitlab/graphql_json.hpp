@@ -19,7 +19,8 @@ inline const nlohmann::json& at(const nlohmann::json& j, std::string_view key) {
 inline std::string string_at(const nlohmann::json& j, std::string_view key,
                              std::string fallback = {}) {
   const nlohmann::json& v = at(j, key);
-  return v.is_string() ? v.get<std::string>() : fallback;
+  if (v.is_string()) return v.get<std::string>();
+  return fallback;
 }
 
 inline bool bool_at(const nlohmann::json& j, std::string_view key, bool fallback) {

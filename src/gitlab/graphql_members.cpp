@@ -115,7 +115,10 @@ std::optional<Refusal> refusal_in(const std::string& message) {
   return Refusal{number_after(message, "Query has complexity of ").value_or(0), *limit};
 }
 
-const json kEmpty = json::array();
+const json& empty_list() {
+  static const json kEmpty = json::array();
+  return kEmpty;
+}
 
 std::optional<gl::Date> date_part(const json& v) {
   if (!v.is_string()) return std::nullopt;
@@ -277,7 +280,7 @@ class Reader {
   void take(const Work& w, const json& field, const std::set<std::size_t>& failed) {
     std::set<gl::Id> answered;
     const json& listed = gq::at(field, "nodes");
-    const json& nodes = listed.is_array() ? listed : kEmpty;
+    const json& nodes = listed.is_array() ? listed : empty_list();
     for (std::size_t n = 0; n < nodes.size(); ++n) {
       const json& node = nodes[n];
       const auto id = id_of_gid(gq::at(node, "id"));

@@ -41,7 +41,7 @@ std::string literal_text(const Value& v) {
     case Value::Kind::kObject: {
       std::string out = "{";
       for (std::size_t i = 0; i < v.fields.size(); ++i) {
-        out += (i ? ", " : "") + v.fields[i].first + ": " + literal_text(v.fields[i].second);
+        out += (i ? ", " : "") + v.fields[i].name + ": " + literal_text(v.fields[i].value);
       }
       return out + "}";
     }

@@ -526,7 +526,7 @@ class Parser {
             if (auto ok = expect_punct(":"); !ok) return tl::unexpected(ok.error());
             auto item = value(constant);
             if (!item) return tl::unexpected(item.error());
-            v.fields.emplace_back(std::move(*n), std::move(*item));
+            v.fields.push_back(ObjectField{std::move(*n), std::move(*item)});
           }
           if (auto ok = advance(); !ok) return tl::unexpected(ok.error());
           --depth_;

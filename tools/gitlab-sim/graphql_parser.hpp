@@ -27,16 +27,23 @@ struct Location {
   int column = 1;
 };
 
+struct ObjectField;  // below: an input object's field, which holds a Value
+
 struct Value {
   enum class Kind { kNull, kInt, kFloat, kString, kBoolean, kEnum, kList, kObject, kVariable };
   Kind kind = Kind::kNull;
   std::int64_t int_value = 0;
   double float_value = 0;
   bool bool_value = false;
-  std::string text;          // string contents, enum name, or variable name (without '$')
-  std::vector<Value> items;  // kList
-  std::vector<std::pair<std::string, Value>> fields;  // kObject, in the order written
+  std::string text;                 // string contents, enum name, or variable name (without '$')
+  std::vector<Value> items;         // kList
+  std::vector<ObjectField> fields;  // kObject, in the order written
   Location location;
+};
+
+struct ObjectField {
+  std::string name;
+  Value value;
 };
 
 // A type reference as written: `[ID!]!` is a non-null list of non-null IDs.
