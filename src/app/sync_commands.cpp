@@ -235,7 +235,10 @@ int run_sync(const Settings& settings, const SyncCommandOptions& o) {
   auto store = open_migrated(settings);
   if (!store) return fail("sync", store.error().message);
   const SystemClock clock;
-  auto service = make_sync_service(**store, clock);
+  const auto read_api = gitlab_read_api();
+  if (!read_api) return fail("sync", read_api.error().message);
+  auto service =
+      make_sync_service(**store, clock, nullptr, sync::SyncOptions{}.lease_ms, *read_api);
   if (o.dry_run) {
     auto planned = service->plan_full();
     if (!planned) return fail("sync", planned.error().message);

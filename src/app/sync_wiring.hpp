@@ -21,9 +21,14 @@ std::string node_id();
 // (one every sixth of the lease). kInvalidArgument naming the variable for a bad value.
 Result<Millis> sync_lease_ms(const Getenv& getenv = process_getenv);
 
+// PROVISIO_GITLAB_READ_API (`graphql`, the default, or `rest`): how a full sync reads GitLab's
+// member lists (docs/gitlab-graphql.md). kInvalidArgument naming the variable for a bad value.
+Result<sync::MembersApi> gitlab_read_api(const Getenv& getenv = process_getenv);
+
 // `metrics` (not owned; may be null) counts the runs and their GitLab requests.
 std::unique_ptr<sync::SyncService> make_sync_service(
     store::Store& store, const Clock& clock, metrics::Registry* metrics = nullptr,
-    Millis lease_ms = sync::SyncOptions{}.lease_ms);
+    Millis lease_ms = sync::SyncOptions{}.lease_ms,
+    sync::MembersApi members_api = sync::MembersApi::kGraphql);
 
 }  // namespace provisio::app

@@ -187,7 +187,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
                             provisioning_client_options(c, options_.engine));
   gitlab::Client& client = reader.client;
   auto snapshot = read_snapshot(client, {c.allowed_groups.begin(), c.allowed_groups.end()},
-                                date_of(clock_.now()), progress);
+                                date_of(clock_.now()), progress, options_.members_api);
   const std::int64_t requests = client.counters().total_requests();
   if (!snapshot) {
     Error e = snapshot.error();
@@ -205,6 +205,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     }
     spdlog::info("GitLab requests by endpoint: {}; retries {}; {} bytes read", by_endpoint,
                  client.counters().retries, client.counters().bytes);
+    spdlog::info("Member lists: {}", snapshot->members_read_by);
   }
 #ifdef __GLIBC__
   // Reading the snapshot parses tens of thousands of pages on 16 threads; their buffers are

@@ -18,6 +18,7 @@
 #include "gitlab/request_engine.hpp"
 #include "metrics/registry.hpp"
 #include "store/store.hpp"
+#include "sync/members_reader.hpp"
 #include "sync/progress.hpp"
 
 namespace provisio::sync {
@@ -26,6 +27,8 @@ struct SyncOptions {
   ProvisioningRules rules;
   GuardOptions guard;
   gitlab::EngineOptions engine;
+  // How a full sync reads member lists (PROVISIO_GITLAB_READ_API, docs/gitlab-graphql.md).
+  MembersApi members_api = MembersApi::kGraphql;
   std::string node_id = "node";
   Millis lease_ms = 120'000;     // a node that stops renewing loses its task after this
   Millis heartbeat_ms = 20'000;  // how often a running sync renews its lease
