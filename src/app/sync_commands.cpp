@@ -213,8 +213,10 @@ int run_project_bind(const Settings& settings, const std::string& key,
 int run_sync(const Settings& settings, const SyncCommandOptions& o) {
   auto store = open_migrated(settings);
   if (!store) return fail("sync", store.error().message);
+  const auto lease_ms = sync_lease_ms();
+  if (!lease_ms) return fail("sync", lease_ms.error().message);
   const SystemClock clock;
-  auto service = make_sync_service(**store, clock);
+  auto service = make_sync_service(**store, clock, nullptr, *lease_ms);
   if (o.dry_run) {
     auto planned = service->plan_full();
     if (!planned) return fail("sync", planned.error().message);

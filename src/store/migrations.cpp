@@ -190,14 +190,19 @@ std::vector<Migration> build() {
 ))",
                      "CREATE INDEX gitlab_shares_invited ON gitlab_shares (invited_group_id)",
                  }});
+  all.push_back({7,
+                 "the process holding a task, so that its own machine can tell when it is gone",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN node_process TEXT",
+                 }});
   return all;
 }
 
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = build();
-  return all;
+  static const std::vector<Migration> kAll = build();
+  return kAll;
 }
 
 std::string render(const std::string& statement, sql::Dialect dialect) {

@@ -114,6 +114,7 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
     Lease lease(*db_);
     const BulkCache cache(lease, c.size());
     Tx tx(lease);
+    const failpoint::ApplyScope failpoints;  // tests only: where a crash test makes it die
     const long long now = now_ms();
     long long written = 0;
 
@@ -318,6 +319,7 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
       }
     }
     tx.commit();
+    failpoint::committed();
     return ApplyResult{written};
   });
 }
