@@ -22,6 +22,12 @@ class Names {
   Names(store::Store& store, const ChangeSet& changes) : store_(store), changes_(changes) {}
   Result<std::string> group(const RowRef& ref) {
     if (ref.is_created()) return changes_.groups_to_create.at(ref.created_index()).name;
+    // A group the plan renames is named as it will be, as the audit row of the change names it.
+    if (!renamed_) {
+      renamed_.emplace();
+      for (const Group& g : changes_.groups_to_update) renamed_->emplace(g.id, g.name);
+    }
+    if (const auto it = renamed_->find(ref.id()); it != renamed_->end()) return it->second;
     auto g = store_.get_group(ref.id());
     if (!g) return tl::unexpected(g.error());
     return g->name;
@@ -53,6 +59,7 @@ class Names {
   store::Store& store_;
   const ChangeSet& changes_;
   std::optional<std::map<ProjectId, std::string>> projects_;
+  std::optional<std::map<GroupId, std::string>> renamed_;
 };
 
 std::optional<std::string> cause_text(const ChangeSet& c, std::uint32_t cause) {

@@ -439,11 +439,43 @@ std::optional<std::int64_t> SyncService::expected_pages(const Task& task) {
   return std::nullopt;
 }
 
+Result<std::optional<std::string>> SyncService::superseded(const Task& held,
+                                                           std::optional<TaskId> except) {
+  store::TaskQuery q;
+  q.statuses = {TaskStatus::kSuccess, TaskStatus::kFailed};
+  q.page_size = 100;
+  for (q.page_index = 1;; ++q.page_index) {
+    auto page = store_.list_tasks(q);  // newest first
+    if (!page) return tl::unexpected(page.error());
+    for (const Task& t : page->items) {
+      if (t.submitted_at < held.submitted_at) return std::optional<std::string>();
+      if (t.id == held.id || t.id == except) continue;
+      if (t.status == TaskStatus::kSuccess || t.held) {
+        return std::optional<std::string>(
+            "The plan held back by task " + std::to_string(held.id) + " is out of date: task " +
+            std::to_string(t.id) +
+            (t.held ? " computed a newer plan, which the guard held back too. Confirm that one."
+                    : " has synchronized since. Nothing was applied; if the guard holds the "
+                      "next synchronization back too, confirm its plan."));
+      }
+    }
+    if (page->items.size() < static_cast<std::size_t>(q.page_size)) {
+      return std::optional<std::string>();
+    }
+  }
+}
+
 Result<Task> SyncService::confirm(TaskId held, const std::string& submitter) {
   auto plan = store_.load_held_plan(held);
   if (!plan) return tl::unexpected(plan.error());
   auto original = store_.get_task(held);
   if (!original) return tl::unexpected(original.error());
+  // A plan is computed against the rows of its moment: once another run has written (or held
+  // back a newer plan), applying it would undo or repeat what that run did.
+  if (auto stale = superseded(*original, std::nullopt); !stale || *stale) {
+    return stale ? make_error(ErrorCode::kFailedPrecondition, **stale)
+                 : tl::unexpected(stale.error());
+  }
   Task t;
   t.type = TaskType::kGitlabAuthProvisioning;
   t.submitter = submitter;
@@ -457,6 +489,15 @@ Result<Task> SyncService::confirm(TaskId held, const std::string& submitter) {
                       "Another synchronization is running; confirm again when it has ended.");
   }
   const Millis started = clock_.now();
+  // Checked again now that nothing else can run: a run may have ended since the first look.
+  if (auto stale = superseded(*original, queued->id); !stale || *stale) {
+    store::TaskOutcome refused;
+    refused.status = TaskStatus::kFailed;
+    refused.error_message = stale ? **stale : stale.error().message;
+    (void)store_.finish_task(queued->id, options_.node_id, clock_.now(), refused);
+    return stale ? make_error(ErrorCode::kFailedPrecondition, **stale)
+                 : tl::unexpected(stale.error());
+  }
   Computed computed{Plan{}, 0};
   computed.plan.changes = std::move(*plan);
   computed.plan.counts = original->counts;

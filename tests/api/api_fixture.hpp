@@ -50,6 +50,7 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
       url = provisio::testing::PostgresCluster::shared()->create_database(
           "api" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     }
+    url_ = url;
     auto parsed = store::parse_database_url(url);
     ASSERT_TRUE(parsed);
     auto opened = store::open_store(*parsed, box, 4);
@@ -226,6 +227,7 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::string dir_;
+  std::string url_;  // the store's database, for a look under the Store (database_dump.hpp)
   ManualClock clock_{SystemClock().now()};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::LoginLimiter> limiter_;

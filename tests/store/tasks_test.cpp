@@ -1,3 +1,4 @@
+#include <latch>
 #include <thread>
 
 #include "store_fixture.hpp"
@@ -149,6 +150,84 @@ TEST_P(StoreTest, ConcurrentClaimsFromManyNodesGiveTheTaskToExactlyOne) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(errors.load(), 0);
   EXPECT_EQ(winners.load(), 1);
+}
+
+// "Synchronize now" sent to several nodes at the same instant: each node asks its own Store to
+// queue the sync only if none is pending or running, released together by a latch. Exactly one
+// queues it, every time; the others are told which one is waiting.
+TEST_P(StoreTest, ConcurrentEnqueuesFromManyNodesQueueExactlyOneSync) {
+  constexpr int kNodes = 6;
+  constexpr int kRounds = 4;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open(1));
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::latch start(kNodes);
+    std::vector<Result<Task>> results(kNodes, make_error(ErrorCode::kInternal, "not run"));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kNodes; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        results[i] = nodes[i]->enqueue_task(full_sync("node-" + std::to_string(i)), true);
+      });
+    }
+    for (auto& t : threads) t.join();
+    std::vector<TaskId> queued;
+    int refused = 0;
+    for (const auto& r : results) {
+      if (r) {
+        queued.push_back(r->id);
+      } else {
+        EXPECT_EQ(r.error().code, ErrorCode::kAlreadyExists) << r.error().message;
+        refused += r.error().code == ErrorCode::kAlreadyExists ? 1 : 0;
+      }
+    }
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(refused, kNodes - 1);
+    for (const auto& r : results) {
+      if (!r) {
+        EXPECT_NE(r.error().message.find("task " + std::to_string(queued[0])), std::string::npos)
+            << r.error().message;
+      }
+    }
+    auto pending = store_->list_tasks({.statuses = {TaskStatus::kPending}});
+    ASSERT_EQ(pending->total, 1);
+    // It runs and ends; the next round starts from an idle queue.
+    auto claimed = store_->claim_task("runner", 1'000 * (round + 1), kLease);
+    ASSERT_TRUE(claimed && *claimed);
+    EXPECT_EQ((*claimed)->id, queued[0]);
+    ASSERT_TRUE(store_->finish_task(queued[0], "runner", 1'000 * (round + 1) + 1, {}));
+  }
+}
+
+// GitLab events reaching several nodes at once become one pending event sync, whose scope is the
+// union of theirs.
+TEST_P(StoreTest, ConcurrentEventsFromManyNodesMergeIntoOnePendingTask) {
+  constexpr int kNodes = 6;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open(1));
+  std::latch start(kNodes);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] {
+      SyncScope scope;
+      scope.groups = {100 + i};
+      scope.users = {i};
+      start.arrive_and_wait();
+      if (!nodes[i]->queue_event_scope(scope, "gitlab-events", 1'000)) ++errors;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  auto all = store_->list_tasks({});
+  ASSERT_EQ(all->total, 1);
+  const Task& t = all->items.front();
+  EXPECT_EQ(t.type, TaskType::kGitlabEventProvisioning);
+  EXPECT_EQ(t.status, TaskStatus::kPending);
+  ASSERT_TRUE(t.scope);
+  EXPECT_EQ(t.scope->groups, (std::set<std::int64_t>{100, 101, 102, 103, 104, 105}));
+  EXPECT_EQ(t.scope->users, (std::set<std::int64_t>{0, 1, 2, 3, 4, 5}));
 }
 
 TEST_P(StoreTest, ListsTasksNewestFirstWithFilters) {

@@ -145,6 +145,11 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
 
   // Every row of the database but the task records, whose rows record the runs themselves.
   testing::DatabaseDump dump() { return testing::dump_database(url_, {"tasks"}); }
+  // The same without other tables too.
+  testing::DatabaseDump dump_without(std::set<std::string> tables) {
+    tables.insert("tasks");
+    return testing::dump_database(url_, tables);
+  }
 
   void configure(std::set<std::string> groups) {
     sync::GitlabConfiguration config(*store_, clock_);
@@ -159,7 +164,6 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(t.counts, zero);
   }
 
-  // Runs queued tasks until a full sync has run; returns it.
   // Runs queued tasks until a full sync has run, then the rest of the queue (the syncs of the
   // projects bound at set-up), so that the next call runs its full sync alone; returns the full
   // sync.
