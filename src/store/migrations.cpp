@@ -190,6 +190,14 @@ std::vector<Migration> build() {
 ))",
                      "CREATE INDEX gitlab_shares_invited ON gitlab_shares (invited_group_id)",
                  }});
+  all.push_back({7,
+                 "what a full sync covered: users, groups and projects in scope (NULL: not "
+                 "recorded, as for partial syncs and the runs before this version)",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN users_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN groups_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN projects_total {bigint}",
+                 }});
   return all;
 }
 

@@ -26,6 +26,14 @@ TEST_P(SyncIntegrationTest, AFullSyncOfWorldSGivesWhatGitlabSays) {
   ASSERT_EQ(again.status, TaskStatus::kSuccess);
   expect_changed_nothing(again);
   EXPECT_EQ(audit_rows(), audit);
+  // What both runs covered, as the server's rows show it: every managed user active, every
+  // mirrored group, every bound project (all bound here are in the allowed groups).
+  std::int64_t users = 0, groups = 0;
+  for (const User& u : before->users) users += u.managed && u.active ? 1 : 0;
+  for (const Group& g : before->groups) groups += g.managed ? 1 : 0;
+  const SyncTotals covered{users, groups, static_cast<std::int64_t>(bound_.size())};
+  EXPECT_EQ(t.counts.totals, covered);
+  EXPECT_EQ(again.counts.totals, covered);
 }
 
 TEST_P(SyncIntegrationTest, AfterEachChangeInGitlabAResyncFollows) {

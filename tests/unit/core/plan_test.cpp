@@ -191,12 +191,34 @@ TEST_F(PlanTest, TheFirstSyncCreatesUsersGroupsMembershipsPermissionsAndVisibili
   EXPECT_TRUE(group("acme/web")->managed);
 }
 
-TEST_F(PlanTest, ASyncWithNothingChangedPlansNothing) {
+TEST_F(PlanTest, ASyncWithNothingChangedPlansNothingButStillSaysWhatItCovers) {
   auto w = world();
-  sync(w.snapshot());
+  const Plan first = sync(w.snapshot());
+  // Users 1-3; acme, acme/web and acme/api; shop, the one bound project in scope.
+  EXPECT_EQ(first.counts.totals, (SyncTotals{3, 3, 1}));
   const Plan again = sync(w.snapshot());
   EXPECT_EQ(again.changes.size(), 0u);
-  EXPECT_EQ(again.counts, SyncCounts{});
+  SyncCounts expected;
+  expected.totals = SyncTotals{3, 3, 1};
+  EXPECT_EQ(again.counts, expected);
+}
+
+TEST_F(PlanTest, TheTotalsCountOnlyWhatIsInScope) {
+  Project elsewhere;  // bound to a GitLab project outside the allowed groups
+  elsewhere.id = 12;
+  elsewhere.key = "elsewhere";
+  elsewhere.gitlab_project_id = 9999;
+  server_.projects.push_back(elsewhere);
+  auto w = world();
+  w.member(kApi, 4, 30);
+  EXPECT_EQ(sync(w.snapshot()).counts.totals, (SyncTotals{4, 3, 1}));
+  // User 3 loses their only group: no longer provisioned, so no longer counted.
+  std::erase_if(w.snapshot().group_members[kApi],
+                [](const gl::Member& m) { return m.user_id == 3; });
+  const Plan p = sync(w.snapshot());
+  EXPECT_EQ(p.counts.users_deactivated, 1);
+  EXPECT_TRUE(p.held) << "1 of 4 managed users is more than the guard's 10%";
+  EXPECT_EQ(p.counts.totals, (SyncTotals{3, 3, 1})) << "a held plan says what it covers too";
 }
 
 TEST_F(PlanTest, ARenamedGroupIsRenamedNotRecreated) {
