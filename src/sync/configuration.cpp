@@ -121,7 +121,7 @@ Result<ConfigChange> GitlabConfiguration::create_or_update(const GitlabConfigPat
 }
 
 Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>& before,
-                                               GitlabConfig after, const std::string& who,
+                                               const GitlabConfig& after, const std::string& who,
                                                const ConfigVerifier& verify) {
   if (auto valid = validate(after); !valid) return tl::unexpected(valid.error());
   if (verify) {

@@ -73,7 +73,7 @@ class GitlabConfiguration {
   Status remove(const std::string& who);
 
  private:
-  Result<ConfigChange> save(const std::optional<GitlabConfig>& before, GitlabConfig after,
+  Result<ConfigChange> save(const std::optional<GitlabConfig>& before, const GitlabConfig& after,
                             const std::string& who, const ConfigVerifier& verify);
 
   store::Store& store_;
