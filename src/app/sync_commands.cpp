@@ -151,6 +151,7 @@ Result<std::unique_ptr<store::Store>> open_migrated(const Settings& settings) {
 }
 
 using http::counts_json;
+using http::totals_json;
 
 ordered_json optional_json(const std::optional<std::string>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);
@@ -162,6 +163,7 @@ ordered_json task_json(const Task& t, bool with_times) {
   j["status"] = std::string(to_string(t.status));
   j["held"] = t.held;
   j["summary"] = counts_json(t.counts);
+  j["totals"] = totals_json(t.counts.totals);
   j["warnings"] = t.warnings;
   j["error"] = optional_json(t.error_message);
   if (with_times) {
@@ -247,7 +249,16 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
   if (!store) return fail(cmd, store.error().message);
   const SystemClock clock;
   sync::GitlabConfiguration configuration(**store, clock);
-  auto change = configuration.create_or_update(patch, "cli");
+  // As the API does: a new token or new allowed groups for automatic provisioning are checked
+  // against GitLab first, and nothing is saved when GitLab refuses them.
+  const sync::ConfigVerifier verify = [&clock](const std::optional<GitlabConfig>& before,
+                                               const GitlabConfig& after) -> Status {
+    if (!sync::reads_gitlab_differently(before, after)) return {};
+    const GitlabCheckResult check = check_gitlab(after, clock.now());
+    if (check.error && check.field) return make_error(ErrorCode::kInvalidArgument, *check.error);
+    return {};
+  };
+  auto change = configuration.create_or_update(patch, "cli", verify);
   if (!change) return fail(cmd, change.error().message);
   const GitlabConfig& c = change->config;
   std::cout << "GitLab configuration saved: " << (c.enabled ? "enabled" : "disabled") << ", "
@@ -255,7 +266,7 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
                                                                            : "Just-in-Time")
             << " provisioning, " << c.url << "\n";
   if (change->queued_sync) {
-    std::cout << "Queued the first synchronization: task " << change->queued_sync->id << "\n";
+    std::cout << "Queued a synchronization: task " << change->queued_sync->id << "\n";
   }
   return kExitOk;
 }
@@ -305,6 +316,7 @@ int run_sync(const Settings& settings, const SyncCommandOptions& o) {
       j["held"] = p.held.has_value();
       j["holdReason"] = optional_json(p.held);
       j["summary"] = counts_json(p.counts);
+      j["totals"] = totals_json(p.counts.totals);
       j["warnings"] = p.warnings;
       ordered_json changes = ordered_json::array();
       for (const AuditEntry& a : entries) {

@@ -201,6 +201,14 @@ std::vector<Migration> build() {
                  {
                      "ALTER TABLE tasks ADD COLUMN node_process TEXT",
                  }});
+  all.push_back({9,
+                 "what a full sync covered: users, groups and projects in scope (NULL: not "
+                 "recorded, as for partial syncs and the runs before this version)",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN users_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN groups_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN projects_total {bigint}",
+                 }});
   return all;
 }
 

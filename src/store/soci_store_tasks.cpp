@@ -212,6 +212,47 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
   });
 }
 
+Result<Task> SociStore::start_task(const Task& task, TaskId none_since, std::string_view node_id,
+                                   Millis now, Millis lease_ms) {
+  return guarded([&]() -> Result<Task> {
+    Lease lease(*db_);
+    Tx tx(lease);
+    lock_queue(lease);  // no claim, queueing or other start between the checks and the write
+    long long busy = 0;
+    std::string busy_status;
+    *lease << "SELECT id, status FROM tasks WHERE status IN ('PENDING', 'IN_PROGRESS') "
+              "ORDER BY id LIMIT 1",
+        soci::into(busy), soci::into(busy_status);
+    if (lease->got_data()) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        "Task " + std::to_string(busy) +
+                            (busy_status == "PENDING" ? " is pending" : " is running") + ".");
+    }
+    long long since = none_since;
+    long long ran = 0;
+    *lease << "SELECT id FROM tasks WHERE id > :since AND status IN ('SUCCESS', 'FAILED') "
+              "ORDER BY id LIMIT 1",
+        soci::use(since), soci::into(ran);
+    if (lease->got_data()) {
+      return make_error(ErrorCode::kFailedPrecondition, "Task " + std::to_string(ran) +
+                                                            " has run since task " +
+                                                            std::to_string(none_since) + ".");
+    }
+    const Task inserted = insert_task(lease, task);
+    const std::string node(node_id);
+    long long at = now;
+    long long until = now + lease_ms;
+    long long id = inserted.id;
+    *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, lease_until = :u, "
+              "started_at = :now WHERE id = :id",
+        soci::use(node), soci::use(until), soci::use(at), soci::use(id);
+    auto started = read_task(lease, id);
+    if (!started) return tl::unexpected(started.error());
+    tx.commit();
+    return *started;
+  });
+}
+
 Status SociStore::heartbeat_task(TaskId id, std::string_view node_id, Millis now, Millis lease_ms) {
   return guarded([&]() -> Status {
     Lease lease(*db_);
@@ -235,6 +276,10 @@ Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
+    const auto total = [&](std::int64_t SyncTotals::*field) -> std::optional<long long> {
+      if (!outcome.counts.totals) return std::nullopt;
+      return static_cast<long long>((*outcome.counts.totals).*field);
+    };
     const long long changed =
         b.execute("UPDATE tasks SET status = " + b.add(std::string(to_string(outcome.status))) +
                   ", finished_at = " + b.add(static_cast<long long>(now)) +
@@ -244,6 +289,9 @@ Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
                   ", error_message = " + b.add(outcome.error_message) +
                   ", counts = " + b.add(rows::encode_counts(outcome.counts)) +
                   ", held = " + b.add(static_cast<long long>(outcome.held)) +
+                  ", users_total = " + b.add(total(&SyncTotals::users)) +
+                  ", groups_total = " + b.add(total(&SyncTotals::groups)) +
+                  ", projects_total = " + b.add(total(&SyncTotals::projects)) +
                   " WHERE id = " + b.add(static_cast<long long>(id)) +
                   " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
     if (changed == 0) {

@@ -246,6 +246,14 @@ class Store {
   // live lease (and runs, when it is on this machine).
   virtual Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
                                                  Millis lease_ms) = 0;
+  // Starts `task` at once on node_id (in progress, its lease until now + lease_ms), in one step
+  // under the queue's lock, for work that must run here and now: applying a plan an
+  // administrator confirmed. Refused with nothing written while any task is pending or in
+  // progress (kAlreadyExists, naming it: its node keeps it), and when a task submitted after
+  // task `none_since` has run since (kFailedPrecondition, naming it: what the work was computed
+  // against may have changed).
+  virtual Result<Task> start_task(const Task& task, TaskId none_since, std::string_view node_id,
+                                  Millis now, Millis lease_ms) = 0;
   // Extends the lease. kAborted when the task is no longer held by node_id (lease lost).
   virtual Status heartbeat_task(TaskId id, std::string_view node_id, Millis now,
                                 Millis lease_ms) = 0;

@@ -155,14 +155,36 @@ TEST_P(PlanScenarioTest, TheFirstSyncCreatesUsersGroupsMembershipsPermissionsAnd
   EXPECT_EQ(group("acme/web")->external_id, std::to_string(kWeb));
 }
 
-TEST_P(PlanScenarioTest, ASyncWithNothingChangedPlansNothing) {
+TEST_P(PlanScenarioTest, ASyncWithNothingChangedPlansNothingButStillSaysWhatItCovers) {
   auto w = world();
-  sync(w.snapshot());
+  const Plan first = sync(w.snapshot());
+  // Users 1-3; acme, acme/web and acme/api; shop, the one bound project in scope.
+  EXPECT_EQ(first.counts.totals, (SyncTotals{3, 3, 1}));
   const auto before = store_->load_state();
   const Plan again = sync(w.snapshot());
   EXPECT_EQ(again.changes.size(), 0u);
-  EXPECT_EQ(again.counts, SyncCounts{});
+  SyncCounts expected;
+  expected.totals = SyncTotals{3, 3, 1};
+  EXPECT_EQ(again.counts, expected);
   EXPECT_EQ(store_->load_state()->memberships.size(), before->memberships.size());
+}
+
+TEST_P(PlanScenarioTest, TheTotalsCountOnlyWhatIsInScope) {
+  Project elsewhere;  // bound to a GitLab project outside the allowed groups
+  elsewhere.key = "elsewhere";
+  elsewhere.name = "Elsewhere";
+  elsewhere.gitlab_project_id = 9999;
+  ASSERT_TRUE(store_->create_project(elsewhere));
+  auto w = world();
+  w.member(kApi, 4, 30);
+  EXPECT_EQ(sync(w.snapshot()).counts.totals, (SyncTotals{4, 3, 1}));
+  // User 3 loses their only group: no longer provisioned, so no longer counted.
+  std::erase_if(w.snapshot().group_members[kApi],
+                [](const gl::Member& m) { return m.user_id == 3; });
+  const Plan p = sync(w.snapshot());
+  EXPECT_EQ(p.counts.users_deactivated, 1);
+  EXPECT_TRUE(p.held) << "1 of 4 managed users is more than the guard's 10%";
+  EXPECT_EQ(p.counts.totals, (SyncTotals{3, 3, 1})) << "a held plan says what it covers too";
 }
 
 TEST_P(PlanScenarioTest, ARenamedGroupIsRenamedNotRecreated) {

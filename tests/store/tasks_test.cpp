@@ -51,6 +51,76 @@ TEST_P(StoreTest, ARunningTaskIsHeldByOneNodeOnly) {
   EXPECT_FALSE(*node_b->claim_task("node-b", 40'000, kLease));
 }
 
+TEST_P(StoreTest, ATaskStartedAtOnceIsHeldByItsNodeAndRefusedWhileAnotherIsQueuedOrRuns) {
+  auto node_b = open();
+  // Task 1 ran and ended: starting after it is fine while nothing else has run since.
+  auto first = store_->enqueue_task(full_sync("scheduler"), true);
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
+  ASSERT_TRUE(store_->finish_task(first->id, "node-a", 2'000, {}));
+
+  // Another task queued (of another kind): refused, and that task is left as it was.
+  Task event = full_sync("gitlab-events");
+  event.type = TaskType::kGitlabEventProvisioning;
+  auto queued = node_b->enqueue_task(event, false);
+  auto refused = store_->start_task(full_sync("admin"), first->id, "node-a", 3'000, kLease);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(refused.error().message, "Task " + std::to_string(queued->id) + " is pending.");
+  EXPECT_EQ(store_->get_task(queued->id)->status, TaskStatus::kPending);
+  EXPECT_FALSE(store_->get_task(queued->id)->node_id);
+
+  // Running on node B: refused, and B keeps it.
+  ASSERT_TRUE(*node_b->claim_task("node-b", 4'000, kLease));
+  refused = store_->start_task(full_sync("admin"), first->id, "node-a", 5'000, kLease);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "Task " + std::to_string(queued->id) + " is running.");
+  EXPECT_EQ(store_->get_task(queued->id)->node_id, "node-b");
+  EXPECT_EQ(store_->list_tasks({})->total, 2) << "nothing was queued";
+
+  // Once it has run, what was computed after task 1 is out of date.
+  ASSERT_TRUE(node_b->finish_task(queued->id, "node-b", 6'000, {}));
+  refused = store_->start_task(full_sync("admin"), first->id, "node-a", 7'000, kLease);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(refused.error().message, "Task " + std::to_string(queued->id) + " has run since task " +
+                                         std::to_string(first->id) + ".");
+
+  // After the latest: started at once, held by this node, and nobody claims another meanwhile.
+  auto started = store_->start_task(full_sync("admin"), queued->id, "node-a", 8'000, kLease);
+  ASSERT_TRUE(started) << started.error().message;
+  EXPECT_EQ(started->status, TaskStatus::kInProgress);
+  EXPECT_EQ(started->node_id, "node-a");
+  EXPECT_EQ(started->started_at, 8'000);
+  EXPECT_EQ(started->submitter, "admin");
+  ASSERT_TRUE(node_b->enqueue_task(full_sync("b"), false));
+  EXPECT_FALSE(*node_b->claim_task("node-b", 9'000, kLease));
+  ASSERT_TRUE(store_->finish_task(started->id, "node-a", 10'000, {}));
+}
+
+TEST_P(StoreTest, ARunsTotalsAreKeptAndAbsentWhenNotRecorded) {
+  auto with = store_->enqueue_task(full_sync(), true);
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
+  TaskOutcome covered;
+  covered.counts.users_created = 2;
+  covered.counts.totals = SyncTotals{120, 43, 4};
+  ASSERT_TRUE(store_->finish_task(with->id, "node-a", 2'000, covered));
+  const Task read = *store_->get_task(with->id);
+  EXPECT_EQ(read.counts.totals, (SyncTotals{120, 43, 4}));
+  EXPECT_EQ(read.counts.users_created, 2);
+
+  auto without = store_->enqueue_task(full_sync(), true);
+  EXPECT_FALSE(without->counts.totals) << "a queued task has none";
+  ASSERT_TRUE(*store_->claim_task("node-a", 3'000, kLease));
+  ASSERT_TRUE(store_->finish_task(without->id, "node-a", 4'000, {}));
+  EXPECT_FALSE(store_->get_task(without->id)->counts.totals);
+  store::TaskQuery q;
+  q.statuses = {TaskStatus::kSuccess};
+  const auto listed = store_->list_tasks(q);
+  ASSERT_EQ(listed->items.size(), 2u);
+  EXPECT_FALSE(listed->items[0].counts.totals);
+  EXPECT_EQ(listed->items[1].counts.totals, (SyncTotals{120, 43, 4}));
+}
+
 TEST_P(StoreTest, ADeadNodesTaskIsMarkedFailedAndRunAgainAfterItsLeaseExpires) {
   auto node_b = open();
   Task project_sync = full_sync("alice");

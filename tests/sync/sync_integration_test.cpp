@@ -31,6 +31,16 @@ TEST_P(SyncIntegrationTest, AFullSyncOfWorldSGivesWhatGitlabSays) {
   ASSERT_EQ(again.status, TaskStatus::kSuccess);
   expect_changed_nothing(again);
   EXPECT_EQ(testing::describe_difference(before, dump()), "");
+  // What both runs covered, as the server's rows show it: every managed user active, every
+  // mirrored group, every bound project (all bound here are in the allowed groups).
+  const auto state = store_->load_state();
+  ASSERT_TRUE(state);
+  std::int64_t users = 0, groups = 0;
+  for (const User& u : state->users) users += u.managed && u.active ? 1 : 0;
+  for (const Group& g : state->groups) groups += g.managed ? 1 : 0;
+  const SyncTotals covered{users, groups, static_cast<std::int64_t>(bound_.size())};
+  EXPECT_EQ(t.counts.totals, covered);
+  EXPECT_EQ(again.counts.totals, covered);
 }
 
 TEST_P(SyncIntegrationTest, AfterEachChangeInGitlabAResyncFollows) {
