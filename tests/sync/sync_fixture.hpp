@@ -59,13 +59,19 @@ inline std::set<std::string> permissions_for(int level) {
   return {};
 }
 
-// What GitLab says the server should hold, from /members/all of every group and project.
-inline Expected expected_from_gitlab(Sim& sim, const std::set<gl::Id>& bound) {
-  Expected e;
+// GitLab's bots (access-token users and service accounts), by its own flag on its users list.
+inline std::set<gl::Id> gitlab_bots(Sim& sim) {
   std::set<gl::Id> bots;
   for (const json& u : sim.all("/api/v4/users")) {
     if (u.value("bot", false)) bots.insert(u["id"].get<gl::Id>());
   }
+  return bots;
+}
+
+// What GitLab says the server should hold, from /members/all of every group and project.
+inline Expected expected_from_gitlab(Sim& sim, const std::set<gl::Id>& bound) {
+  Expected e;
+  const std::set<gl::Id> bots = gitlab_bots(sim);
   const auto provisioned = [&](const json& m) { return provisioned_row(m, bots); };
   std::vector<json> groups;
   for (const char* root : {"acme", "umbrella"}) {
@@ -145,21 +151,27 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
 
   // Every row of the database but the task records, whose rows record the runs themselves.
   testing::DatabaseDump dump() { return testing::dump_database(url_, {"tasks"}); }
+  // The same without other tables too.
+  testing::DatabaseDump dump_without(std::set<std::string> tables) {
+    tables.insert("tasks");
+    return testing::dump_database(url_, tables);
+  }
 
   void configure(std::set<std::string> groups) {
     sync::GitlabConfiguration config(*store_, clock_);
     ASSERT_TRUE(config.create_or_update(sim_->automatic_provisioning(std::move(groups)), "test"));
   }
 
-  // A run that found nothing to change: its counts are zero but for its requests and time.
+  // A run that found nothing to change: its counts are zero but for its requests and time, and
+  // for what it covered (a full sync's totals).
   static void expect_changed_nothing(const Task& t) {
     SyncCounts zero;
     zero.gitlab_requests = t.counts.gitlab_requests;
     zero.duration_ms = t.counts.duration_ms;
+    zero.totals = t.counts.totals;
     EXPECT_EQ(t.counts, zero);
   }
 
-  // Runs queued tasks until a full sync has run; returns it.
   // Runs queued tasks until a full sync has run, then the rest of the queue (the syncs of the
   // projects bound at set-up), so that the next call runs its full sync alone; returns the full
   // sync.
