@@ -1,5 +1,6 @@
 #include "app/sync_commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -228,10 +229,12 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
     }
   }
   if (o.allowed_groups) {
-    std::set<std::string> groups;
+    std::vector<std::string> groups;  // in the order given, a repeat once
     std::stringstream in(*o.allowed_groups);
     for (std::string g; std::getline(in, g, ',');) {
-      if (!g.empty()) groups.insert(g);
+      if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) {
+        groups.push_back(g);
+      }
     }
     patch.allowed_groups = groups;
   }

@@ -44,7 +44,7 @@ class GitlabCheckTest : public ::testing::Test {
   }
 
   static GitlabConfig config(const std::string& token, ProvisioningType type,
-                             std::set<std::string> groups = {"acme", "umbrella"}) {
+                             std::vector<std::string> groups = {"acme", "umbrella"}) {
     GitlabConfig c;
     c.enabled = true;
     c.url = *url_;

@@ -157,7 +157,7 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
     return testing::dump_database(url_, tables);
   }
 
-  void configure(std::set<std::string> groups) {
+  void configure(std::vector<std::string> groups) {
     sync::GitlabConfiguration config(*store_, clock_);
     ASSERT_TRUE(config.create_or_update(sim_->automatic_provisioning(std::move(groups)), "test"));
   }
