@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET=${1:-S}
 KILL_AT_ROW=${2:-500}
-BIN=build/bin
+BIN=${BENCH_BIN:-build/bin}
 WORK=$(mktemp -d)
 SIM_PID=""
 SERVE_PID=""
