@@ -16,7 +16,8 @@
 
 namespace provisio::sync {
 
-inline constexpr Millis kSyncInterval = Millis{60} * 60 * 1000;  // an hour after the previous run ended
+inline constexpr Millis kSyncInterval =
+    Millis{60} * 60 * 1000;  // an hour after the previous run ended
 
 // Queues a full sync when automatic provisioning is on, none is pending or running, and the last
 // one ended at least an hour ago (or never ran). Returns the task queued, if any.
