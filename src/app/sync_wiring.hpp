@@ -16,9 +16,11 @@ namespace provisio::app {
 std::string node_id();
 
 // PROVISIO_SYNC_LEASE_SECONDS (1 to 3600; default 120): how long a node that stops renewing the
-// lease of the task it runs keeps that task before another node, or this one restarted, ends the
-// run as failed and runs it again. Shorter: a faster take-over after a crash, more heartbeats
-// (one every sixth of the lease). kInvalidArgument naming the variable for a bad value.
+// lease of the task it runs keeps that task before a node on another machine ends the run as
+// failed and runs it again. A node on the same machine does not wait for it: it sees at once that
+// the holder's process is gone (store/process_identity.hpp). Shorter: a faster take-over across
+// machines, more heartbeats (one every sixth of the lease). kInvalidArgument naming the variable
+// for a bad value.
 Result<Millis> sync_lease_ms(const Getenv& getenv = process_getenv);
 
 // PROVISIO_GITLAB_READ_API (`graphql`, the default, or `rest`): how a full sync reads GitLab's

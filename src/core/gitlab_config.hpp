@@ -36,7 +36,7 @@ struct GitlabConfig {
 std::string normalize_gitlab_url(std::string url);
 
 // The rules that hold for any stored configuration: an http(s) URL, automatic provisioning only
-// with a token and at least one allowed group.
+// when enabled, with a token and at least one allowed group.
 Status validate(const GitlabConfig& config);
 
 }  // namespace provisio

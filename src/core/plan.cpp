@@ -526,6 +526,13 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
       }
     }
   }
+  // ---- what this run covers, changed or not (the seed's statistics)
+  const auto bound_in_scope =
+      std::count_if(current.projects.begin(), current.projects.end(), [&](const Project& p) {
+        return p.gitlab_project_id && desired.projects_in_scope.count(*p.gitlab_project_id) != 0;
+      });
+  n.totals = SyncTotals{static_cast<std::int64_t>(desired.users.size()),
+                        static_cast<std::int64_t>(desired.groups.size()), bound_in_scope};
   return std::move(b.plan);
 }
 

@@ -36,6 +36,11 @@ Json counts_json(const SyncCounts& c) {
           {"durationMs", c.duration_ms}};
 }
 
+Json totals_json(const std::optional<SyncTotals>& totals) {
+  if (!totals) return nullptr;
+  return {{"users", totals->users}, {"groups", totals->groups}, {"projects", totals->projects}};
+}
+
 void write_page(JsonWriter& w, int index, int size, std::int64_t total) {
   w.begin_object().key("pageIndex").value(index).key("pageSize").value(size);
   w.key("total").value(total).end_object();
@@ -137,6 +142,10 @@ Json gitlab_config_json(const GitlabConfig& c, const GitlabCheckResult& check) {
               {"provisioningType", to_string(c.provisioning_type)},
               {"isProvisioningTokenSet", c.provisioning_token.has_value()},
               {"errorMessage", check.error ? Json(*check.error) : Json(nullptr)},
+              // Beyond SonarQube: the setting the error is about, for the page to show it there.
+              {"errorField", check.error && check.field ? Json(*check.field) : Json(nullptr)},
+              {"errorAllowedGroup",
+               check.error && check.allowed_group ? Json(*check.allowed_group) : Json(nullptr)},
               {"warnings", check.warnings}};
 }
 
@@ -166,7 +175,11 @@ Json task_json(const Task& t) {
               {"errorMessage", t.error_message ? Json(*t.error_message) : Json(nullptr)},
               {"warnings", t.warnings},
               {"infoMessages", t.info_messages},
-              {"progress", progress_json(t)}};
+              {"progress", progress_json(t)},
+              // Beyond SonarQube: the run's figures, for the status panel and scripts.
+              {"held", t.held},
+              {"counts", t.finished_at ? counts_json(t.counts) : Json(nullptr)},
+              {"totals", totals_json(t.counts.totals)}};
 }
 
 namespace {

@@ -1,5 +1,7 @@
 // The GitLab configuration (through sync::GitlabConfiguration, which holds its rules), the role
 // permission mappings and "synchronize now".
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 
 #include "http/api_json.hpp"
@@ -127,6 +129,47 @@ Result<std::optional<RoleMapping>> find_mapping(store::Store& store, const std::
   return std::optional<RoleMapping>();
 }
 
+// A new token or new allowed groups for automatic provisioning are checked against GitLab
+// before anything is saved: what GitLab refuses is answered 400 with the setting it concerns
+// ("field", and "allowedGroup" for a group), in the words of the configuration's check and of
+// the run. When GitLab cannot be asked (unreachable, slow) the save goes through, and the
+// configuration's errorMessage says why.
+class CheckedSave {
+ public:
+  explicit CheckedSave(ApiContext& context) : context_(context) {}
+  sync::ConfigVerifier verifier() {
+    return [this](const std::optional<GitlabConfig>& before, const GitlabConfig& after) -> Status {
+      if (!context_.check_gitlab || !sync::reads_gitlab_differently(before, after)) return {};
+      GitlabCheckResult check = context_.check_gitlab(after);
+      if (!check.error || !check.field) return {};
+      refused_ = std::move(check);
+      return tl::unexpected(invalid(*refused_->error));
+    };
+  }
+  // The answer when GitLab refused a setting.
+  std::optional<Result<HttpResponse>> refusal() const {
+    if (!refused_) return std::nullopt;
+    const Json group = refused_->allowed_group ? Json(*refused_->allowed_group) : Json(nullptr);
+    return ok(
+        Json{{"message", *refused_->error}, {"field", *refused_->field}, {"allowedGroup", group}},
+        400);
+  }
+
+ private:
+  ApiContext& context_;
+  std::optional<GitlabCheckResult> refused_;
+};
+
+// A changed mapping changes the permissions on bound projects: while automatic provisioning is
+// on, a sync applies it now. The mapping is saved either way; when the sync cannot be queued,
+// the log says so and the hourly sync applies it.
+void sync_after_mapping_change(ApiContext& context, const Caller& caller) {
+  if (auto queued = sync::queue_sync_for_new_settings(context.store, context.clock, caller.login());
+      !queued) {
+    spdlog::warn("could not queue the sync of a changed role mapping: {}", queued.error().message);
+  }
+}
+
 }  // namespace
 
 Result<HttpResponse> list_gitlab_configs(ApiContext& context, const HttpRequest& request,
@@ -150,9 +193,10 @@ Result<HttpResponse> create_gitlab_config(ApiContext& context, const HttpRequest
   }
   auto patch = read_patch(*body);
   if (!patch) return fail(patch);
-  auto change =
-      sync::GitlabConfiguration(context.store, context.clock).create(*patch, caller.login());
-  if (!change) return fail(change);
+  CheckedSave checked(context);
+  auto change = sync::GitlabConfiguration(context.store, context.clock)
+                    .create(*patch, caller.login(), checked.verifier());
+  if (!change) return checked.refusal().value_or(fail(change));
   return ok(config_resource(context, change->config));
 }
 
@@ -172,9 +216,10 @@ Result<HttpResponse> patch_gitlab_config(ApiContext& context, const HttpRequest&
   if (!body) return fail(body);
   auto patch = read_patch(*body);
   if (!patch) return fail(patch);
-  auto change =
-      sync::GitlabConfiguration(context.store, context.clock).update(*patch, caller.login());
-  if (!change) return fail(change);
+  CheckedSave checked(context);
+  auto change = sync::GitlabConfiguration(context.store, context.clock)
+                    .update(*patch, caller.login(), checked.verifier());
+  if (!change) return checked.refusal().value_or(fail(change));
   return ok(config_resource(context, change->config));
 }
 
@@ -213,6 +258,7 @@ Result<HttpResponse> create_role_mapping(ApiContext& context, const HttpRequest&
   if (auto valid = validate_new_custom_role(*existing, mapping); !valid) return fail(valid);
   if (auto saved = context.store.save_role_mapping(mapping); !saved) return fail(saved);
   audit(context, caller, "role_mapping.create", "role_mapping", mapping.role);
+  sync_after_mapping_change(context, caller);
   return ok(role_mapping_json(mapping));
 }
 
@@ -236,6 +282,7 @@ Result<HttpResponse> patch_role_mapping(ApiContext& context, const HttpRequest& 
   if (auto valid = validate_role_update(mapping); !valid) return fail(valid);
   if (auto saved = context.store.save_role_mapping(mapping); !saved) return fail(saved);
   audit(context, caller, "role_mapping.update", "role_mapping", role);
+  sync_after_mapping_change(context, caller);
   return ok(role_mapping_json(mapping));
 }
 
@@ -252,6 +299,7 @@ Result<HttpResponse> delete_role_mapping(ApiContext& context, const HttpRequest&
   }
   if (auto deleted = context.store.delete_role_mapping(role); !deleted) return fail(deleted);
   audit(context, caller, "role_mapping.delete", "role_mapping", role);
+  sync_after_mapping_change(context, caller);
   return no_content();
 }
 

@@ -196,14 +196,27 @@ std::vector<Migration> build() {
                      "ALTER TABLE gitlab_config ADD COLUMN jit_privileged_groups TEXT NOT NULL "
                      "DEFAULT '[]'",
                  }});
+  all.push_back({8,
+                 "the process holding a task, so that its own machine can tell when it is gone",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN node_process TEXT",
+                 }});
+  all.push_back({9,
+                 "what a full sync covered: users, groups and projects in scope (NULL: not "
+                 "recorded, as for partial syncs and the runs before this version)",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN users_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN groups_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN projects_total {bigint}",
+                 }});
   return all;
 }
 
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = build();
-  return all;
+  static const std::vector<Migration> kAll = build();
+  return kAll;
 }
 
 std::string render(const std::string& statement, sql::Dialect dialect) {

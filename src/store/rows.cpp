@@ -124,6 +124,9 @@ void TaskRow::bind(soci::statement& st) {
   st.exchange(soci::into(held));
   st.exchange(soci::into(progress, progress_ind));
   st.exchange(soci::into(scope, scope_ind));
+  st.exchange(soci::into(users_total, users_total_ind));
+  st.exchange(soci::into(groups_total, groups_total_ind));
+  st.exchange(soci::into(projects_total, projects_total_ind));
 }
 
 Task TaskRow::get() const {
@@ -146,6 +149,10 @@ Task TaskRow::get() const {
   t.held = held != 0;
   if (progress_ind == soci::i_ok) t.progress = decode_progress(progress);
   if (scope_ind == soci::i_ok) t.scope = decode_scope(scope);
+  if (users_total_ind == soci::i_ok && groups_total_ind == soci::i_ok &&
+      projects_total_ind == soci::i_ok) {
+    t.counts.totals = SyncTotals{users_total, groups_total, projects_total};
+  }
   return t;
 }
 

@@ -78,6 +78,8 @@ class SociStore final : public Store {
   Status delete_role_mapping(std::string_view role) override;
 
   Result<Task> enqueue_task(const Task& task, bool only_if_idle) override;
+  Result<Task> start_task(const Task& task, TaskId none_since, std::string_view node_id, Millis now,
+                          Millis lease_ms) override;
   Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
                                          Millis lease_ms) override;
   Status heartbeat_task(TaskId id, std::string_view node_id, Millis now, Millis lease_ms) override;

@@ -125,6 +125,7 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
     Lease lease(*db_);
     const BulkCache cache(lease, c.size());
     Tx tx(lease);
+    const failpoint::ApplyScope failpoints;  // tests only: where a crash test makes it die
     const long long now = now_ms();
     long long written = 0;
     // Only these changes can take the last administrator away; checked again before the commit.
@@ -419,6 +420,7 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
       }
     }
     tx.commit();
+    failpoint::committed();
     return ApplyResult{written};
   });
 }

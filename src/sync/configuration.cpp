@@ -42,12 +42,42 @@ void apply_patch(GitlabConfig& c, const GitlabConfigPatch& p) {
 
 }  // namespace
 
+bool reads_gitlab_differently(const std::optional<GitlabConfig>& before,
+                              const GitlabConfig& after) {
+  if (!automatic(after)) return false;
+  return !before || !automatic(*before) || before->provisioning_token != after.provisioning_token ||
+         before->allowed_groups != after.allowed_groups || before->url != after.url;
+}
+
+Result<std::optional<Task>> queue_sync_for_new_settings(store::Store& store, const Clock& clock,
+                                                        const std::string& who) {
+  auto config = store.load_gitlab_config();
+  if (!config) return tl::unexpected(config.error());
+  if (!*config || !automatic(**config)) return std::optional<Task>();
+  store::TaskQuery pending;
+  pending.type = TaskType::kGitlabAuthProvisioning;
+  pending.statuses = {TaskStatus::kPending};
+  pending.page_size = 1;
+  auto waiting = store.list_tasks(pending);
+  if (!waiting) return tl::unexpected(waiting.error());
+  if (!waiting->items.empty()) return std::optional<Task>();
+  // Not only_if_idle: a sync running now read the old settings, so another one follows it.
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = who;
+  t.submitted_at = clock.now();
+  auto queued = store.enqueue_task(t, /*only_if_idle=*/false);
+  if (!queued) return tl::unexpected(queued.error());
+  return std::optional<Task>(*queued);
+}
+
 Result<std::optional<GitlabConfig>> GitlabConfiguration::get() {
   return store_.load_gitlab_config();
 }
 
 Result<ConfigChange> GitlabConfiguration::create(const GitlabConfigPatch& values,
-                                                 const std::string& who) {
+                                                 const std::string& who,
+                                                 const ConfigVerifier& verify) {
   auto current = store_.load_gitlab_config();
   if (!current) return tl::unexpected(current.error());
   if (*current) {
@@ -61,11 +91,12 @@ Result<ConfigChange> GitlabConfiguration::create(const GitlabConfigPatch& values
   GitlabConfig c;
   c.enabled = true;
   apply_patch(c, values);
-  return save(std::nullopt, c, who);
+  return save(std::nullopt, c, who, verify);
 }
 
 Result<ConfigChange> GitlabConfiguration::update(const GitlabConfigPatch& patch,
-                                                 const std::string& who) {
+                                                 const std::string& who,
+                                                 const ConfigVerifier& verify) {
   auto current = store_.load_gitlab_config();
   if (!current) return tl::unexpected(current.error());
   if (!*current) return make_error(ErrorCode::kNotFound, "There is no GitLab configuration.");
@@ -84,19 +115,24 @@ Result<ConfigChange> GitlabConfiguration::update(const GitlabConfigPatch& patch,
                       "GitLab authentication cannot be disabled while automatic provisioning is "
                       "on: switch to Just-in-Time provisioning first.");
   }
-  return save(before, after, who);
+  return save(before, after, who, verify);
 }
 
 Result<ConfigChange> GitlabConfiguration::create_or_update(const GitlabConfigPatch& patch,
-                                                           const std::string& who) {
+                                                           const std::string& who,
+                                                           const ConfigVerifier& verify) {
   auto current = store_.load_gitlab_config();
   if (!current) return tl::unexpected(current.error());
-  return *current ? update(patch, who) : create(patch, who);
+  return *current ? update(patch, who, verify) : create(patch, who, verify);
 }
 
 Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>& before,
-                                               GitlabConfig after, const std::string& who) {
+                                               const GitlabConfig& after, const std::string& who,
+                                               const ConfigVerifier& verify) {
   if (auto valid = validate(after); !valid) return tl::unexpected(valid.error());
+  if (verify) {
+    if (auto verified = verify(before, after); !verified) return tl::unexpected(verified.error());
+  }
   if (auto saved = store_.save_gitlab_config(after); !saved) return tl::unexpected(saved.error());
   ConfigChange change{after, std::nullopt};
   const bool was_auto = before && automatic(*before);
@@ -113,6 +149,10 @@ Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>
     t.submitted_at = clock_.now();
     auto queued = store_.enqueue_task(t, /*only_if_idle=*/true);
     if (queued) change.queued_sync = *queued;
+  } else if (was_auto && reads_gitlab_differently(before, after)) {
+    // Another token or other allowed groups: synchronize with them now, not in up to an hour.
+    auto queued = queue_sync_for_new_settings(store_, clock_, who);
+    if (queued && *queued) change.queued_sync = **queued;
   }
   AuditEntry a;
   a.at = clock_.now();

@@ -19,6 +19,24 @@ gl::Date date_of(Millis at) {
   return out;
 }
 
+Result<gl::Group> read_allowed_root(gitlab::Client& client, const std::string& slug) {
+  auto root = client.group(slug);
+  if (!root) {
+    Error e = root.error();
+    if (e.code == ErrorCode::kNotFound) {
+      e.message = "The allowed group '" + slug +
+                  "' does not exist in GitLab, or the provisioning token cannot see it.";
+    }
+    return tl::unexpected(e);
+  }
+  if (root->parent_id) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "The allowed group '" + slug + "' is not a root group (it is " +
+                          root->full_path + "); allowed groups must be root groups.");
+  }
+  return root;
+}
+
 Result<Snapshot> read_snapshot(gitlab::Client& client,
                                const std::vector<std::string>& allowed_roots, const gl::Date& today,
                                SyncProgress* progress, MembersApi members_api) {
@@ -30,20 +48,8 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
   step("reading GitLab: the allowed groups");
   // 1. The roots, each checked to be a root the token can see.
   for (const std::string& slug : allowed_roots) {
-    auto root = client.group(slug);
-    if (!root) {
-      Error e = root.error();
-      if (e.code == ErrorCode::kNotFound) {
-        e.message = "The allowed group '" + slug +
-                    "' does not exist in GitLab, or the provisioning token cannot see it.";
-      }
-      return tl::unexpected(e);
-    }
-    if (root->parent_id) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        "The allowed group '" + slug + "' is not a root group (it is " +
-                            root->full_path + "); allowed groups must be root groups.");
-    }
+    auto root = read_allowed_root(client, slug);
+    if (!root) return tl::unexpected(root.error());
     s.roots.push_back(root->id);
     s.groups_in_scope.insert(root->id);
     s.groups[root->id] = *root;

@@ -27,6 +27,11 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
                                SyncProgress* progress = nullptr,
                                MembersApi members_api = MembersApi::kGraphql);
 
+// One allowed root group, read by its slug: the error names the slug when GitLab does not have
+// it, the token cannot see it, or it is no root group. The sync and the configuration's check
+// both read the roots this way, so an administrator reads the same words in both.
+Result<gl::Group> read_allowed_root(gitlab::Client& client, const std::string& slug);
+
 // "2026-11-28" for a time in milliseconds since the epoch (UTC).
 gl::Date date_of(Millis at);
 

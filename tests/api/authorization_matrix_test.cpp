@@ -182,6 +182,15 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
          s.headers = {{"X-Gitlab-Event", "System Hook"}, {"X-Gitlab-Token", "hook-secret"}};
          return s;
        }},
+      {"GET /api/v2/provisioning/plan/{taskId}",
+       [&](As) {
+         Task t;
+         t.submitter = "scheduler";
+         const auto held = store_->enqueue_task(t, false);
+         finish_pending_tasks();
+         EXPECT_TRUE(store_->save_held_plan(held->id, ChangeSet{}));
+         return get("/api/v2/provisioning/plan/" + std::to_string(held->id));
+       }},
       {"POST /api/v2/provisioning/plan/{taskId}/confirm",
        [&](As) {
          // A task whose plan the guard held back (an empty plan: nothing to write).

@@ -336,7 +336,7 @@ TEST_F(GitlabLoginTest, TheRedirectToGitlabCarriesStatePkceAndTheScope) {
   ASSERT_NE(cookie, r.set_cookies.end());
   EXPECT_NE(cookie->find("HttpOnly"), std::string::npos);
   EXPECT_NE(cookie->find("Path=/oauth2/callback/gitlab"), std::string::npos);
-  // The verifier never leaves the sealed cookie.
+  // The cookie is sealed: the state it keeps (with the PKCE verifier) cannot be read in it.
   EXPECT_EQ(cookie->find(query_value(to, "state")), std::string::npos);
 
   configure({{"synchronizeGroups", true}});

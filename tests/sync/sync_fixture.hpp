@@ -145,21 +145,27 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
 
   // Every row of the database but the task records, whose rows record the runs themselves.
   testing::DatabaseDump dump() { return testing::dump_database(url_, {"tasks"}); }
+  // The same without other tables too.
+  testing::DatabaseDump dump_without(std::set<std::string> tables) {
+    tables.insert("tasks");
+    return testing::dump_database(url_, tables);
+  }
 
   void configure(std::set<std::string> groups) {
     sync::GitlabConfiguration config(*store_, clock_);
     ASSERT_TRUE(config.create_or_update(sim_->automatic_provisioning(std::move(groups)), "test"));
   }
 
-  // A run that found nothing to change: its counts are zero but for its requests and time.
+  // A run that found nothing to change: its counts are zero but for its requests and time, and
+  // for what it covered (a full sync's totals).
   static void expect_changed_nothing(const Task& t) {
     SyncCounts zero;
     zero.gitlab_requests = t.counts.gitlab_requests;
     zero.duration_ms = t.counts.duration_ms;
+    zero.totals = t.counts.totals;
     EXPECT_EQ(t.counts, zero);
   }
 
-  // Runs queued tasks until a full sync has run; returns it.
   // Runs queued tasks until a full sync has run, then the rest of the queue (the syncs of the
   // projects bound at set-up), so that the next call runs its full sync alone; returns the full
   // sync.

@@ -1,5 +1,6 @@
-// Administration › GitLab authentication: the single configuration (create, edit, check, enable,
-// disable, delete) and, once it exists, its provisioning settings.
+// Administration › Configuration › General Settings › Authentication › GitLab: the single
+// configuration (create, edit, check, enable, disable, delete) and, once it exists, its
+// provisioning settings.
 import { useEffect, useState } from "preact/hooks";
 import * as api from "../../api/endpoints";
 import type { GitlabConfiguration } from "../../api/types";
@@ -54,7 +55,6 @@ export function GitlabPage() {
   const auto = config?.provisioningType === "AUTO_PROVISIONING";
   return (
     <>
-      <h1>GitLab authentication</h1>
       <p class="lead">
         Let people log in with their GitLab account, and choose how their accounts, groups and permissions are provisioned.
       </p>
