@@ -1,5 +1,6 @@
 #include "app/sync_commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -127,17 +128,15 @@ Result<std::vector<AuditEntry>> plan_entries(const Plan& p, store::Store& store)
       out.push_back(std::move(a));
     }
   }
-  for (const GlobalPermissionChange& c : p.changes.global_permissions_to_revoke) {
-    auto who = login(c.user);
+  for (const GlobalPermissionChange& g : c.global_permissions_to_revoke) {
+    auto who = names.user(g.user);
     if (!who) return tl::unexpected(who.error());
     AuditEntry a;
     a.action = "permission.revoke";
     a.entity_type = "permission";
-    a.entity = "(global)/" + *who + "/" + c.permission;
-    a.before = c.permission;
-    if (c.cause < p.changes.causes.size() && !p.changes.causes[c.cause].empty()) {
-      a.cause = p.changes.causes[c.cause];
-    }
+    a.entity = "(global)/" + *who + "/" + g.permission;
+    a.before = g.permission;
+    a.cause = names.cause(g.cause);
     out.push_back(std::move(a));
   }
   return out;
@@ -230,10 +229,12 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
     }
   }
   if (o.allowed_groups) {
-    std::set<std::string> groups;
+    std::vector<std::string> groups;  // in the order given, a repeat once
     std::stringstream in(*o.allowed_groups);
     for (std::string g; std::getline(in, g, ',');) {
-      if (!g.empty()) groups.insert(g);
+      if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) {
+        groups.push_back(g);
+      }
     }
     patch.allowed_groups = groups;
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -23,7 +24,9 @@ struct GitlabConfig {
   std::optional<std::string> secret;  // OAuth application secret
   bool synchronize_groups = false;
   ProvisioningType provisioning_type = ProvisioningType::kJit;
-  std::set<std::string> allowed_groups;  // root-group slugs, kept sorted
+  // Root-group slugs in the order the administrator typed them (the page shows them so), no
+  // repeats. Their order never changes what a sync reads.
+  std::vector<std::string> allowed_groups;
   bool allow_users_to_sign_up = true;
   std::optional<std::string> provisioning_token;
   std::optional<std::string> webhook_secret;

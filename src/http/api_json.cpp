@@ -130,7 +130,7 @@ Json role_mapping_json(const RoleMapping& m) {
 
 Json gitlab_config_json(const GitlabConfig& c, const GitlabCheckResult& check) {
   Json groups = Json::array();
-  for (const std::string& g : c.allowed_groups) groups.push_back(g);  // a std::set: sorted
+  for (const std::string& g : c.allowed_groups) groups.push_back(g);  // as typed
   return Json{{"id", "gitlab-configuration"},
               {"enabled", c.enabled},
               {"applicationId", c.application_id},

@@ -2,6 +2,7 @@
 // permission mappings and "synchronize now".
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "http/api_json.hpp"
@@ -57,15 +58,15 @@ Result<sync::GitlabConfigPatch> read_patch(const JsonFields& body) {
   auto groups = body.texts("allowedGroups");
   if (!groups) return fail(groups);
   if (*groups) {
-    std::set<std::string> set;
+    std::vector<std::string> typed;  // kept in the order given; a repeat counts once
     for (const std::string& g : **groups) {
       if (g.empty() || g.size() > 255 || g.find('/') != std::string::npos) {
         return tl::unexpected(
             invalid("The field 'allowedGroups' holds root-group slugs: non-empty, without '/'."));
       }
-      set.insert(g);
+      if (std::find(typed.begin(), typed.end(), g) == typed.end()) typed.push_back(g);
     }
-    p.allowed_groups = std::move(set);
+    p.allowed_groups = std::move(typed);
   }
   auto privileged = body.texts("jitPrivilegedGroups");
   if (!privileged) return fail(privileged);

@@ -13,7 +13,7 @@ using sql::Lease;
 
 namespace {
 
-std::string join_lines(const std::set<std::string>& items) {
+std::string join_lines(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) {
     if (!out.empty()) out.push_back('\n');
@@ -22,13 +22,16 @@ std::string join_lines(const std::set<std::string>& items) {
   return out;
 }
 
-std::set<std::string> split_lines(const std::string& text) {
-  std::set<std::string> out;
+// In their stored order, without repeats.
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
   std::size_t start = 0;
   while (start < text.size()) {
     const auto end = text.find('\n', start);
     const std::string item = text.substr(start, end == std::string::npos ? end : end - start);
-    if (!item.empty()) out.insert(item);
+    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) {
+      out.push_back(item);
+    }
     if (end == std::string::npos) break;
     start = end + 1;
   }

@@ -9,7 +9,7 @@ bool automatic(const GitlabConfig& c) {
 
 // The configuration as text for the audit log: never a secret, only whether it is set.
 std::string describe(const GitlabConfig& c) {
-  const auto list = [](const std::set<std::string>& names) {
+  const auto list = [](const auto& names) {
     std::string out;
     for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
     return out;
@@ -22,6 +22,11 @@ std::string describe(const GitlabConfig& c) {
          " jitPrivilegedGroups=" + list(c.jit_privileged_groups) +
          " secret=" + (c.secret ? "set" : "unset") +
          " provisioningToken=" + (c.provisioning_token ? "set" : "unset");
+}
+
+// The allowed groups as the sync reads them: their order is only how the page shows them.
+std::set<std::string> as_set(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
 }
 
 void apply_patch(GitlabConfig& c, const GitlabConfigPatch& p) {
@@ -46,7 +51,7 @@ bool reads_gitlab_differently(const std::optional<GitlabConfig>& before,
                               const GitlabConfig& after) {
   if (!automatic(after)) return false;
   return !before || !automatic(*before) || before->provisioning_token != after.provisioning_token ||
-         before->allowed_groups != after.allowed_groups || before->url != after.url;
+         as_set(before->allowed_groups) != as_set(after.allowed_groups) || before->url != after.url;
 }
 
 Result<std::optional<Task>> queue_sync_for_new_settings(store::Store& store, const Clock& clock,

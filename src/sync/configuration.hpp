@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/gitlab_config.hpp"
 #include "core/time.hpp"
@@ -25,7 +26,7 @@ struct GitlabConfigPatch {
   std::optional<std::string> secret;
   std::optional<bool> synchronize_groups;
   std::optional<ProvisioningType> provisioning_type;
-  std::optional<std::set<std::string>> allowed_groups;
+  std::optional<std::vector<std::string>> allowed_groups;  // as typed, no repeats
   std::optional<bool> allow_users_to_sign_up;
   std::optional<std::string> provisioning_token;
   std::optional<std::string> webhook_secret;

@@ -171,7 +171,8 @@ class Attempt {
               ") is not provisioned");
     }
     if (!automatic) {
-      if (auto refusal = allowlist_refusal(paths_, config_.allowed_groups)) {
+      if (auto refusal = allowlist_refusal(
+              paths_, {config_.allowed_groups.begin(), config_.allowed_groups.end()})) {
         return refuse(*refusal, "GitLab user " + who_.username + " is in no allowed group");
       }
       if (known == nullptr && !config_.allow_users_to_sign_up) {
@@ -272,7 +273,7 @@ class Attempt {
     auto global = store_.grants(std::nullopt);
     if (!global) return store_failed(global.error());
     JitGroupRules rules;
-    rules.allowed_roots = config_.allowed_groups;
+    rules.allowed_roots = {config_.allowed_groups.begin(), config_.allowed_groups.end()};
     rules.managed_privileged = config_.jit_privileged_groups;
     for (const PermissionGrant& g : *global) {
       if (g.group_id && is_administrative_permission(g.permission)) {

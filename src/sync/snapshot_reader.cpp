@@ -31,8 +31,9 @@ Result<gl::Group> read_allowed_root(gitlab::Client& client, const std::string& s
   }
   if (root->parent_id) {
     return make_error(ErrorCode::kFailedPrecondition,
-                      "The allowed group '" + slug + "' is not a root group (it is " +
-                          root->full_path + "); allowed groups must be root groups.");
+                      "The allowed group '" + slug +
+                          "' is not a root group; allow its root group '" +
+                          root->full_path.substr(0, root->full_path.find('/')) + "' instead.");
   }
   return root;
 }

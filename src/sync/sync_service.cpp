@@ -514,7 +514,9 @@ Result<std::optional<std::string>> SyncService::superseded(const Task& held,
     if (!page) return tl::unexpected(page.error());
     for (const Task& t : page->items) {
       if (t.submitted_at < held.submitted_at) return std::optional<std::string>();
-      if (t.id == held.id || t.id == except) continue;
+      // Tasks are numbered in the order they were queued: only a later one can overtake it
+      // (two submitted within the same millisecond are told apart by their numbers).
+      if (t.id <= held.id || t.id == except) continue;
       if (t.status == TaskStatus::kSuccess || t.held) {
         return std::optional<std::string>(
             "The plan held back by task " + std::to_string(held.id) + " is out of date: task " +

@@ -247,7 +247,6 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   std::optional<std::string> gitlab_error_;
   std::optional<std::string> gitlab_error_field_;  // the setting GitLab refused, with the error
   std::optional<std::string> gitlab_error_group_;
-  std::string url_;  // the database, for dumps
   int checks_ = 0;
   int counter_ = 0;
 };

@@ -44,7 +44,7 @@ class GitlabCheckTest : public ::testing::Test {
   }
 
   static GitlabConfig config(const std::string& token, ProvisioningType type,
-                             std::set<std::string> groups = {"acme", "umbrella"}) {
+                             std::vector<std::string> groups = {"acme", "umbrella"}) {
     GitlabConfig c;
     c.enabled = true;
     c.url = *url_;
@@ -108,7 +108,7 @@ TEST_F(GitlabCheckTest, NamesAnAllowedGroupThatIsMissingOrNotARoot) {
       config("sim-owner-token", ProvisioningType::kAutoProvisioning, {"acme", subgroup}));
   ASSERT_TRUE(not_root);
   EXPECT_EQ(*not_root, "The allowed group '" + subgroup +
-                           "' is not a root group; allow its root group instead.");
+                           "' is not a root group; allow its root group 'acme' instead.");
 }
 
 TEST_F(GitlabCheckTest, AnUnreachableUrlIsReportedQuickly) {

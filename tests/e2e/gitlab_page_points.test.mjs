@@ -128,6 +128,9 @@ test("point 3: a held plan, reviewed and applied on the page; a stale one refuse
   const deactivations = task.counts.usersDeactivated;
   assert.ok(deactivations > 0);
   await visible(held.getByText(/more than the guard allows/));
+  // A held run says what it covered, as every run does.
+  const stats = await visible(page.getByLabel("Statistics of the last synchronization"));
+  assert.match(await stats.innerText(), new RegExp(`Users synchronized from GitLab\\s+${task.totals.users.toLocaleString("en-US")}`));
   const would = await held.getByRole("list", { name: "What the held plan would do" }).innerText();
   assert.match(would, new RegExp(`${deactivations} users? deactivated`));
   const table = held.getByRole("table", { name: "Changes of the held plan, with their causes in GitLab" });
@@ -271,6 +274,9 @@ test("point 5: rough edges of the page", async (t) => {
     await visible(page.getByText("Provisioning settings saved."));
     assert.deepEqual(await boxes(), ["umbrella", "acme", ""], "the order typed, after saving");
     await lastRunEnded();
+    await page.reload();
+    await eventually("the order typed, kept by the server", async () =>
+      JSON.stringify(await boxes()) === JSON.stringify(["umbrella", "acme", ""]));
   });
 
   await t.test("focus after Update field value and after its cancel", async () => {

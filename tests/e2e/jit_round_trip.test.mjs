@@ -92,7 +92,7 @@ test("automatic → Just-in-Time → automatic leaves every mirrored group manag
 
   await t.test("the page shows the adoption in the run's summary, and no warning about names", async () => {
     await page.reload();
-    await visible(page.getByText(`${mirrored.length} groups adopted`), 30000);
+    await visible(page.getByText(`${mirrored.length} local groups adopted`), 30000);
     assert.equal(await page.getByText(/a local group has that name/).count(), 0);
   });
 

@@ -595,7 +595,7 @@ TEST_F(ObservabilityTest, SavingAnAllowedGroupGitlabDoesNotHaveIsRefusedWithNoth
                    "cannot see it."},
                   {"field", "allowedGroups"},
                   {"allowedGroup", "nope"}}));
-  EXPECT_EQ((*store_->load_gitlab_config())->allowed_groups, std::set<std::string>{"acme"});
+  EXPECT_EQ((*store_->load_gitlab_config())->allowed_groups, std::vector<std::string>{"acme"});
   store::TaskQuery pending;
   pending.statuses = {TaskStatus::kPending};
   EXPECT_EQ(store_->list_tasks(pending)->total, 0) << "no sync queued";

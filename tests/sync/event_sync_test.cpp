@@ -89,7 +89,7 @@ class EventSyncTest : public ::testing::TestWithParam<std::string> {
     patch.application_id = "sim-client-id";
     patch.provisioning_type = type;
     patch.provisioning_token = "sim-admin-token";
-    patch.allowed_groups = std::set<std::string>{"acme", "umbrella"};
+    patch.allowed_groups = std::vector<std::string>{"acme", "umbrella"};
     patch.webhook_secret = kSecret;
     ASSERT_TRUE(config.create_or_update(patch, "test"));
   }

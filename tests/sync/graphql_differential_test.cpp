@@ -251,7 +251,7 @@ nlohmann::ordered_json synced_export(const sim::World& world, sync::MembersApi a
   patch.application_id = "sim-client-id";
   patch.provisioning_type = ProvisioningType::kAutoProvisioning;
   patch.provisioning_token = "sim-admin-token";
-  patch.allowed_groups = std::set<std::string>{"acme", "umbrella"};
+  patch.allowed_groups = std::vector<std::string>{"acme", "umbrella"};
   EXPECT_TRUE(config.create_or_update(patch, "test"));
   // Five projects of acme bound, so that permissions are compared too.
   int n = 0;

@@ -327,9 +327,11 @@ TEST_P(ManagedMeetsLocalTest, ADeactivatedUserHoldsNothingAndComesBackWithSonarU
   EXPECT_FALSE(store_->find_session("session-hash", clock_.now()));
   EXPECT_FALSE(store_->find_user_token("token-hash"));
   EXPECT_EQ(audit("permission.revoke", "(global)/" + u.login + "/gateadmin").size(), 1U);
-  // A resync with nothing new changes nothing.
+  // A resync with nothing new changes nothing: not a row but the task's own record.
+  const auto settled = dump();
   const Task quiet = full_sync();
   expect_changed_nothing(quiet);
+  EXPECT_EQ(testing::describe_difference(settled, dump()), "");
 
   // Unblocked: back with sonar-users and exactly what GitLab gives.
   sim_->control("users/unblock", {{"user_id", gitlab_id}});

@@ -59,13 +59,19 @@ inline std::set<std::string> permissions_for(int level) {
   return {};
 }
 
-// What GitLab says the server should hold, from /members/all of every group and project.
-inline Expected expected_from_gitlab(Sim& sim, const std::set<gl::Id>& bound) {
-  Expected e;
+// GitLab's bots (access-token users and service accounts), by its own flag on its users list.
+inline std::set<gl::Id> gitlab_bots(Sim& sim) {
   std::set<gl::Id> bots;
   for (const json& u : sim.all("/api/v4/users")) {
     if (u.value("bot", false)) bots.insert(u["id"].get<gl::Id>());
   }
+  return bots;
+}
+
+// What GitLab says the server should hold, from /members/all of every group and project.
+inline Expected expected_from_gitlab(Sim& sim, const std::set<gl::Id>& bound) {
+  Expected e;
+  const std::set<gl::Id> bots = gitlab_bots(sim);
   const auto provisioned = [&](const json& m) { return provisioned_row(m, bots); };
   std::vector<json> groups;
   for (const char* root : {"acme", "umbrella"}) {
@@ -151,7 +157,7 @@ class SyncFixture : public ::testing::TestWithParam<std::string> {
     return testing::dump_database(url_, tables);
   }
 
-  void configure(std::set<std::string> groups) {
+  void configure(std::vector<std::string> groups) {
     sync::GitlabConfiguration config(*store_, clock_);
     ASSERT_TRUE(config.create_or_update(sim_->automatic_provisioning(std::move(groups)), "test"));
   }

@@ -202,9 +202,10 @@ TEST_P(SyncIntegrationTest, AMappingChangeOrACustomRoleDeletionChangesExactlyThe
   std::set<gl::Id> in_project;
   for (const json& m : sim_->all(members)) in_project.insert(m["id"].get<gl::Id>());
   gl::Id auditor = 0;
+  const std::set<gl::Id> bots = gitlab_bots(*sim_);
   // (A user of umbrella: every member of acme reaches the project of acme already.)
   for (const json& m : sim_->all("/api/v4/groups/umbrella/members/all")) {
-    if (provisioned_row(m) && in_project.count(m["id"].get<gl::Id>()) == 0) {
+    if (provisioned_row(m, bots) && in_project.count(m["id"].get<gl::Id>()) == 0) {
       auditor = m["id"];
       break;
     }
@@ -227,7 +228,8 @@ TEST_P(SyncIntegrationTest, AMappingChangeOrACustomRoleDeletionChangesExactlyThe
     Grants out;
     for (const auto& [id, key] : bound_) {
       for (const json& m : sim_->all("/api/v4/projects/" + std::to_string(id) + "/members/all")) {
-        if (provisioned_row(m) && affected(m)) out.emplace(id, m["id"].get<gl::Id>(), permission);
+        if (provisioned_row(m, bots) && affected(m))
+          out.emplace(id, m["id"].get<gl::Id>(), permission);
       }
     }
     return out;

@@ -108,7 +108,7 @@ function LastRun({ task, now, onApplied }: { task: Task; now: Date; onApplied: (
         </Notice>
       )}
       {task.held && <HeldPlanPanel task={task} onApplied={onApplied} />}
-      {task.totals && succeeded && (
+      {task.totals && (
         <dl class="facts statistics" aria-label="Statistics of the last synchronization">
           {totalsLines(task.totals).flatMap((l) => [
             <dt key={`${l.label}-t`}>{l.label}</dt>,
