@@ -5,6 +5,7 @@
 // then finds nothing to change), without a full sync having run, and with fewer GitLab requests.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -381,6 +382,7 @@ TEST_P(EventSyncTest, AfterMemberEventsTheDatabaseIsWhatAFullSyncMakesIt) {
 TEST_P(EventSyncTest, ASecondEventUnderTheSameAncestorsReadsOnlyTheMemberItNames) {
   const gl::Id root = sim_->get("/api/v4/groups/acme")["id"];
   const gl::Id group = some_subgroup(0);
+  std::vector<std::int64_t> totals;  // every GitLab request of each event's run
   const auto member_reads = [&](const std::string& what) {
     sim_->control("counters/reset", json::object());
     run_event_task(what);
@@ -389,6 +391,7 @@ TEST_P(EventSyncTest, ASecondEventUnderTheSameAncestorsReadsOnlyTheMemberItNames
     for (const auto& [path, n] : counters["paths"].items()) {
       if (path.find("/members") != std::string::npos) out[path] = n.get<int>();
     }
+    totals.push_back(counters["total"].get<std::int64_t>());
     return out;
   };
   const std::string lists = "/api/v4/groups/" + std::to_string(root) + "/members";
@@ -409,6 +412,10 @@ TEST_P(EventSyncTest, ASecondEventUnderTheSameAncestorsReadsOnlyTheMemberItNames
   const std::map<std::string, int> expected = {
       {"/api/v4/groups/" + std::to_string(group) + "/members/22", 1}};
   EXPECT_EQ(second, expected);
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_LT(totals[1], totals[0]) << "GitLab requests: first event " << totals[0] << ", second "
+                                  << totals[1];
+  std::cout << "GitLab requests: first event " << totals[0] << ", second " << totals[1] << "\n";
   expect_full_sync_changes_nothing("two member events");
 }
 
