@@ -40,8 +40,20 @@ std::optional<EventEffect> effect_of(const GitlabEvent& e, std::string& problem)
   }
   const std::string& name = e.event_name;
   EventEffect out;
-  // Group memberships: every member of the group and of the groups below it, and of the
-  // groups and projects it is invited into, is recomputed.
+  // One member of a group: that user's access to the group, the groups below it and the groups
+  // and projects it is invited into is recomputed (the other members' did not change).
+  if (one_of(name, {"user_add_to_group", "user_update_for_group", "user_remove_from_group"}) &&
+      e.user_id && *e.user_id > 0) {
+    if (!needs(e.group_id, "group_id", e, problem)) return std::nullopt;
+    out.action = EventAction::kPartial;
+    out.scope.group_members.insert({*e.group_id, *e.user_id});
+    out.reason = "user " + std::to_string(*e.user_id) + "'s membership of group " +
+                 std::to_string(*e.group_id) + " is re-read from GitLab";
+    return out;
+  }
+  // A group's memberships (a member event without its user, a new group): every member of the
+  // group and of the groups below it, and of the groups and projects it is invited into, is
+  // recomputed.
   if (one_of(name, {"user_add_to_group", "user_update_for_group", "user_remove_from_group",
                     "group_create", "subgroup_create"})) {
     if (!needs(e.group_id, "group_id", e, problem)) return std::nullopt;
@@ -50,8 +62,17 @@ std::optional<EventEffect> effect_of(const GitlabEvent& e, std::string& problem)
     out.reason = "group " + std::to_string(*e.group_id) + " is re-read from GitLab";
     return out;
   }
-  // Project memberships, visibility, place (GitLab has no project-member webhook; these are
-  // system hooks).
+  // One member of a project (GitLab has no project-member webhook; these are system hooks).
+  if (one_of(name, {"user_add_to_team", "user_update_for_team", "user_remove_from_team"}) &&
+      e.user_id && *e.user_id > 0) {
+    if (!needs(e.project_id, "project_id", e, problem)) return std::nullopt;
+    out.action = EventAction::kPartial;
+    out.scope.project_members.insert({*e.project_id, *e.user_id});
+    out.reason = "user " + std::to_string(*e.user_id) + "'s membership of project " +
+                 std::to_string(*e.project_id) + " is re-read from GitLab";
+    return out;
+  }
+  // Project memberships, visibility, place.
   if (one_of(name, {"user_add_to_team", "user_update_for_team", "user_remove_from_team",
                     "project_update", "project_rename", "project_transfer", "project_destroy"})) {
     if (!needs(e.project_id, "project_id", e, problem)) return std::nullopt;

@@ -187,7 +187,11 @@ AuditEntry AuditRow::get() const {
 std::string encode_strings(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
 std::string encode_scope(const SyncScope& s) {
-  return nlohmann::json{{"groups", s.groups}, {"projects", s.projects}, {"users", s.users}}.dump();
+  nlohmann::json j{{"groups", s.groups}, {"projects", s.projects}, {"users", s.users}};
+  // Written only when present, so a task of a member event stays readable by the version before.
+  if (!s.group_members.empty()) j["groupMembers"] = s.group_members;
+  if (!s.project_members.empty()) j["projectMembers"] = s.project_members;
+  return j.dump();
 }
 
 std::optional<SyncScope> decode_scope(const std::string& s) {
@@ -203,6 +207,23 @@ std::optional<SyncScope> decode_scope(const std::string& s) {
     return true;
   };
   if (!read("groups", out.groups) || !read("projects", out.projects) || !read("users", out.users)) {
+    return std::nullopt;
+  }
+  // [[source, user], ...]; absent from the tasks of older versions.
+  const auto read_pairs = [&](const char* key, std::set<SourceMember>& into) {
+    if (!j.contains(key)) return true;
+    if (!j[key].is_array()) return false;
+    for (const auto& e : j[key]) {
+      if (!e.is_array() || e.size() != 2 || !e[0].is_number_integer() ||
+          !e[1].is_number_integer()) {
+        return false;
+      }
+      into.insert({e[0].get<std::int64_t>(), e[1].get<std::int64_t>()});
+    }
+    return true;
+  };
+  if (!read_pairs("groupMembers", out.group_members) ||
+      !read_pairs("projectMembers", out.project_members)) {
     return std::nullopt;
   }
   return out;

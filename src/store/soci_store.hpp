@@ -89,6 +89,7 @@ class SociStore final : public Store {
                      const TaskOutcome& outcome) override;
   Result<Task> get_task(TaskId id) override;
   Result<Page<Task>> list_tasks(const TaskQuery& query) override;
+  Result<std::vector<Task>> syncs_between(TaskId after, TaskId upto) override;
 
   Status save_held_plan(TaskId task, const ChangeSet& plan) override;
   Result<ChangeSet> load_held_plan(TaskId task) override;

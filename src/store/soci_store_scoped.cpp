@@ -138,14 +138,35 @@ Result<AuthorizationState> SociStore::load_scoped_state(const StateScope& scope)
         lease, "permissions", project_ids,
         [](Binder& b, const auto& chunk) { return "project_id IN " + in_list(b, chunk); });
 
-    // Members of the mirrored groups, and the users of every row read.
-    std::vector<Membership> memberships = memberships_in(
-        lease, mirrored,
-        [](Binder& b, const auto& chunk) { return "group_id IN " + in_list(b, chunk); });
+    // Members of the mirrored groups, and the users of every row read: those of the users named
+    // only, when the rows of some users are compared. (Every grant of the projects stays: the
+    // guard counts a project's administrators; the plan compares the grants of the users loaded.)
+    std::optional<std::vector<long long>> only;
+    if (scope.only_gitlab_users) {
+      only.emplace();
+      for (const User& u : select_in<rows::UserRow>(
+               lease, "users", texts(*scope.only_gitlab_users), [&](Binder&b, const auto&chunk) {
+                 return "external_provider = " + b.add(gitlab) + " AND external_id IN " +
+                        in_list(b, chunk);
+               })) {
+        only->push_back(u.id);
+      }
+    }
+    std::vector<Membership> memberships;
+    if (!only || !only->empty()) {
+      memberships = memberships_in(lease, mirrored, [&](Binder& b, const auto& chunk) {
+        std::string where = "group_id IN " + in_list(b, chunk);
+        if (only) where += " AND user_id IN " + in_list(b, *only);
+        return where;
+      });
+    }
     std::set<long long> user_ids;
     for (const Membership& m : memberships) user_ids.insert(m.user_id);
     for (const PermissionGrant& g : s.permissions) {
-      if (g.user_id) user_ids.insert(*g.user_id);
+      if (g.user_id &&
+          (!only || std::find(only->begin(), only->end(), *g.user_id) != only->end())) {
+        user_ids.insert(*g.user_id);
+      }
     }
     std::map<UserId, User> users;
     for (User& u : select_in<rows::UserRow>(
@@ -153,7 +174,12 @@ Result<AuthorizationState> SociStore::load_scoped_state(const StateScope& scope)
              [](Binder&b, const auto&chunk) { return "id IN " + in_list(b, chunk); })) {
       users.emplace(u.id, std::move(u));
     }
-    for (User& u : select_in<rows::UserRow>(lease, "users", texts(scope.gitlab_users),
+    std::set<std::int64_t> gitlab_users = scope.gitlab_users;
+    if (scope.only_gitlab_users) {
+      std::erase_if(gitlab_users,
+                    [&](std::int64_t id) { return scope.only_gitlab_users->count(id) == 0; });
+    }
+    for (User& u : select_in<rows::UserRow>(lease, "users", texts(gitlab_users),
                                             [&](Binder&b, const auto&chunk) {
                                               return "external_provider = " + b.add(gitlab) +
                                                      " AND external_id IN " + in_list(b, chunk);

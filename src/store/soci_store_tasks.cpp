@@ -344,6 +344,19 @@ Result<Page<Task>> SociStore::list_tasks(const TaskQuery& query) {
   });
 }
 
+Result<std::vector<Task>> SociStore::syncs_between(TaskId after, TaskId upto) {
+  return guarded([&]() -> Result<std::vector<Task>> {
+    Lease lease(*db_);
+    rows::TaskRow row;
+    Binder b(*lease);
+    row.bind(b.statement());
+    return collect(b, row,
+                   std::string("SELECT ") + rows::TaskRow::kColumns + " FROM tasks WHERE id > " +
+                       b.add(static_cast<long long>(after)) +
+                       " AND id <= " + b.add(static_cast<long long>(upto)) + " ORDER BY id");
+  });
+}
+
 Status SociStore::append_audit(const std::vector<AuditEntry>& entries) {
   return guarded([&]() -> Status {
     Lease lease(*db_);

@@ -105,6 +105,9 @@ struct StateScope {
   std::set<std::int64_t> gitlab_projects;  // bound projects
   std::set<std::int64_t> gitlab_users;     // users provisioned from GitLab
   std::set<std::string> group_names;       // groups holding a name a mirrored group may take
+  // When set, the memberships and grants of these users only (by GitLab id), and no other
+  // user: an event about one member compares that member's rows only.
+  std::optional<std::set<std::int64_t>> only_gitlab_users;
 };
 
 // A GitLab group invited into a group or a project, as the last full sync read it.
@@ -270,6 +273,9 @@ class Store {
                                          Millis now) = 0;
   virtual Result<Task> get_task(TaskId id) = 0;
   virtual Result<Page<Task>> list_tasks(const TaskQuery& query) = 0;
+  // The syncs queued after task `after` up to task `upto` (ids in (after, upto]), whatever their
+  // status, in id order: what an event sync's cache of member lists must catch up on.
+  virtual Result<std::vector<Task>> syncs_between(TaskId after, TaskId upto) = 0;
 
   // ---- plans held back by the guard, kept so that exactly that plan can be confirmed
   virtual Status save_held_plan(TaskId task, const ChangeSet& plan) = 0;

@@ -47,6 +47,77 @@ Result<std::map<gl::Id, T>> read_present(const std::set<gl::Id>& ids, Many many,
   return out;
 }
 
+// Only the members among `users`, when given.
+std::vector<gl::Member> among(std::vector<gl::Member> list, const std::set<gl::Id>* users) {
+  if (users != nullptr) {
+    std::erase_if(list, [&](const gl::Member& m) { return users->count(m.user_id) == 0; });
+  }
+  return list;
+}
+
+// The direct members of every group and project of the snapshot. The sources the events named
+// are read from GitLab now: for each user computed, one request for that user's membership
+// (GitLab's GET .../members/:user_id) while they are few, else the whole list. The others come
+// from the cache when it holds them, else are read whole; lists read whole are kept there.
+Status read_members(gitlab::Client& client, Snapshot& s, const std::set<gl::Id>& named_groups,
+                    const std::set<gl::Id>& named_projects, const MemberReads& reads) {
+  // Above this many users, reading a named source's whole list costs fewer requests than one
+  // request a user (a list of up to 100 members is one request).
+  constexpr std::size_t kPerUserReads = 4;
+  const std::set<gl::Id>* users = reads.only_users;
+  const bool per_user = users != nullptr && users->size() <= kPerUserReads;
+  MemberListCache* cache = reads.cache;
+  const auto sources = [&](SourceKind kind, const auto& read, const std::set<gl::Id>& named,
+                           std::map<gl::Id, std::vector<gl::Member>>& into) -> Status {
+    std::vector<gl::Id> whole;
+    for (const auto& [id, object] : read) {
+      const bool fresh = named.count(id) != 0;
+      if (fresh && per_user) continue;
+      if (!fresh && cache != nullptr) {
+        if (auto held = cache->find(kind, id, users)) {
+          into[id] = std::move(*held);
+          continue;
+        }
+      }
+      whole.push_back(id);
+    }
+    auto lists =
+        kind == SourceKind::kGroup ? client.group_members(whole) : client.project_members(whole);
+    if (!lists) return tl::unexpected(lists.error());
+    for (auto& [id, list] : *lists) {
+      if (cache != nullptr) cache->put(kind, id, list);
+      into[id] = among(std::move(list), users);
+    }
+    return {};
+  };
+  if (auto read = sources(SourceKind::kGroup, s.groups, named_groups, s.group_members); !read) {
+    return read;
+  }
+  if (auto read = sources(SourceKind::kProject, s.projects, named_projects, s.project_members);
+      !read) {
+    return read;
+  }
+  if (!per_user) return {};
+  std::vector<gl::Id> fresh_groups;
+  for (const gl::Id id : named_groups) {
+    if (s.groups.count(id) != 0) fresh_groups.push_back(id);
+  }
+  for (const gl::Id user : *users) {
+    if (!fresh_groups.empty()) {
+      auto memberships = client.group_memberships_of(fresh_groups, user);
+      if (!memberships) return tl::unexpected(memberships.error());
+      for (auto& [id, m] : *memberships) s.group_members[id].push_back(std::move(m));
+    }
+    for (const gl::Id id : named_projects) {
+      if (s.projects.count(id) == 0) continue;
+      auto own = client.project_membership_of(id, user);
+      if (!own) return tl::unexpected(own.error());
+      if (*own) s.project_members[id].push_back(std::move(**own));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<store::ShareLink> share_links(const Snapshot& s) {
@@ -63,10 +134,16 @@ std::vector<store::ShareLink> share_links(const Snapshot& s) {
 Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
                                const std::vector<std::string>& allowed_roots,
                                const std::set<gl::Id>& bound, const ShareLinks& share_links,
-                               const ProvisioningRules& rules, const gl::Date& today) {
+                               const ProvisioningRules& rules, const gl::Date& today,
+                               const MemberReads& members) {
   ScopedRead out;
   Snapshot& s = out.snapshot;
   s.today = today;
+  // The groups and projects named, by a whole-source event or by a member event.
+  std::set<gl::Id> named_groups = scope.groups;
+  for (const auto& [group, user] : scope.group_members) named_groups.insert(group);
+  std::set<gl::Id> named_projects_all = scope.projects;
+  for (const auto& [project, user] : scope.project_members) named_projects_all.insert(project);
 
   // 1. The users named: what GitLab says of them now. Gone, blocked or a bot: never provisioned,
   // whatever their memberships say.
@@ -89,7 +166,7 @@ Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
   const auto many_groups = [&](const std::vector<gl::Id>& ids) { return client.groups(ids); };
   const auto one_group = [&](gl::Id id) { return client.group(std::to_string(id)); };
   std::set<gl::Id> gone_groups;
-  auto named = read_present<gl::Group>(scope.groups, many_groups, one_group, gone_groups);
+  auto named = read_present<gl::Group>(named_groups, many_groups, one_group, gone_groups);
   if (!named) return tl::unexpected(named.error());
   out.needs_full = !gone_groups.empty();
   std::set<gl::Id> subtree_roots;
@@ -124,7 +201,7 @@ Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
     for (const store::ShareLink& l : *links) {
       if (l.into_project) {
         share_projects.insert(l.target);
-      } else if (scope.groups.count(l.invited_group) != 0 && touched.count(l.target) == 0) {
+      } else if (named_groups.count(l.invited_group) != 0 && touched.count(l.target) == 0) {
         share_groups.insert(l.target);
       }
     }
@@ -146,8 +223,8 @@ Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
     }
   }
   std::set<gl::Id> named_projects;
-  const std::set<gl::Id>& named_ids = scope.projects;
-  for (const std::set<gl::Id>* ids : {&std::as_const(share_projects), &named_ids}) {
+  for (const std::set<gl::Id>* ids :
+       {&std::as_const(share_projects), &std::as_const(named_projects_all)}) {
     for (const gl::Id id : *ids) {
       if (bound.count(id) != 0 && s.projects.count(id) == 0) named_projects.insert(id);
     }
@@ -200,16 +277,9 @@ Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
   }
 
   // 6. Direct members of every group and project read.
-  std::vector<gl::Id> group_ids;
-  for (const auto& [id, g] : s.groups) group_ids.push_back(id);
-  auto group_members = client.group_members(group_ids);
-  if (!group_members) return tl::unexpected(group_members.error());
-  s.group_members = std::move(*group_members);
-  std::set<gl::Id> project_ids;
-  for (const auto& [id, p] : s.projects) project_ids.insert(id);
-  auto project_members = client.project_members(ids_of(project_ids));
-  if (!project_members) return tl::unexpected(project_members.error());
-  s.project_members = std::move(*project_members);
+  if (auto read = read_members(client, s, named_groups, named_projects_all, members); !read) {
+    return tl::unexpected(read.error());
+  }
 
   mark_scope(s, allowed_roots);
   // The rows this read determines: the trees of mirrored groups, and the bound projects read

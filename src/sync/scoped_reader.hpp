@@ -18,6 +18,7 @@
 #include "core/sync_scope.hpp"
 #include "gitlab/client.hpp"
 #include "store/store.hpp"
+#include "sync/member_list_cache.hpp"
 
 namespace provisio::sync {
 
@@ -38,12 +39,24 @@ struct ScopedRead {
 using ShareLinks =
     std::function<Result<std::vector<store::ShareLink>>(const std::set<gl::Id>& invited)>;
 
+// Where the direct member lists come from, and whose memberships the snapshot keeps.
+struct MemberReads {
+  // The lists of sources the scope does not name, kept between events; none: every list is
+  // read from GitLab.
+  MemberListCache* cache = nullptr;
+  // When given (a scope of member events: their users), the snapshot keeps these users'
+  // memberships only, and the sources named are read for them alone while they are few.
+  const std::set<gl::Id>* only_users = nullptr;
+};
+
 // `scope.groups` and `scope.projects` already include the rows of the users named (the caller
-// asks the store). `bound` is every bound project's GitLab id.
+// asks the store). `bound` is every bound project's GitLab id. The groups and projects of
+// `scope.group_members` and `scope.project_members` are read as those named.
 Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
                                const std::vector<std::string>& allowed_roots,
                                const std::set<gl::Id>& bound, const ShareLinks& share_links,
-                               const ProvisioningRules& rules, const gl::Date& today);
+                               const ProvisioningRules& rules, const gl::Date& today,
+                               const MemberReads& members = {});
 
 // The share links of a full snapshot: every group invited into a group or a project it read.
 std::vector<store::ShareLink> share_links(const Snapshot& snapshot);

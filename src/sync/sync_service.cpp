@@ -18,6 +18,7 @@
 #include "core/desired_state.hpp"
 #include "core/partial_plan.hpp"
 #include "gitlab/client.hpp"
+#include "sync/member_list_cache.hpp"
 #include "sync/provisioning_client.hpp"
 #include "sync/scoped_reader.hpp"
 #include "sync/snapshot_reader.hpp"
@@ -159,7 +160,10 @@ SyncService::SyncService(store::Store& store, TransportFactory transports, const
     : store_(store),
       transports_(std::move(transports)),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      member_lists_(std::make_unique<MemberListCache>(options_.member_cache_members)) {}
+
+SyncService::~SyncService() = default;
 
 Result<GitlabConfig> SyncService::automatic_config() {
   auto config = store_.load_gitlab_config();
@@ -245,12 +249,48 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
   return Computed{std::move(plan), requests, std::move(phases), share_links(*snapshot)};
 }
 
+Status SyncService::catch_up_member_lists(TaskId task) {
+  const TaskId seen = member_lists_->seen_up_to();
+  if (member_lists_->lists() == 0 || seen == 0 || task <= seen) {
+    member_lists_->set_seen_up_to(std::max(seen, task));
+    return {};
+  }
+  auto since = store_.syncs_between(seen, task);
+  if (!since) {
+    member_lists_->clear();
+    return tl::unexpected(since.error());
+  }
+  for (const Task& t : *since) {
+    if (t.type == TaskType::kGitlabAuthProvisioning || !t.scope) {
+      member_lists_->clear();  // a full read: the safety net for what events do not announce
+    } else {
+      member_lists_->forget(*t.scope);
+    }
+  }
+  member_lists_->set_seen_up_to(task);
+  return {};
+}
+
 Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named,
-                                                          SyncProgress* progress) {
+                                                          SyncProgress* progress, TaskId task) {
   auto config = automatic_config();
   if (!config) return tl::unexpected(config.error());
   const GitlabConfig& c = *config;
   const auto started = std::chrono::steady_clock::now();
+  // The member lists kept from earlier events, less those of every source an event named since
+  // (on any node) and all of them after a full sync; then less the sources this run names.
+  if (auto caught_up = catch_up_member_lists(task); !caught_up) {
+    spdlog::warn("The member lists kept for event syncs were dropped: {}",
+                 caught_up.error().message);
+  }
+  member_lists_->forget(named);
+  // A scope of member events only: just those users' rows are computed.
+  std::optional<std::set<gl::Id>> only_users;
+  if (named.members_only()) {
+    only_users.emplace();
+    for (const auto& [source, user] : named.group_members) only_users->insert(user);
+    for (const auto& [source, user] : named.project_members) only_users->insert(user);
+  }
   // A user event looks wherever the server has that user now, to take them out if GitLab says
   // they are gone.
   SyncScope scope = named;
@@ -268,7 +308,8 @@ Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named
   auto read = read_scoped(
       client, scope, {c.allowed_groups.begin(), c.allowed_groups.end()}, *bound,
       [this](const std::set<gl::Id>& invited) { return store_.share_links_of(invited); },
-      options_.rules, date_of(clock_.now()));
+      options_.rules, date_of(clock_.now()),
+      MemberReads{member_lists_.get(), only_users ? &*only_users : nullptr});
   const std::int64_t requests = client.counters().total_requests();
   if (!read) {
     Error e = read.error();
@@ -289,6 +330,11 @@ Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named
   rows.gitlab_projects = read->projects;
   rows.gitlab_users = read->gone_users;
   for (const DesiredUser& u : desired.users) rows.gitlab_users.insert(u.gitlab_id);
+  if (only_users) {
+    // Also a user the events named who holds nothing there any more: their rows go.
+    rows.gitlab_users.insert(only_users->begin(), only_users->end());
+    rows.only_gitlab_users = *only_users;
+  }
   for (const gl::Id id : read->groups) {
     rows.group_names.insert(read->snapshot.groups.at(id).full_path);
   }
@@ -304,10 +350,15 @@ Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named
   plan.counts.totals.reset();  // what a part of GitLab holds is no total of the scope
   plan.counts.gitlab_requests = requests;
   const auto done = std::chrono::steady_clock::now();
-  char phases[160];
-  std::snprintf(phases, sizeof phases, "scoped read %.3f s (%zu groups, %zu projects), plan %.3f s",
-                std::chrono::duration<double>(read_done - started).count(), read->groups.size(),
-                read->projects.size(), std::chrono::duration<double>(done - read_done).count());
+  char phases[224];
+  std::snprintf(
+      phases, sizeof phases,
+      "scoped read %.3f s (%zu groups, %zu projects, %s), plan %.3f s; %zu member "
+      "lists kept",
+      std::chrono::duration<double>(read_done - started).count(), read->groups.size(),
+      read->projects.size(),
+      only_users ? (std::to_string(only_users->size()) + " users named").c_str() : "every member",
+      std::chrono::duration<double>(done - read_done).count(), member_lists_->lists());
   Computed out{std::move(plan), requests, phases};
   out.needs_full = read->needs_full;
   return out;
@@ -391,7 +442,9 @@ store::TaskOutcome SyncService::run(const Task& task) {
     const bool scoped =
         task.scope.has_value() && (task.type == TaskType::kGitlabEventProvisioning ||
                                    task.type == TaskType::kGitlabProjectPermissionsProvisioning);
-    auto computed = scoped ? compute_scoped(*task.scope, &progress) : compute(only, &progress);
+    if (!scoped) member_lists_->clear();  // a full read: event syncs start again from it
+    auto computed =
+        scoped ? compute_scoped(*task.scope, &progress, task.id) : compute(only, &progress);
     if (!scoped && task.type == TaskType::kGitlabEventProvisioning) {
       computed = tl::unexpected(Error{ErrorCode::kInvalidArgument,
                                       "This event task has no scope: there is nothing to read."});

@@ -18,6 +18,7 @@
 #include "gitlab/request_engine.hpp"
 #include "metrics/registry.hpp"
 #include "store/store.hpp"
+#include "sync/member_list_cache.hpp"
 #include "sync/members_reader.hpp"
 #include "sync/progress.hpp"
 
@@ -36,6 +37,9 @@ struct SyncOptions {
   // Where runs are counted (GET /metrics); not owned. GitLab requests are counted through
   // engine.metrics, which the wiring points at the same registry.
   metrics::Registry* metrics = nullptr;
+  // How many GitLab members (rows of direct member lists) event syncs keep between runs
+  // (sync/member_list_cache.hpp): about 250 bytes each.
+  std::size_t member_cache_members = 200'000;
 };
 
 // Makes the transport a sync reads GitLab through (libcurl in production).
@@ -51,6 +55,7 @@ class SyncService {
  public:
   SyncService(store::Store& store, TransportFactory transports, const Clock& clock,
               SyncOptions options);
+  ~SyncService();
 
   // Reads GitLab and computes what a full sync would change now. Writes nothing.
   Result<PlannedSync> plan_full();
@@ -90,7 +95,12 @@ class SyncService {
   Result<Computed> compute(std::optional<std::int64_t> only_project,
                            SyncProgress* progress = nullptr);
   // A partial sync: reads only what `scope` touches and changes only the rows that determines.
-  Result<Computed> compute_scoped(const SyncScope& scope, SyncProgress* progress);
+  // A scope naming members only recomputes those users' rows. `task` is the run's task: the
+  // cache of member lists catches up on the task log up to it.
+  Result<Computed> compute_scoped(const SyncScope& scope, SyncProgress* progress, TaskId task = 0);
+  // Drops from the cache of member lists what the syncs queued since it was last brought up to
+  // date (on any node) may have made stale; `task` is the run about to use it.
+  Status catch_up_member_lists(TaskId task);
   // The GitLab requests of the last successful full sync: what this one will likely need.
   std::optional<std::int64_t> expected_pages(const Task& task);
   store::TaskOutcome apply_and_record(const Task& task, Computed computed, Millis started);
@@ -102,6 +112,7 @@ class SyncService {
   TransportFactory transports_;
   const Clock& clock_;
   SyncOptions options_;
+  std::unique_ptr<MemberListCache> member_lists_;  // event syncs' (sync/member_list_cache.hpp)
 };
 
 // "3 users created, 1 reactivated; 2 groups created; ..." for the task's info messages.

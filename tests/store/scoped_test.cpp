@@ -94,6 +94,56 @@ TEST_P(StoreTest, APartOfTheStateIsReadByGitlabIds) {
   EXPECT_EQ(*store_->bound_gitlab_projects(), (std::set<std::int64_t>{100}));
 }
 
+// An event about one member compares that member's rows only: the other members of the group
+// and the other grantees of the project are not read as users (so not compared, so left alone);
+// every grant of the project is read, for the guard that counts its administrators.
+TEST_P(StoreTest, APartOfTheStateIsReadForTheUsersNamedOnly) {
+  const User ann = *store_->create_user(make_user("ann", true), std::nullopt);
+  const User bob = *store_->create_user(make_user("bob", true), std::nullopt);
+  Group web;
+  web.name = "acme/web";
+  web.managed = true;
+  web.external_id = "20";
+  web = *store_->create_group(web);
+  ASSERT_TRUE(store_->add_membership(web.id, ann.id));
+  ASSERT_TRUE(store_->add_membership(web.id, bob.id));
+  Project app;
+  app.key = "app";
+  app.name = "App";
+  app.gitlab_project_id = 100;
+  app = *store_->create_project(app);
+  for (const User* u : {&ann, &bob}) {
+    PermissionGrant grant;
+    grant.project_id = app.id;
+    grant.user_id = u->id;
+    grant.permission = "codeviewer";
+    ASSERT_TRUE(store_->grant(grant));
+  }
+
+  StateScope scope;
+  scope.gitlab_groups = {20};
+  scope.gitlab_projects = {100};
+  scope.gitlab_users = {std::stoll(*bob.external_id)};
+  scope.only_gitlab_users = std::set<std::int64_t>{std::stoll(*bob.external_id)};
+  auto s = store_->load_scoped_state(scope);
+  ASSERT_TRUE(s) << s.error().message;
+  std::set<std::string> logins;
+  for (const User& u : s->users) logins.insert(u.login);
+  EXPECT_EQ(logins, (std::set<std::string>{"bob"}));
+  EXPECT_EQ(s->permissions.size(), 2u);
+  std::set<std::pair<GroupId, UserId>> memberships;
+  for (const Membership& m : s->memberships) memberships.insert({m.group_id, m.user_id});
+  EXPECT_EQ(memberships.count({web.id, bob.id}), 1u);
+  EXPECT_EQ(memberships.count({web.id, ann.id}), 0u);
+
+  // A user named who is not here yet: nobody's rows.
+  scope.only_gitlab_users = std::set<std::int64_t>{999'999};
+  s = store_->load_scoped_state(scope);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->users.empty());
+  EXPECT_EQ(s->memberships.size(), 0u);
+}
+
 TEST_P(StoreTest, ShareLinksAreReplacedWholeAndFoundByInvitedGroup) {
   ASSERT_TRUE(store_->save_share_links({{31, false, 2}, {32, true, 100}, {40, false, 3}}));
   auto links = store_->share_links_of({31, 32});

@@ -300,6 +300,54 @@ TEST_P(StoreTest, ConcurrentEventsFromManyNodesMergeIntoOnePendingTask) {
   EXPECT_EQ(t.scope->users, (std::set<std::int64_t>{0, 1, 2, 3, 4, 5}));
 }
 
+// A member event's scope names (group or project, user) pairs; they survive the queue, merge
+// with the next events' and come back with the task, beside the whole sources.
+TEST_P(StoreTest, MemberEventScopesAreKeptAndMerged) {
+  SyncScope first;
+  first.group_members = {{100, 7}};
+  ASSERT_TRUE(store_->queue_event_scope(first, "gitlab-events", 1'000));
+  SyncScope second;
+  second.group_members = {{100, 8}};
+  second.project_members = {{300, 7}};
+  second.projects = {301};
+  auto merged = store_->queue_event_scope(second, "gitlab-events", 1'001);
+  ASSERT_TRUE(merged) << merged.error().message;
+  const auto read = store_->get_task(merged->id);
+  ASSERT_TRUE(read && read->scope);
+  EXPECT_EQ(read->scope->group_members, (std::set<SourceMember>{{100, 7}, {100, 8}}));
+  EXPECT_EQ(read->scope->project_members, (std::set<SourceMember>{{300, 7}}));
+  EXPECT_EQ(read->scope->projects, (std::set<std::int64_t>{301}));
+  EXPECT_TRUE(read->scope->groups.empty());
+}
+
+// What an event sync's cache of member lists catches up on: the syncs queued after a task, up
+// to another, in order, whatever their status.
+TEST_P(StoreTest, ListsTheSyncsQueuedBetweenTwoTasks) {
+  std::vector<TaskId> ids;
+  for (int i = 0; i < 3; ++i) {
+    SyncScope scope;
+    scope.group_members = {{100 + i, 7}};
+    auto t = store_->queue_event_scope(scope, "gitlab-events", 1'000 + i);
+    ASSERT_TRUE(t) << t.error().message;
+    ids.push_back(t->id);
+    // Each claimed, so that the next event queues a task of its own.
+    auto claimed = store_->claim_task("n", 2'000 + i, kLease);
+    ASSERT_TRUE(claimed && *claimed);
+    ASSERT_TRUE(store_->finish_task(t->id, "n", 2'001 + i, {}));
+  }
+  auto full = store_->enqueue_task(full_sync(), false);
+  ASSERT_TRUE(full);
+  auto between = store_->syncs_between(ids[0], full->id);
+  ASSERT_TRUE(between) << between.error().message;
+  ASSERT_EQ(between->size(), 3u);
+  EXPECT_EQ((*between)[0].id, ids[1]);
+  ASSERT_TRUE((*between)[0].scope);
+  EXPECT_EQ((*between)[0].scope->group_members, (std::set<SourceMember>{{101, 7}}));
+  EXPECT_EQ((*between)[1].id, ids[2]);
+  EXPECT_EQ((*between)[2].type, TaskType::kGitlabAuthProvisioning);
+  EXPECT_TRUE(store_->syncs_between(full->id, full->id)->empty());
+}
+
 TEST_P(StoreTest, ListsTasksNewestFirstWithFilters) {
   auto a = store_->enqueue_task(full_sync(), false);
   Task per_project = full_sync();

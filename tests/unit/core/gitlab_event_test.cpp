@@ -24,28 +24,62 @@ std::string refusal(const GitlabEvent& e) {
   return problem;
 }
 
-TEST(GitlabEvent, GroupMembershipEventsOfSystemHooksAndMemberHooksRereadTheGroup) {
+TEST(GitlabEvent, GroupMembershipEventsNameTheMemberOfTheGroup) {
   for (const char* hook : {"System Hook", "Member Hook"}) {
     for (const char* name :
          {"user_add_to_group", "user_update_for_group", "user_remove_from_group"}) {
       const EventEffect e = effect(event(hook, name, 100, std::nullopt, 64));
       EXPECT_EQ(e.action, EventAction::kPartial) << hook << " " << name;
-      EXPECT_EQ(e.scope.groups, std::set<std::int64_t>{100});
+      EXPECT_EQ(e.scope.group_members, (std::set<SourceMember>{{100, 64}}));
+      EXPECT_TRUE(e.scope.groups.empty()) << "the group's other members did not change";
       EXPECT_TRUE(e.scope.projects.empty());
-      EXPECT_TRUE(e.scope.users.empty()) << "only the group's memberships changed";
+      EXPECT_TRUE(e.scope.users.empty()) << "only a membership changed, not the user";
+      EXPECT_TRUE(e.scope.members_only());
+      EXPECT_EQ(e.reason, "user 64's membership of group 100 is re-read from GitLab");
     }
   }
 }
 
+TEST(GitlabEvent, AGroupMembershipEventWithoutItsUserRereadsTheWholeGroup) {
+  const EventEffect e = effect(event("System Hook", "user_add_to_group", 100));
+  EXPECT_EQ(e.scope.groups, std::set<std::int64_t>{100});
+  EXPECT_TRUE(e.scope.group_members.empty());
+  EXPECT_FALSE(e.scope.members_only());
+}
+
+TEST(GitlabEvent, ProjectMembershipEventsNameTheMemberOfTheProject) {
+  for (const char* name : {"user_add_to_team", "user_update_for_team", "user_remove_from_team"}) {
+    const EventEffect e = effect(event("System Hook", name, std::nullopt, 74, 41));
+    EXPECT_EQ(e.action, EventAction::kPartial) << name;
+    EXPECT_EQ(e.scope.project_members, (std::set<SourceMember>{{74, 41}})) << name;
+    EXPECT_TRUE(e.scope.projects.empty()) << name;
+    EXPECT_TRUE(e.scope.groups.empty()) << name;
+  }
+  EXPECT_EQ(effect(event("System Hook", "user_add_to_team", std::nullopt, 74)).scope.projects,
+            std::set<std::int64_t>{74});
+  EXPECT_EQ(refusal(event("System Hook", "user_add_to_team", std::nullopt, std::nullopt, 41)),
+            "The event user_add_to_team has no project_id.");
+}
+
 TEST(GitlabEvent, ProjectEventsRereadTheProject) {
   for (const char* name :
-       {"user_add_to_team", "user_update_for_team", "user_remove_from_team", "project_update",
-        "project_rename", "project_transfer", "project_destroy"}) {
+       {"project_update", "project_rename", "project_transfer", "project_destroy"}) {
     const EventEffect e = effect(event("System Hook", name, std::nullopt, 74, 41));
     EXPECT_EQ(e.action, EventAction::kPartial) << name;
     EXPECT_EQ(e.scope.projects, std::set<std::int64_t>{74}) << name;
     EXPECT_TRUE(e.scope.groups.empty()) << name;
+    EXPECT_TRUE(e.scope.project_members.empty()) << name;
   }
+}
+
+TEST(GitlabEvent, MemberEventsOfABurstMergeAndAnyWholeSourceMakesItNoLongerMembersOnly) {
+  SyncScope burst = effect(event("System Hook", "user_add_to_group", 1, std::nullopt, 2)).scope;
+  burst.merge(effect(event("System Hook", "user_add_to_team", std::nullopt, 3, 4)).scope);
+  EXPECT_EQ(burst.group_members, (std::set<SourceMember>{{1, 2}}));
+  EXPECT_EQ(burst.project_members, (std::set<SourceMember>{{3, 4}}));
+  EXPECT_TRUE(burst.members_only());
+  burst.merge(effect(event("System Hook", "project_update", std::nullopt, 5)).scope);
+  EXPECT_FALSE(burst.members_only());
 }
 
 TEST(GitlabEvent, UserEventsRereadTheUser) {
