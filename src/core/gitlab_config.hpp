@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/error.hpp"
 
@@ -27,13 +28,20 @@ struct GitlabConfig {
   bool allow_users_to_sign_up = true;
   std::optional<std::string> provisioning_token;
   std::optional<std::string> webhook_secret;
+  // Set by the store when a stored secret could not be decrypted (the URL was changed in the
+  // database, or the key file is not the database's): that secret reads as unset.
+  bool secrets_unreadable = false;
 };
 
 // Drops trailing slashes: "https://gitlab.example.com/" -> "https://gitlab.example.com".
 std::string normalize_gitlab_url(std::string url);
 
-// The rules that hold for any stored configuration: an http(s) URL, automatic provisioning only
-// with a token and at least one allowed group.
-Status validate(const GitlabConfig& config);
+// True for a URL whose host is a loopback address ("localhost", 127.0.0.0/8, "[::1]").
+bool is_loopback_url(std::string_view url);
+
+// The rules that hold for any stored configuration: an https URL (http only to a loopback
+// address, where nothing crosses a network, or when `allow_http` says the operator accepts it),
+// automatic provisioning only with a token and at least one allowed group.
+Status validate(const GitlabConfig& config, bool allow_http = false);
 
 }  // namespace provisio

@@ -190,6 +190,15 @@ std::vector<Migration> build() {
 ))",
                      "CREATE INDEX gitlab_shares_invited ON gitlab_shares (invited_group_id)",
                  }});
+  all.push_back({7,
+                 "GitLab login states, so that each sign-in completes once across every node",
+                 {
+                     R"(CREATE TABLE oauth_states (
+  state_hash TEXT PRIMARY KEY,
+  expires_at {bigint} NOT NULL
+))",
+                     "CREATE INDEX oauth_states_expiry ON oauth_states (expires_at)",
+                 }});
   return all;
 }
 
