@@ -43,9 +43,10 @@ Status may_deactivate_user(bool managed_instance, const User& user) {
   return {};
 }
 
-Status may_change_password(bool managed_instance) {
-  if (managed_instance) {
-    return tl::unexpected(instance("passwords of local users cannot be changed."));
+Status may_change_password(bool managed_instance, const User& user) {
+  if (managed_instance && user.managed) {
+    return tl::unexpected(
+        instance("the user '" + user.login + "' logs in with GitLab and has no password here."));
   }
   return {};
 }

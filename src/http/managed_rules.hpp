@@ -20,7 +20,9 @@ bool is_managed_instance(const std::optional<GitlabConfig>& config);
 Status may_create_user(bool managed_instance);
 Status may_update_user(bool managed_instance, const User& user);
 Status may_deactivate_user(bool managed_instance, const User& user);
-Status may_change_password(bool managed_instance);
+// Local users keep their passwords in a managed instance (the built-in admin included): the rule
+// is for managed users, who have none here.
+Status may_change_password(bool managed_instance, const User& user);
 
 Status may_create_group(bool managed_instance);
 // `renames`: the change gives the group another name.

@@ -1,9 +1,12 @@
 #pragma once
 // The rules of the single GitLab configuration (behaviour.md §2, api.md), shared by the HTTP API
 // and `provisio gitlab configure`: only one configuration; changing the URL needs the secret
-// again; automatic provisioning needs a token and allowed groups; enabling it queues the first
-// sync; leaving it clears the managed flags; a configuration is disabled only in JIT mode and
-// deleted only when disabled (which also clears the managed flags).
+// again and clears every other stored secret the change does not give again (they were given
+// for the old host, and the change's own check must not send them to the new one); an https URL
+// unless loopback or allowed; automatic provisioning needs a token and allowed groups; enabling
+// it queues the first sync; leaving it clears the managed flags; a configuration is disabled only
+// in JIT mode, and not while every administrator logs in through GitLab (core/admin_guard.hpp),
+// and deleted only when disabled (which also clears the managed flags).
 
 #include <optional>
 #include <set>
@@ -34,9 +37,15 @@ struct ConfigChange {
   std::optional<Task> queued_sync;  // the first sync, when automatic provisioning was enabled
 };
 
+// What the server's settings allow.
+struct ConfigurationPolicy {
+  bool allow_http = false;  // gitlab_allow_http: http:// URLs to hosts other than loopback
+};
+
 class GitlabConfiguration {
  public:
-  GitlabConfiguration(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  GitlabConfiguration(store::Store& store, const Clock& clock, ConfigurationPolicy policy = {})
+      : store_(store), clock_(clock), policy_(policy) {}
 
   Result<std::optional<GitlabConfig>> get();
   // kAlreadyExists when a configuration exists.
@@ -54,6 +63,7 @@ class GitlabConfiguration {
 
   store::Store& store_;
   const Clock& clock_;
+  ConfigurationPolicy policy_;
 };
 
 }  // namespace provisio::sync
