@@ -6,6 +6,9 @@
 # first, so permissions are synchronized too.
 #   bench/sync.sh [PRESET (S|M|L)] [LATENCY_MS] [sqlite|postgresql] [BOUND]
 #   (default M 20 sqlite 50)
+# Environment: BENCH_READ_API=graphql|rest (how member lists are read, PROVISIO_GITLAB_READ_API;
+# default graphql), BENCH_PROFILE=gitlab.com (gitlab-sim serves GitLab.com's rate limits),
+# BENCH_NO_CUSTOM_ROLES=1 (the world without its custom roles, where GraphQL answers every list).
 # BENCH_KEEP_DATA=DIR keeps the SQLite data directory there afterwards (bench/api.sh uses it);
 # the admin's password is then "bench-admin-password".
 set -euo pipefail
@@ -29,9 +32,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BIN/gitlab-sim" generate --preset "$PRESET" --output "$WORK/world.json"
+GEN_FLAGS=()
+[ -n "${BENCH_NO_CUSTOM_ROLES:-}" ] && GEN_FLAGS+=(--without-custom-roles)
+SIM_FLAGS=()
+[ -n "${BENCH_PROFILE:-}" ] && SIM_FLAGS+=(--profile "$BENCH_PROFILE")
+export PROVISIO_GITLAB_READ_API="${BENCH_READ_API:-graphql}"
+echo "(members read with $PROVISIO_GITLAB_READ_API${BENCH_PROFILE:+, gitlab-sim profile $BENCH_PROFILE}${BENCH_NO_CUSTOM_ROLES:+, world without custom roles})"
+"$BIN/gitlab-sim" generate --preset "$PRESET" "${GEN_FLAGS[@]}" --output "$WORK/world.json"
 "$BIN/bench_sync_bound" "$WORK/world.json" acme umbrella | tee "$WORK/bound"
-"$BIN/gitlab-sim" serve --world "$WORK/world.json" --port 0 --latency-ms "$LATENCY" > "$WORK/sim.out" 2> "$WORK/sim.err" &
+"$BIN/gitlab-sim" serve --world "$WORK/world.json" --port 0 --latency-ms "$LATENCY" "${SIM_FLAGS[@]}" > "$WORK/sim.out" 2> "$WORK/sim.err" &
 SIM_PID=$!
 for _ in $(seq 1 600); do grep -q listening "$WORK/sim.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/sim.out")
@@ -56,8 +65,13 @@ bind_projects "$P" "$WORK/world.json" "$BOUND" bench "$WORK"
 
 # One sync, then its figures. $1: the label.
 run_sync() {
+  curl -s -X POST "http://127.0.0.1:$PORT/__control/counters/reset" > /dev/null
+  # The same faults again: restarts the rate windows and their 429 counts for this run.
+  curl -s -X POST -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$PORT/__control/faults" > /dev/null
   /usr/bin/time -f "wall %e s, peak RSS %M KB" "$P" sync --json --log-level info 2> "$WORK/err" > "$WORK/sync.json" || true
-  python3 - "$WORK/sync.json" "$WORK/err" "$LATENCY" "$CONCURRENCY" "$(sed -n 's/^lower bound: \([0-9]*\).*/\1/p' "$WORK/bound")" "$WORK/bound" <<'PY'
+  curl -s "http://127.0.0.1:$PORT/__control/counters" > "$WORK/counters.json"
+  curl -s "http://127.0.0.1:$PORT/__control/faults" > "$WORK/faults.json"
+  python3 - "$WORK/sync.json" "$WORK/err" "$LATENCY" "$CONCURRENCY" "$(sed -n 's/^lower bound: \([0-9]*\).*/\1/p' "$WORK/bound")" "$WORK/bound" "$WORK/counters.json" "$WORK/faults.json" <<'PY'
 import json, re, sys
 summary = json.load(open(sys.argv[1]))
 bound_text = open(sys.argv[6]).read()
@@ -73,6 +87,26 @@ print(f"  GitLab requests {requests} (lower bound {bound}: ratio {requests / bou
 m = re.search(r"GitLab requests by endpoint: ([^\n]*)", err)
 if m:
     print("  by endpoint:", m.group(1).rstrip('"'))
+m = re.search(r"Member lists: ([^\n\"]*)", err)
+if m:
+    print("  member lists:", m.group(1))
+bs = re.search(r"backstage model[^:]*: ([0-9]+) requests", bound_text)
+if bs:
+    print(f"  GitLab requests {requests} against Backstage's GitLab org provider's {bs.group(1)} "
+          f"(model; users and groups only, no shares, no project members): "
+          f"{requests / int(bs.group(1)):.2f}x")
+counters = json.load(open(sys.argv[7]))
+gq = counters.get("graphql", {})
+if gq.get("requests"):
+    print(f"  gitlab-sim GraphQL: {gq['requests']} requests, {gq['operations']} queries, "
+          f"complexity {gq['complexity']} in all, {gq['refused_for_complexity']} refused for complexity")
+faults = json.load(open(sys.argv[8]))
+windows = faults.get("rate_windows", [])
+throttled = sum(w.get("throttled", 0) for w in windows) + sum(faults.get("endpoint_throttled", {}).values())
+if faults.get("profile"):
+    print(f"  profile {faults['profile']}: {throttled} answers 429 "
+          f"({sum(w.get('throttled', 0) for w in windows)} by the API limit, by endpoint "
+          f"{faults.get('endpoint_throttled', {})}); all answered by waiting (status above)")
 m = re.search(r"phases: ([^\n\"]*)", err)
 if m:
     print("  phases:", m.group(1))

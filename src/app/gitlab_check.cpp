@@ -32,6 +32,9 @@ std::optional<std::string> check_url(const GitlabConfig& config, gitlab::HttpTra
       .message;
 }
 
+// GitLab answered that the token itself is no good: unknown, expired, revoked.
+bool refuses_token(const Error& e) { return e.code == ErrorCode::kUnauthenticated; }
+
 }  // namespace
 
 GitlabCheckResult check_gitlab(const GitlabConfig& config, Millis now,
@@ -53,25 +56,34 @@ GitlabCheckResult check_gitlab(const GitlabConfig& config, Millis now,
   options.engine.request_timeout = timeout;
   SeededRandom random;
   gitlab::Client client(options, transport, random);
-  auto token = client.token_self();
-  if (!token) return std::optional<std::string>(token.error().message);
-  const TokenHealth health = token_health(*token, sync::date_of(now));
   GitlabCheckResult out;
+  auto token = client.token_self();
+  if (!token) {
+    out.error = token.error().message;
+    if (refuses_token(token.error())) out.field = "provisioningToken";
+    return out;
+  }
+  const TokenHealth health = token_health(*token, sync::date_of(now));
   out.warnings = health.warnings;
   if (health.error) {
     out.error = health.error;
+    out.field = "provisioningToken";
     return out;
   }
   if (config.provisioning_type != ProvisioningType::kAutoProvisioning) return out;
   for (const std::string& slug : config.allowed_groups) {
-    auto group = client.group(slug);
+    // Read as the sync reads it, so that the words are the run's.
+    auto group = sync::read_allowed_root(client, slug);
     if (!group) {
-      out.error = "The allowed group '" + slug + "': " + group.error().message;
-      return out;
-    }
-    if (group->parent_id) {
-      out.error =
-          "The allowed group '" + slug + "' is not a root group; allow its root group instead.";
+      const Error& e = group.error();
+      out.error = e.message;
+      if (refuses_token(e)) {
+        out.field = "provisioningToken";
+      } else if (e.code == ErrorCode::kNotFound || e.code == ErrorCode::kFailedPrecondition ||
+                 e.code == ErrorCode::kPermissionDenied) {
+        out.field = "allowedGroups";
+        out.allowed_group = slug;
+      }
       return out;
     }
   }

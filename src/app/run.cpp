@@ -177,6 +177,7 @@ int run_unguarded(int argc, char** argv) {
         o.secret_file = text["configure--secret-file"].get();
         o.token_file = text["configure--token-file"].get();
         o.webhook_secret_file = text["configure--webhook-secret-file"].get();
+        o.jit_privileged_groups = text["configure--jit-privileged-groups"].get();
         return run_gitlab_configure(s, o);
       });
   text_option(configure, "--enabled", "true or false");
@@ -192,6 +193,9 @@ int run_unguarded(int argc, char** argv) {
   text_option(configure, "--token-file",
               "read the provisioning token from FILE ('-': standard input)");
   text_option(configure, "--allowed-groups", "root-group slugs, comma-separated");
+  text_option(configure, "--jit-privileged-groups",
+              "groups holding global administrative permissions that Just-in-Time group sync "
+              "may still join and leave, comma-separated (none by default)");
   text_option(configure, "--mode", "jit or auto");
   text_option(configure, "--sync-groups", "true or false: synchronize user groups at login");
   text_option(configure, "--allow-signup", "true or false: Just-in-Time sign-up");

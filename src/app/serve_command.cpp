@@ -60,6 +60,8 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
 
   const auto lease_ms = sync_lease_ms();
   if (!lease_ms) return fail("bad setting", lease_ms.error());
+  const auto read_api = gitlab_read_api();
+  if (!read_api) return fail("bad setting", read_api.error());
   auto store = open_database(settings, OpenMode::kCreate);
   if (!store) return fail("cannot open the database", store.error());
   if (auto migrated = (*store)->migrate(); !migrated) {
@@ -83,7 +85,7 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   // The sync side of this node: the hourly schedule and the task queue, on their own thread.
   // One registry for the process: the sync, its GitLab requests, HTTP and logins report to it.
   metrics::Registry metrics;
-  auto sync_service = make_sync_service(**store, clock, &metrics, *lease_ms);
+  auto sync_service = make_sync_service(**store, clock, &metrics, *lease_ms, *read_api);
   sync::Worker worker(**store, *sync_service, clock);
 
   // The Web API. Its handlers run on the server's worker pool; everything below is thread-safe.

@@ -1,5 +1,6 @@
 #include "app/sync_commands.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -38,41 +39,107 @@ std::optional<bool> parse_bool(const std::string& s) {
   return std::nullopt;
 }
 
-// A plan's permission changes as audit entries, for the dry run's list: the plan keeps them as
-// ids and a cause index (apply() writes their audit rows), so names are looked up here.
-Result<std::vector<AuditEntry>> permission_entries(const Plan& p, store::Store& store) {
-  std::map<ProjectId, std::string> keys;
-  for (int page = 1;; ++page) {
-    auto projects = store.list_projects("", page, 500);
-    if (!projects) return tl::unexpected(projects.error());
-    for (const Project& project : projects->items) keys.emplace(project.id, project.key);
-    if (projects->items.size() < 500) break;
+// Names of the rows a plan's changes refer to: created by the plan, or stored (looked up once).
+class PlanNames {
+ public:
+  PlanNames(const ChangeSet& changes, store::Store& store) : changes_(changes), store_(store) {
+    // A group the plan renames is named as it will be, as the audit row will name it.
+    for (const Group& g : changes_.groups_to_update) groups_.emplace(g.id, g.name);
   }
-  std::map<UserId, std::string> logins;
-  const auto login = [&](const RowRef& user) -> Result<std::string> {
-    if (user.is_created()) return p.changes.users_to_create.at(user.created_index()).login;
-    if (const auto it = logins.find(user.id()); it != logins.end()) return it->second;
-    auto u = store.get_user(user.id());
+
+  Result<std::string> user(const RowRef& ref) {
+    if (ref.is_created()) return changes_.users_to_create.at(ref.created_index()).login;
+    if (const auto it = logins_.find(ref.id()); it != logins_.end()) return it->second;
+    auto u = store_.get_user(ref.id());
     if (!u) return tl::unexpected(u.error());
-    return logins.emplace(user.id(), u->login).first->second;
-  };
-  std::vector<AuditEntry> out;
-  for (const bool granted : {false, true}) {
-    for (const UserPermissionChange& c :
-         granted ? p.changes.permissions_to_grant : p.changes.permissions_to_revoke) {
-      auto who = login(c.user);
+    return logins_.emplace(ref.id(), u->login).first->second;
+  }
+  Result<std::string> group(const RowRef& ref) {
+    if (ref.is_created()) return changes_.groups_to_create.at(ref.created_index()).name;
+    if (const auto it = groups_.find(ref.id()); it != groups_.end()) return it->second;
+    auto g = store_.get_group(ref.id());
+    if (!g) return tl::unexpected(g.error());
+    return groups_.emplace(ref.id(), g->name).first->second;
+  }
+  Result<std::string> project(ProjectId id) {
+    if (projects_.empty()) {
+      for (int page = 1;; ++page) {
+        auto listed = store_.list_projects("", page, 500);
+        if (!listed) return tl::unexpected(listed.error());
+        for (const Project& p : listed->items) projects_.emplace(p.id, p.key);
+        if (listed->items.size() < 500) break;
+      }
+    }
+    const auto it = projects_.find(id);
+    return it != projects_.end() ? it->second : std::to_string(id);
+  }
+  std::optional<std::string> cause(std::uint32_t index) const {
+    if (index < changes_.causes.size() && !changes_.causes[index].empty()) {
+      return changes_.causes[index];
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const ChangeSet& changes_;
+  store::Store& store_;
+  std::map<UserId, std::string> logins_;
+  std::map<GroupId, std::string> groups_;
+  std::map<ProjectId, std::string> projects_;
+};
+
+// Every change of a plan as the audit row the sync will write for it, in the order the plan
+// preview lists them: the audited changes, the membership removals and additions, the permission
+// revocations and grants. (The plan keeps memberships and permissions as ids and a cause index;
+// apply() writes their audit rows, so names are looked up here.)
+Result<std::vector<AuditEntry>> plan_entries(const Plan& p, store::Store& store) {
+  const ChangeSet& c = p.changes;
+  PlanNames names(c, store);
+  std::vector<AuditEntry> out = c.audit;
+  for (const bool added : {false, true}) {
+    const MembershipChanges& changes = added ? c.memberships_to_add : c.memberships_to_remove;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      const MembershipChange m = changes[i];
+      auto group = names.group(m.group);
+      if (!group) return tl::unexpected(group.error());
+      auto who = names.user(m.user);
       if (!who) return tl::unexpected(who.error());
-      const std::string permission(to_string(c.permission));
+      AuditEntry a;
+      a.action = added ? "membership.add" : "membership.remove";
+      a.entity_type = "membership";
+      a.entity = *group + "/" + *who;
+      (added ? a.after : a.before) = "member";
+      a.cause = names.cause(m.cause);
+      out.push_back(std::move(a));
+    }
+  }
+  for (const bool granted : {false, true}) {
+    for (const UserPermissionChange& g :
+         granted ? c.permissions_to_grant : c.permissions_to_revoke) {
+      auto project = names.project(g.project_id);
+      if (!project) return tl::unexpected(project.error());
+      auto who = names.user(g.user);
+      if (!who) return tl::unexpected(who.error());
+      const std::string permission(to_string(g.permission));
       AuditEntry a;
       a.action = granted ? "permission.grant" : "permission.revoke";
       a.entity_type = "permission";
-      a.entity = keys[c.project_id] + "/" + *who + "/" + permission;
+      a.entity = *project + "/" + *who + "/" + permission;
       (granted ? a.after : a.before) = permission;
-      if (c.cause < p.changes.causes.size() && !p.changes.causes[c.cause].empty()) {
-        a.cause = p.changes.causes[c.cause];
-      }
+      a.cause = names.cause(g.cause);
       out.push_back(std::move(a));
     }
+  }
+  for (const GlobalPermissionChange& g : c.global_permissions_to_revoke) {
+    auto who = names.user(g.user);
+    if (!who) return tl::unexpected(who.error());
+    AuditEntry a;
+    a.action = "permission.revoke";
+    a.entity_type = "permission";
+    a.entity = "(global)/" + *who + "/" + g.permission;
+    a.before = g.permission;
+    a.cause = names.cause(g.cause);
+    out.push_back(std::move(a));
   }
   return out;
 }
@@ -85,6 +152,7 @@ Result<std::unique_ptr<store::Store>> open_migrated(const Settings& settings) {
 }
 
 using http::counts_json;
+using http::totals_json;
 
 ordered_json optional_json(const std::optional<std::string>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);
@@ -96,6 +164,7 @@ ordered_json task_json(const Task& t, bool with_times) {
   j["status"] = std::string(to_string(t.status));
   j["held"] = t.held;
   j["summary"] = counts_json(t.counts);
+  j["totals"] = totals_json(t.counts.totals);
   j["warnings"] = t.warnings;
   j["error"] = optional_json(t.error_message);
   if (with_times) {
@@ -200,19 +269,38 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
     }
   }
   if (o.allowed_groups) {
-    std::set<std::string> groups;
+    std::vector<std::string> groups;  // in the order given, a repeat once
     std::stringstream in(*o.allowed_groups);
+    for (std::string g; std::getline(in, g, ',');) {
+      if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) {
+        groups.push_back(g);
+      }
+    }
+    patch.allowed_groups = groups;
+  }
+  if (o.jit_privileged_groups) {
+    std::set<std::string> groups;
+    std::stringstream in(*o.jit_privileged_groups);
     for (std::string g; std::getline(in, g, ',');) {
       if (!g.empty()) groups.insert(g);
     }
-    patch.allowed_groups = groups;
+    patch.jit_privileged_groups = groups;
   }
   auto store = open_migrated(settings);
   if (!store) return fail(cmd, store.error().message);
   const SystemClock clock;
   sync::GitlabConfiguration configuration(**store, clock,
                                           sync::ConfigurationPolicy{settings.gitlab_allow_http});
-  auto change = configuration.create_or_update(patch, "cli");
+  // As the API does: a new token or new allowed groups for automatic provisioning are checked
+  // against GitLab first, and nothing is saved when GitLab refuses them.
+  const sync::ConfigVerifier verify = [&clock](const std::optional<GitlabConfig>& before,
+                                               const GitlabConfig& after) -> Status {
+    if (!sync::reads_gitlab_differently(before, after)) return {};
+    const GitlabCheckResult check = check_gitlab(after, clock.now());
+    if (check.error && check.field) return make_error(ErrorCode::kInvalidArgument, *check.error);
+    return {};
+  };
+  auto change = configuration.create_or_update(patch, "cli", verify);
   if (!change) return fail(cmd, change.error().message);
   const GitlabConfig& c = change->config;
   std::cout << "GitLab configuration saved: " << (c.enabled ? "enabled" : "disabled") << ", "
@@ -220,7 +308,7 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
                                                                            : "Just-in-Time")
             << " provisioning, " << c.url << "\n";
   if (change->queued_sync) {
-    std::cout << "Queued the first synchronization: task " << change->queued_sync->id << "\n";
+    std::cout << "Queued a synchronization: task " << change->queued_sync->id << "\n";
   }
   return kExitOk;
 }
@@ -254,21 +342,25 @@ int run_project_bind(const Settings& settings, const std::string& key,
 int run_sync(const Settings& settings, const SyncCommandOptions& o) {
   auto store = open_migrated(settings);
   if (!store) return fail("sync", store.error().message);
+  const auto lease_ms = sync_lease_ms();
+  if (!lease_ms) return fail("sync", lease_ms.error().message);
   const SystemClock clock;
-  auto service = make_sync_service(**store, clock);
+  const auto read_api = gitlab_read_api();
+  if (!read_api) return fail("sync", read_api.error().message);
+  auto service = make_sync_service(**store, clock, nullptr, *lease_ms, *read_api);
   if (o.dry_run) {
     auto planned = service->plan_full();
     if (!planned) return fail("sync", planned.error().message);
     const Plan& p = planned->plan;
-    auto permissions = permission_entries(p, **store);
-    if (!permissions) return fail("sync", permissions.error().message);
-    std::vector<AuditEntry> entries = p.changes.audit;
-    entries.insert(entries.end(), permissions->begin(), permissions->end());
+    auto listed = plan_entries(p, **store);
+    if (!listed) return fail("sync", listed.error().message);
+    const std::vector<AuditEntry>& entries = *listed;
     if (o.json) {
       ordered_json j;
       j["held"] = p.held.has_value();
       j["holdReason"] = optional_json(p.held);
       j["summary"] = counts_json(p.counts);
+      j["totals"] = totals_json(p.counts.totals);
       j["warnings"] = p.warnings;
       ordered_json changes = ordered_json::array();
       for (const AuditEntry& a : entries) {

@@ -13,7 +13,7 @@ namespace provisio::app {
 // and the shell's history would show them; a secret and its file together are refused.
 struct ConfigureOptions {
   std::optional<std::string> enabled, url, application_id, secret, token, allowed_groups, mode,
-      sync_groups, allow_signup, webhook_secret;
+      sync_groups, allow_signup, webhook_secret, jit_privileged_groups;
   std::optional<std::string> secret_file, token_file, webhook_secret_file;
 };
 int run_gitlab_configure(const Settings& settings, const ConfigureOptions& options);

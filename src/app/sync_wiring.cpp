@@ -28,9 +28,20 @@ Result<Millis> sync_lease_ms(const Getenv& getenv) {
   return Millis{seconds} * 1000;
 }
 
+Result<sync::MembersApi> gitlab_read_api(const Getenv& getenv) {
+  const auto text = getenv("PROVISIO_GITLAB_READ_API");
+  if (!text || text->empty()) return sync::MembersApi::kGraphql;
+  if (const auto api = sync::parse_members_api(*text)) return *api;
+  return make_error(ErrorCode::kInvalidArgument,
+                    "the environment variable PROVISIO_GITLAB_READ_API: '" + *text +
+                        "' is neither 'graphql' nor 'rest'.");
+}
+
 std::unique_ptr<sync::SyncService> make_sync_service(store::Store& store, const Clock& clock,
-                                                     metrics::Registry* metrics, Millis lease_ms) {
+                                                     metrics::Registry* metrics, Millis lease_ms,
+                                                     sync::MembersApi members_api) {
   sync::SyncOptions options;
+  options.members_api = members_api;
   options.node_id = node_id();
   options.lease_ms = lease_ms;
   options.heartbeat_ms = std::max<Millis>(lease_ms / 6, 100);

@@ -21,7 +21,7 @@ namespace provisio::auth {
 
 inline constexpr std::string_view kOAuthCookie = "provisio_oauth";
 inline constexpr std::string_view kCallbackPath = "/oauth2/callback/gitlab";
-inline constexpr Millis kOAuthFlowTtl = 10 * 60 * 1000;
+inline constexpr Millis kOAuthFlowTtl = Millis{10} * 60 * 1000;
 
 struct PendingLogin {
   std::string state;
@@ -34,7 +34,7 @@ struct AuthorizeRequest {
   std::string gitlab_url;  // no trailing slash
   std::string client_id;
   std::string redirect_uri;
-  std::string scope;  // "api" or "read_user"
+  std::string scope;  // "read_api" or "read_user" (sync/gitlab_login.hpp: login_scope)
 };
 
 // A new pending login: fresh random state and verifier, `return_to` made safe.

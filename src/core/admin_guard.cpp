@@ -1,10 +1,60 @@
 #include "core/admin_guard.hpp"
 
-#include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace provisio {
+namespace {
+
+bool is_global_admin(const PermissionGrant& g) { return !g.project_id && g.permission == "admin"; }
+
+// Whether `changes` brings an administrator `state` did not have: a user who becomes active (or
+// is created active) and then holds a surviving global `admin` grant of its own or through a
+// group, or an active user who joins a group that still holds it.
+bool gains_an_administrator(const AuthorizationState& state, const ChangeSet& c,
+                            const AdminLoss& loss) {
+  std::unordered_map<UserId, bool> active;
+  for (const User& u : state.users) active[u.id] = u.active;
+  std::unordered_set<UserId> reactivated;
+  for (const User& u : c.users_to_update) {
+    const auto before = active.find(u.id);
+    if (u.active && (before == active.end() || !before->second)) reactivated.insert(u.id);
+    active[u.id] = u.active;
+  }
+  const auto active_after = [&](const RowRef& user) {
+    if (user.is_created()) {
+      return user.created_index() < c.users_to_create.size() &&
+             c.users_to_create[user.created_index()].active;
+    }
+    const auto it = active.find(user.id());
+    return it != active.end() && it->second;
+  };
+  std::unordered_set<GroupId> admin_groups;  // those that still hold it afterwards
+  for (const PermissionGrant& g : state.permissions) {
+    if (!is_global_admin(g)) continue;
+    if (g.user_id && reactivated.count(*g.user_id) != 0 &&
+        loss.direct_grants.count(*g.user_id) == 0) {
+      return true;
+    }
+    if (g.group_id && loss.groups.count(*g.group_id) == 0) admin_groups.insert(*g.group_id);
+  }
+  for (const GroupId group : admin_groups) {
+    for (const UserId member : state.memberships.of(group)) {
+      if (reactivated.count(member) != 0 && loss.memberships.count({group, member}) == 0) {
+        return true;
+      }
+    }
+  }
+  for (const MembershipChange& m : c.memberships_to_add) {
+    if (!m.group.is_created() && admin_groups.count(m.group.id()) != 0 && active_after(m.user)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 std::vector<AdminHolding> admin_holdings(const AuthorizationState& state) {
   std::unordered_map<UserId, const User*> active;
@@ -13,7 +63,7 @@ std::vector<AdminHolding> admin_holdings(const AuthorizationState& state) {
   }
   std::vector<AdminHolding> out;
   for (const PermissionGrant& g : state.permissions) {
-    if (g.project_id || g.permission != "admin") continue;
+    if (!is_global_admin(g)) continue;
     if (g.user_id) {
       if (const auto it = active.find(*g.user_id); it != active.end()) {
         out.push_back({it->first, it->second->local, std::nullopt});
@@ -34,9 +84,12 @@ AdminLoss admin_loss_of(const ChangeSet& changes) {
   for (const User& u : changes.users_to_update) {
     if (!u.active) loss.users.insert(u.id);
   }
+  for (const GlobalPermissionChange& g : changes.global_permissions_to_revoke) {
+    if (!g.user.is_created() && g.permission == "admin") loss.direct_grants.insert(g.user.id());
+  }
   loss.groups.insert(changes.groups_to_delete.begin(), changes.groups_to_delete.end());
   for (const MembershipChange m : changes.memberships_to_remove) {
-    // Rows the plan creates hold nothing yet.
+    // Rows the change set creates hold nothing yet.
     if (m.group.is_created() || m.user.is_created()) continue;
     loss.memberships.insert({m.group.id(), m.user.id()});
   }
@@ -63,9 +116,9 @@ std::vector<AdminHolding> surviving(const std::vector<AdminHolding>& holdings,
 Status keeps_an_administrator(const std::vector<AdminHolding>& holdings, const AdminLoss& loss,
                               std::string_view change) {
   if (holdings.empty() || !surviving(holdings, loss).empty()) return {};
-  const bool only_logins = surviving(holdings, AdminLoss{loss.users, loss.direct_grants,
-                                                         loss.groups, loss.memberships, false})
-                               .size() != 0;
+  AdminLoss without_logins = loss;
+  without_logins.gitlab_logins = false;
+  const bool only_logins = !surviving(holdings, without_logins).empty();
   std::string message =
       std::string(change) + " would leave no active user holding the global 'admin' permission";
   message += only_logins
@@ -74,6 +127,13 @@ Status keeps_an_administrator(const std::vector<AdminHolding>& holdings, const A
                  : ": grant 'admin' to another active user (or to a group with active members) "
                    "first.";
   return make_error(ErrorCode::kFailedPrecondition, message);
+}
+
+bool leaves_no_administrator(const AuthorizationState& state, const ChangeSet& changes) {
+  const std::vector<AdminHolding> holdings = admin_holdings(state);
+  if (holdings.empty()) return false;  // nobody to lose: not this change's doing
+  const AdminLoss loss = admin_loss_of(changes);
+  return surviving(holdings, loss).empty() && !gains_an_administrator(state, changes, loss);
 }
 
 }  // namespace provisio

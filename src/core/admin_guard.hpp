@@ -1,9 +1,11 @@
 #pragma once
-// "Never without an administrator" (behaviour.md §5): at least one active user always holds the
-// global `admin` permission, directly or through a group, and a change that would leave none is
-// refused. One rule for every path that can take the permission away: the API and the command
-// line (revoking a grant, deactivating a user, deleting a group, removing a member, disabling
-// GitLab authentication) and the sync's plans (admin_loss_of). Pure functions.
+// Never without an administrator (behaviour.md §5): at least one active user always holds the
+// global `admin` permission (Administer System), directly or through a group, and a change that
+// would leave none is refused. One rule for every path that can take the permission away: the
+// API and the command line (revoking a grant, deactivating a user, deleting a group, removing a
+// member, disabling GitLab authentication: keeps_an_administrator over the store's holdings) and
+// the sync's plans (leaves_no_administrator over the state a plan was computed from, which holds
+// the plan back; the store refuses such a change set too). Pure functions.
 
 #include <optional>
 #include <set>
@@ -46,8 +48,13 @@ struct AdminLoss {
 // Every holding of the global `admin` permission by an active user in `state`.
 std::vector<AdminHolding> admin_holdings(const AuthorizationState& state);
 
-// What applying `changes` takes away: its deactivated users, deleted groups and removed
-// memberships (a plan never grants or revokes global permissions).
+// True when some active user of `state` holds global `admin`, directly or through a group.
+inline bool has_active_administrator(const AuthorizationState& state) {
+  return !admin_holdings(state).empty();
+}
+
+// What applying `changes` takes away: its deactivated users, revoked direct `admin` grants,
+// deleted groups and removed memberships (rows the change set creates hold nothing yet).
 AdminLoss admin_loss_of(const ChangeSet& changes);
 
 // The holdings that survive `loss`.
@@ -60,5 +67,11 @@ std::vector<AdminHolding> surviving(const std::vector<AdminHolding>& holdings,
 // cannot make it worse, and refusing would block the repair.
 Status keeps_an_administrator(const std::vector<AdminHolding>& holdings, const AdminLoss& loss,
                               std::string_view change);
+
+// True when `state` has an active administrator and applying `changes` would leave none: no
+// holding survives admin_loss_of(changes), and the change set brings no new one (a user it
+// reactivates or creates in a group that still holds `admin`, or one it reactivates that holds
+// the permission directly).
+bool leaves_no_administrator(const AuthorizationState& state, const ChangeSet& changes);
 
 }  // namespace provisio

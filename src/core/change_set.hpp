@@ -39,21 +39,36 @@ struct UserPermissionChange {
   std::uint32_t cause = 0;  // into ChangeSet::causes
 };
 
+// A global permission held by a user: revoked when the user is deactivated (behaviour.md §3).
+struct GlobalPermissionChange {
+  RowRef user;
+  std::string permission;   // a GlobalPermission key: "admin", "scan", ...
+  std::uint32_t cause = 0;  // into ChangeSet::causes
+  friend bool operator==(const GlobalPermissionChange&, const GlobalPermissionChange&) = default;
+};
+
 struct VisibilityChange {
   ProjectId project_id = 0;
   Visibility visibility = Visibility::kPrivate;
 };
 
+// The cause of every membership and permission a deactivation removes (behaviour.md §3).
+inline constexpr std::string_view kDeactivatedCause = "the user was deactivated";
+
 struct ChangeSet {
-  std::vector<User> users_to_create;      // uuid required; id ignored
-  std::vector<User> users_to_update;      // by id: name, email, active, managed, external_login
+  std::vector<User> users_to_create;  // uuid required; id ignored
+  // By id: name, email, active, managed, external_login. A user made inactive here also loses, in
+  // the same transaction, every membership and permission the set does not already remove (a
+  // partial sync's plan cannot see them all), each with its audit row, and every session and token.
+  std::vector<User> users_to_update;
   std::vector<Group> groups_to_create;    // uuid required; id ignored
-  std::vector<Group> groups_to_update;    // by id: name, description, managed
+  std::vector<Group> groups_to_update;    // by id: name, description, managed, external_id
   std::vector<GroupId> groups_to_delete;  // with their memberships and grants
   MembershipChanges memberships_to_add;
   MembershipChanges memberships_to_remove;
   std::vector<UserPermissionChange> permissions_to_grant;
   std::vector<UserPermissionChange> permissions_to_revoke;
+  std::vector<GlobalPermissionChange> global_permissions_to_revoke;
   std::vector<VisibilityChange> visibilities;
   std::vector<AuditEntry> audit;  // every change but memberships and permissions (see above)
   MembershipAudit membership_audit;
@@ -63,7 +78,8 @@ struct ChangeSet {
     return users_to_create.size() + users_to_update.size() + groups_to_create.size() +
            groups_to_update.size() + groups_to_delete.size() + memberships_to_add.size() +
            memberships_to_remove.size() + permissions_to_grant.size() +
-           permissions_to_revoke.size() + visibilities.size() + audit.size();
+           permissions_to_revoke.size() + global_permissions_to_revoke.size() +
+           visibilities.size() + audit.size();
   }
   bool empty() const { return size() == 0; }
 };

@@ -99,20 +99,6 @@ std::optional<RoleMapping> mapping_for(const std::vector<RoleMapping>& mappings,
   return std::nullopt;
 }
 
-bool is_bot(const std::string& username, bool bot_flag) {
-  if (bot_flag) return true;
-  // Project and group access tokens act through users named project_<id>_bot_<hex> or
-  // group_<id>_bot_<hex> (older GitLabs: project_<id>_bot<n>).
-  for (const std::string_view prefix : {"project_", "group_"}) {
-    if (username.rfind(prefix, 0) != 0) continue;
-    std::size_t i = prefix.size();
-    const std::size_t digits = i;
-    while (i < username.size() && std::isdigit(static_cast<unsigned char>(username[i]))) ++i;
-    if (i > digits && username.compare(i, 4, "_bot") == 0) return true;
-  }
-  return false;
-}
-
 DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_projects,
                            const std::vector<RoleMapping>& mappings,
                            const ProvisioningRules& rules) {
@@ -275,7 +261,7 @@ DesiredState desired_state(const Snapshot& s, const std::set<gl::Id>& bound_proj
   const auto warn = [&](int n, const std::string& what) {
     if (n > 0) out.warnings.push_back(std::to_string(n) + " " + what);
   };
-  warn(bots, "bot users skipped (bots are not provisioned)");
+  warn(bots, "bot users skipped: " + std::string(kBotsNotProvisioned));
   warn(inactive, "blocked or inactive GitLab users skipped");
   warn(outside, "users reached only through groups outside the allowed groups skipped");
   warn(project_only, "users who are members of projects only skipped");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bots.hpp"
 #include "core/effective_access.hpp"
 #include "core/project.hpp"
 #include "core/role_mapping.hpp"
@@ -80,9 +81,6 @@ struct DesiredState {
 // name exists, else its base role's; none for levels that are not roles.
 std::optional<RoleMapping> mapping_for(const std::vector<RoleMapping>& mappings, int level,
                                        const gl::CustomRoleRef* custom_role);
-
-// True for GitLab bot users: the bot flag, or an access-token bot's username.
-bool is_bot(const std::string& username, bool bot_flag);
 
 DesiredState desired_state(const Snapshot& snapshot, const std::set<gl::Id>& bound_projects,
                            const std::vector<RoleMapping>& mappings,

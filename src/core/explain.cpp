@@ -43,9 +43,8 @@ std::optional<std::string> excluded(const Snapshot& s, gl::Id user, const std::s
                                     const ProvisioningRules& rules) {
   const Who w = who_is(s, user);
   if (!rules.include_bots && is_bot(username, w.bot_flag)) {
-    return "GitLab user @" + username +
-           " is a bot (a bot user or an access token's user): bots are not provisioned, so "
-           "GitLab gives it nothing here.";
+    return "GitLab user @" + username + " is a bot: " + std::string(kBotsNotProvisioned) +
+           ", so GitLab gives it nothing here.";
   }
   if (!rules.include_inactive && w.state != "active") {
     return "GitLab user @" + username + " is " + w.state +

@@ -56,6 +56,11 @@ Status validate(const GitlabConfig& config, bool allow_http) {
     return make_error(ErrorCode::kInvalidArgument, "The GitLab URL must not contain spaces.");
   }
   if (config.provisioning_type == ProvisioningType::kAutoProvisioning) {
+    if (!config.enabled) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Automatic provisioning needs GitLab authentication enabled: enable the "
+                        "configuration first.");
+    }
     if (!config.provisioning_token || config.provisioning_token->empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "Automatic provisioning needs a provisioning token.");

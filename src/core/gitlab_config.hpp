@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -24,10 +25,15 @@ struct GitlabConfig {
   std::optional<std::string> secret;  // OAuth application secret
   bool synchronize_groups = false;
   ProvisioningType provisioning_type = ProvisioningType::kJit;
-  std::set<std::string> allowed_groups;  // root-group slugs, kept sorted
+  // Root-group slugs in the order the administrator typed them (the page shows them so), no
+  // repeats. Their order never changes what a sync reads.
+  std::vector<std::string> allowed_groups;
   bool allow_users_to_sign_up = true;
   std::optional<std::string> provisioning_token;
   std::optional<std::string> webhook_secret;
+  // "JIT may manage these privileged groups" (behaviour.md §2): names of our groups holding a
+  // global administrative permission that Just-in-Time group sync may still join and leave.
+  std::set<std::string> jit_privileged_groups;
   // Set by the store when a stored secret could not be decrypted (the URL was changed in the
   // database, or the key file is not the database's): that secret reads as unset.
   bool secrets_unreadable = false;
@@ -41,7 +47,7 @@ bool is_loopback_url(std::string_view url);
 
 // The rules that hold for any stored configuration: an https URL (http only to a loopback
 // address, where nothing crosses a network, or when `allow_http` says the operator accepts it),
-// automatic provisioning only with a token and at least one allowed group.
+// automatic provisioning only when enabled, with a token and at least one allowed group.
 Status validate(const GitlabConfig& config, bool allow_http = false);
 
 }  // namespace provisio

@@ -41,14 +41,48 @@ std::optional<std::string> allowlist_refusal(const std::vector<std::string>& use
          joined(allowed_roots) + "). Ask your administrator for access.";
 }
 
-std::set<GroupId> jit_groups(const std::vector<std::string>& user_groups,
-                             const std::vector<Group>& groups) {
-  std::set<GroupId> out;
+JitMemberships jit_memberships(const std::vector<std::string>& user_groups,
+                               const std::vector<Group>& groups, const std::set<GroupId>& current,
+                               const JitGroupRules& rules) {
+  const std::vector<std::string> roots(rules.allowed_roots.begin(), rules.allowed_roots.end());
+  std::vector<std::string> inside, outside;
+  for (const std::string& path : user_groups) {
+    (roots.empty() || any_within({path}, roots) ? inside : outside).push_back(path);
+  }
+  const auto named_by = [](const std::vector<std::string>& paths, const std::string& name) {
+    return std::any_of(paths.begin(), paths.end(), [&](const std::string& path) {
+      return name.size() >= path.size() && name.compare(0, path.size(), path) == 0 &&
+             (name.size() == path.size() || name[path.size()] == '/');
+    });
+  };
+  JitMemberships out;
   for (const Group& g : groups) {
     if (g.is_default) continue;
-    if (any_within({g.name}, user_groups)) out.insert(g.id);
+    const bool member = current.count(g.id) != 0;
+    const bool wanted = named_by(inside, g.name);
+    if (!member && !wanted && named_by(outside, g.name)) {
+      out.refused.push_back(
+          {g.id, g.name, true, "the GitLab group of that name lies outside the allowed groups"});
+      continue;
+    }
+    if (member == wanted) continue;
+    const bool privileged =
+        rules.privileged.count(g.id) != 0 && rules.managed_privileged.count(g.name) == 0;
+    if (privileged) {
+      out.refused.push_back(
+          {g.id, g.name, wanted,
+           "the group holds a global administrative permission, and Just-in-Time provisioning "
+           "may only manage such a group when it is listed in the setting \"JIT may manage "
+           "these privileged groups\""});
+      continue;
+    }
+    (wanted ? out.join : out.leave).push_back(g.id);
   }
   return out;
+}
+
+bool is_administrative_permission(std::string_view p) {
+  return p == "admin" || p == "gateadmin" || p == "profileadmin" || p == "provisioning";
 }
 
 std::set<GroupId> managed_groups_of(const std::vector<gl::Group>& listed,

@@ -4,7 +4,8 @@
 // (sync/gitlab_login.hpp) reads GitLab and the store, and asks these.
 //
 // GitLab full paths are hierarchical ("acme/web/api" is below "acme/web") and case-insensitive
-// (GitLab refuses "Acme" next to "acme"), so "below" is a prefix test that ignores case. The
+// (GitLab refuses "Acme" next to "acme"), so "within an allowed root" is a prefix test that
+// ignores case; the names of our groups, though, are matched in exact case. The
 // groups a user belongs to in GitLab are the groups they are a member of and every group below
 // those; deriving "below" from the paths costs no extra request, whether GitLab's listing already
 // includes the subgroups or not.
@@ -31,11 +32,42 @@ bool any_within(const std::vector<std::string>& user_groups, const std::vector<s
 std::optional<std::string> allowlist_refusal(const std::vector<std::string>& user_groups,
                                              const std::set<std::string>& allowed_roots);
 
-// Just-in-Time: the ids of `groups` (ours, managed or not) whose name is one of the user's GitLab
-// group paths or lies below one. JIT never creates groups; the default group is left out (every
-// active user is in it, always).
-std::set<GroupId> jit_groups(const std::vector<std::string>& user_groups,
-                             const std::vector<Group>& groups);
+// Just-in-Time group sync (behaviour.md §2, [decided, security]): which of our groups a login
+// joins and leaves, and what it refused to do. A group is wanted when its name equals, in exact
+// case, one of the user's GitLab group paths or lies below one (GitLab lists the groups one is a
+// member of; their subgroups are inherited). Safe by construction:
+//   - with an allowlist, only paths inside the allowed roots count (a root group anyone can make
+//     in GitLab, named like one of ours, is ignored);
+//   - a privileged group (holding a global administrative permission) is never joined or left
+//     unless the operator listed its name in `managed_privileged`;
+//   - JIT never creates groups, and the default group is left alone (every active user is in it).
+// Each refusal that changes the outcome (a group that would have been joined or left) is
+// reported, for the log and the audit.
+struct JitGroupRules {
+  std::set<std::string> allowed_roots;       // root-group slugs; empty: no allowlist
+  std::set<GroupId> privileged;              // our groups holding admin, gateadmin, ...
+  std::set<std::string> managed_privileged;  // privileged group names JIT may manage anyway
+};
+
+struct JitRefusal {
+  GroupId group = 0;
+  std::string name;
+  bool join = true;  // false: leaving it was refused
+  std::string reason;
+};
+
+struct JitMemberships {
+  std::vector<GroupId> join;   // by id
+  std::vector<GroupId> leave;  // by id
+  std::vector<JitRefusal> refused;
+};
+
+JitMemberships jit_memberships(const std::vector<std::string>& user_groups,
+                               const std::vector<Group>& groups, const std::set<GroupId>& current,
+                               const JitGroupRules& rules);
+
+// The global permissions that make a group privileged for JIT.
+bool is_administrative_permission(std::string_view global_permission);
 
 // Automatic provisioning: which managed groups the login proves the user belongs to. A managed
 // group mirrors the GitLab group whose id it carries; the user's listed groups are matched by id

@@ -37,6 +37,7 @@ DesiredState restrict_desired(DesiredState d, const std::set<gl::Id>& groups,
 void keep_partial_changes(Plan& plan, const std::set<gl::Id>& gone_users) {
   ChangeSet& c = plan.changes;
   std::set<std::string> kept_back;  // logins whose deactivation is dropped
+  std::set<UserId> kept_back_ids;
   std::erase_if(c.users_to_update, [&](const User& u) {
     if (u.active) return false;
     gl::Id id = 0;
@@ -46,8 +47,28 @@ void keep_partial_changes(Plan& plan, const std::set<gl::Id>& gone_users) {
     }
     if (gone_users.count(id) != 0) return false;
     kept_back.insert(u.login);
+    kept_back_ids.insert(u.id);
     return true;
   });
+  // What those deactivations would have removed.
+  const auto cause = std::find(c.causes.begin(), c.causes.end(), kDeactivatedCause);
+  if (!kept_back_ids.empty() && cause != c.causes.end()) {
+    const auto index = static_cast<std::uint32_t>(cause - c.causes.begin());
+    const auto dropped = [&](std::uint32_t why, const RowRef& user) {
+      return why == index && !user.is_created() && kept_back_ids.count(user.id()) != 0;
+    };
+    MembershipChanges kept;
+    for (const MembershipChange& m : c.memberships_to_remove) {
+      if (!dropped(m.cause, m.user)) kept.push_back(m);
+    }
+    plan.counts.memberships_removed -=
+        static_cast<std::int64_t>(c.memberships_to_remove.size() - kept.size());
+    c.memberships_to_remove = std::move(kept);
+    plan.counts.permissions_revoked -= static_cast<std::int64_t>(std::erase_if(
+        c.permissions_to_revoke, [&](const auto& p) { return dropped(p.cause, p.user); }));
+    plan.counts.permissions_revoked -= static_cast<std::int64_t>(std::erase_if(
+        c.global_permissions_to_revoke, [&](const auto& p) { return dropped(p.cause, p.user); }));
+  }
   const std::size_t deleted = c.groups_to_delete.size();
   c.groups_to_delete.clear();
   std::erase_if(c.audit, [&](const AuditEntry& a) {

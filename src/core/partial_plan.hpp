@@ -16,8 +16,9 @@ DesiredState restrict_desired(DesiredState desired, const std::set<gl::Id>& grou
                               const std::set<gl::Id>& projects);
 
 // Drops the changes a partial read cannot justify: deactivations of users other than those
-// GitLab said are gone (blocked, deleted, bots), and every group deletion (a group missing from
-// a partial read is not missing from GitLab). Counts and audit rows follow.
+// GitLab said are gone (blocked, deleted, bots) with what those deactivations would remove, and
+// every group deletion (a group missing from a partial read is not missing from GitLab). Counts
+// and audit rows follow.
 void keep_partial_changes(Plan& plan, const std::set<gl::Id>& gone_users);
 
 }  // namespace provisio

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/admin_guard.hpp"
+
 namespace provisio {
 namespace {
 
@@ -88,6 +90,9 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   const std::span<const UserId> default_members = members.of(default_group);
 
   std::unordered_map<gl::Id, RowRef> user_ref;
+  // Users who hold nothing after this plan (deactivated now, or deactivated before and still out
+  // of scope), and users reactivated now, who start again from sonar-users plus GitLab's.
+  std::unordered_set<UserId> stripped, reactivated, provisioned;
   std::int64_t managed_active = 0;
   for (const User& u : current.users) {
     if (u.managed && u.active) ++managed_active;
@@ -116,6 +121,7 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     }
     const User& cur = *it->second;
     user_ref.emplace(d.gitlab_id, RowRef::of_id(cur.id));
+    provisioned.insert(cur.id);
     User next = cur;
     next.name = d.name;
     next.email = d.email;
@@ -123,6 +129,7 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     next.managed = true;
     next.active = true;
     if (!cur.active) {
+      reactivated.insert(cur.id);
       ++n.users_reactivated;
       b.audit("user.reactivate", "user", cur.login, user_text(cur), user_text(next), cause);
       if (default_group != 0 &&
@@ -141,45 +148,93 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   std::unordered_set<gl::Id> wanted_users;
   for (const DesiredUser& d : desired.users) wanted_users.insert(d.gitlab_id);
   for (const auto& [gitlab_id, u] : by_gitlab_id) {
-    if (!u->managed || !u->active || wanted_users.count(gitlab_id) != 0) continue;
+    if (!u->managed || wanted_users.count(gitlab_id) != 0) continue;
+    stripped.insert(u->id);
+    if (!u->active) continue;
     User next = *u;
     next.active = false;
     c.users_to_update.push_back(next);
     ++n.users_deactivated;
     b.audit("user.deactivate", "user", u->login, user_text(*u), user_text(next),
-            "no longer a member of any group or project in the allowed groups");
+            "no longer a member of any group or project in the allowed groups: every group "
+            "membership and permission removed, sessions and tokens revoked");
   }
   std::sort(c.users_to_update.begin(), c.users_to_update.end(),
             [](const User& a, const User& b2) { return a.id < b2.id; });
 
-  // ---- groups, matched by GitLab id
+  // ---- groups, matched by GitLab id; a local group of the same name (or a former mirror of the
+  // same GitLab group, left local by a switch to Just-in-Time) is adopted
   std::unordered_map<gl::Id, const Group*> managed_groups;
+  std::unordered_map<gl::Id, const Group*> former_mirrors;  // local groups still carrying an id
   std::unordered_map<std::string, const Group*> by_name;
-  std::unordered_map<GroupId, gl::Id> gitlab_id_of_group;
   for (const Group& g : current.groups) {
     by_name.emplace(g.name, &g);
-    if (g.managed && g.external_id) {
-      try {
-        const gl::Id id = std::stoll(*g.external_id);
+    if (!g.external_id || g.is_default) continue;
+    try {
+      const gl::Id id = std::stoll(*g.external_id);
+      if (g.managed) {
         managed_groups.emplace(id, &g);
-        gitlab_id_of_group.emplace(g.id, id);
-      } catch (...) {  // NOLINT(bugprone-empty-catch): not a mirrored group
+      } else {
+        former_mirrors.emplace(id, &g);
       }
+    } catch (...) {  // NOLINT(bugprone-empty-catch): not a mirrored group
     }
   }
   std::unordered_map<gl::Id, RowRef> group_ref;
   std::unordered_set<gl::Id> wanted_groups;
+  std::unordered_set<GroupId> adopted;
+  // Former mirrors whose GitLab id an adopted group takes, with that id.
+  std::vector<std::pair<Group, gl::Id>> unbound;
   for (const DesiredGroup& d : desired.groups) {
     wanted_groups.insert(d.gitlab_id);
     const auto named = by_name.find(d.full_path);
+    const Group* local_named =
+        named != by_name.end() && !named->second->managed && !named->second->is_default
+            ? named->second
+            : nullptr;
     const bool name_is_local = named != by_name.end() && !named->second->managed;
     const auto it = managed_groups.find(d.gitlab_id);
     if (it == managed_groups.end()) {
-      if (name_is_local) {
-        b.plan.warnings.push_back("The GitLab group " + d.full_path +
-                                  " is not mirrored: a local group has that name. Rename the "
-                                  "local group to let the sync mirror it.");
+      const auto former = former_mirrors.find(d.gitlab_id);
+      const Group* adopt = nullptr;
+      if (local_named != nullptr && adopted.count(local_named->id) == 0) {
+        adopt = local_named;
+      } else if (local_named == nullptr && former != former_mirrors.end() &&
+                 adopted.count(former->second->id) == 0 &&
+                 (named == by_name.end() || named->second == former->second)) {
+        adopt = former->second;  // renamed in GitLab since it was left local
+      }
+      if (adopt != nullptr) {
+        if (former != former_mirrors.end() && former->second != adopt) {
+          Group off = *former->second;
+          off.external_id.reset();
+          unbound.emplace_back(std::move(off), d.gitlab_id);
+        }
+        Group next = *adopt;
+        next.managed = true;
+        next.external_id = std::to_string(d.gitlab_id);
+        next.name = d.full_path;
+        group_ref.emplace(d.gitlab_id, RowRef::of_id(adopt->id));
+        adopted.insert(adopt->id);
+        b.audit(
+            "group.adopt", "group", adopt->name, adopt->name + " (local)",
+            d.full_path + " (managed, mirrors GitLab group " + std::to_string(d.gitlab_id) + ")",
+            "GitLab group " + d.full_path +
+                " in the allowed groups has this name: the group "
+                "keeps its permissions and its members now follow GitLab");
+        c.groups_to_update.push_back(std::move(next));
+        ++n.groups_adopted;
         continue;
+      }
+      if (named != by_name.end() && named->second->is_default) {  // never adopted
+        b.plan.warnings.push_back("The GitLab group " + d.full_path +
+                                  " is not mirrored: its name is the default group's.");
+        continue;
+      }
+      if (former != former_mirrors.end()) {  // its id is the new group's now (unique)
+        Group off = *former->second;
+        off.external_id.reset();
+        unbound.emplace_back(std::move(off), d.gitlab_id);
       }
       Group g;
       g.uuid = random_uuid(random);
@@ -210,6 +265,12 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
       c.groups_to_update.push_back(std::move(next));
       ++n.groups_renamed;
     }
+  }
+  for (auto& [g, gitlab_id] : unbound) {
+    if (adopted.count(g.id) != 0) continue;
+    b.audit("group.unbind", "group", g.name, "GitLab group " + std::to_string(gitlab_id),
+            std::nullopt, "another group of the server now mirrors that GitLab group");
+    c.groups_to_update.push_back(std::move(g));
   }
   for (const auto& [gitlab_id, g] : managed_groups) {
     if (wanted_groups.count(gitlab_id) != 0) continue;
@@ -276,6 +337,37 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
     while (h != have.end()) remove((h++)->second);
   }
   have = {};
+
+  // ---- the other groups: the default group and local ones. A provisioned user's memberships
+  // are the sync's (behaviour.md §3): it leaves every local group; a user who holds nothing
+  // (deactivated) leaves the default group too. Mirrored groups were compared above, and the
+  // groups deleted take their memberships with them.
+  const std::uint32_t deactivated_cause = intern(std::string(kDeactivatedCause));
+  std::uint32_t local_cause = 0;
+  {
+    std::unordered_set<GroupId> compared(adopted.begin(), adopted.end());
+    for (const auto& [gitlab_id, g] : managed_groups) compared.insert(g->id);
+    for (const Group& g : current.groups) {
+      if (compared.count(g.id) != 0) continue;
+      for (const UserId member : members.of(g.id)) {
+        std::uint32_t cause = 0;
+        if (stripped.count(member) != 0) {
+          cause = deactivated_cause;
+        } else if (!g.is_default && provisioned.count(member) != 0) {
+          if (local_cause == 0) {
+            local_cause = intern(
+                "a provisioned user's group memberships follow GitLab: local groups are not "
+                "theirs");
+          }
+          cause = local_cause;
+        } else {
+          continue;
+        }
+        c.memberships_to_remove.push_back({RowRef::of_id(g.id), RowRef::of_id(member), cause});
+        ++n.memberships_removed;
+      }
+    }
+  }
 
   // ---- permissions and visibility of bound projects in scope
   std::unordered_map<std::int64_t, const Project*> bound;  // GitLab project id -> project
@@ -346,6 +438,33 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
   }
   granted = {};
   wanted = {};
+  // A user who holds nothing loses the permissions the comparison above does not see: on other
+  // projects, and global ones. A user reactivated now starts again from what GitLab gives.
+  std::uint32_t restart_cause = 0;
+  for (const PermissionGrant& g : current.permissions) {
+    if (!g.user_id) continue;
+    std::uint32_t cause = deactivated_cause;
+    if (stripped.count(*g.user_id) == 0) {
+      if (reactivated.count(*g.user_id) == 0) continue;
+      if (restart_cause == 0) {
+        restart_cause = intern(
+            "the user was reactivated: a reactivated user starts from sonar-users and what "
+            "GitLab gives");
+      }
+      cause = restart_cause;
+    }
+    if (!g.project_id) {
+      c.global_permissions_to_revoke.push_back({RowRef::of_id(*g.user_id), g.permission, cause});
+      ++n.permissions_revoked;
+      continue;
+    }
+    if (bound_by_id.count(*g.project_id) != 0) continue;  // compared above
+    const auto permission = parse_project_permission(g.permission);
+    if (!permission) continue;
+    c.permissions_to_revoke.push_back(
+        {*g.project_id, RowRef::of_id(*g.user_id), *permission, cause});
+    ++n.permissions_revoked;
+  }
   for (const auto& [gitlab_project, visibility] : desired.visibilities) {
     const auto p = bound.find(gitlab_project);
     if (p == bound.end() || p->second->visibility == visibility) continue;
@@ -368,6 +487,13 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
                   std::to_string(static_cast<int>(guard.max_deactivated_share * 100)) + "% or " +
                   std::to_string(guard.max_deactivated) +
                   "). Check the GitLab configuration, then confirm this plan to apply it.";
+  }
+  if (!b.plan.held && leaves_no_administrator(current, c)) {
+    b.plan.held =
+        "The plan would leave no active user holding the global permission Administer System "
+        "(it removes the last ones: deactivated, or provisioned users leaving a local group "
+        "that holds it). Give that permission to a user who stays, such as the built-in admin, "
+        "then synchronize again.";
   }
   if (!b.plan.held) {
     std::map<ProjectId, int> admins_before, admins_removed;
@@ -400,6 +526,13 @@ Plan make_plan(const Snapshot& s, const DesiredState& desired, const Authorizati
       }
     }
   }
+  // ---- what this run covers, changed or not (the seed's statistics)
+  const auto bound_in_scope =
+      std::count_if(current.projects.begin(), current.projects.end(), [&](const Project& p) {
+        return p.gitlab_project_id && desired.projects_in_scope.count(*p.gitlab_project_id) != 0;
+      });
+  n.totals = SyncTotals{static_cast<std::int64_t>(desired.users.size()),
+                        static_cast<std::int64_t>(desired.groups.size()), bound_in_scope};
   return std::move(b.plan);
 }
 

@@ -1,9 +1,17 @@
 #pragma once
 // The plan: the changes that bring the server's managed rows to the desired state, each with the
-// GitLab fact that causes it (behaviour.md §3). Pure. Never touches the default group's
-// memberships, local users, local groups, global permissions, or projects that are not bound to a
-// GitLab project in scope. The guard holds back a plan that would deactivate too many users or
-// leave a bound project without an administrator.
+// GitLab fact that causes it (behaviour.md §3). Pure.
+//   - Users are matched by GitLab id; a managed user out of scope is deactivated and stripped of
+//     every membership (the default group's included) and every permission (global ones and
+//     those on unbound projects included); a reactivated user starts again from the default
+//     group plus what GitLab gives.
+//   - Groups are matched by GitLab id; a local group named like a GitLab group in scope (or a
+//     former mirror of it) is adopted: it becomes the mirror and keeps its uuid and permissions.
+//   - A provisioned user's memberships are the sync's: the user leaves every local group.
+//   - Otherwise local users, local groups, global permissions and projects not bound to a GitLab
+//     project in scope are left alone.
+// The guard holds back a plan that would deactivate too many users, leave a bound project
+// without an administrator, or leave no active user holding Administer System.
 
 #include <optional>
 #include <string>

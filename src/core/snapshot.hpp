@@ -25,6 +25,9 @@ struct Snapshot {
   std::map<gl::Id, gl::User> users;  // details of users, when read (bot flag, email)
   gl::Date today;                    // "2026-11-28": memberships expiring on or before it are gone
   std::int64_t gitlab_requests = 0;  // what reading it cost
+  // How the member lists were read, for the log: "GraphQL for 22,104 of 22,108 member lists
+  // (4 over REST: ...)" or "REST".
+  std::string members_read_by;
 
   bool in_scope(gl::Id group) const { return groups_in_scope.count(group) != 0; }
 };

@@ -25,6 +25,17 @@ std::string_view to_string(TaskStatus s);  // "PENDING", ...
 std::optional<TaskType> parse_task_type(std::string_view s);
 std::optional<TaskStatus> parse_task_status(std::string_view s);
 
+// How much a full sync covered, in scope at that run: what the status panel shows after every
+// run, also one that changed nothing (behaviour.md §3). Computed from the desired state, so a
+// plan held back by the guard has them too. Partial syncs (GitLab events, one project) read only
+// a part of GitLab and have none.
+struct SyncTotals {
+  std::int64_t users = 0;     // provisioned users: synchronized from GitLab
+  std::int64_t groups = 0;    // mirrored groups: synchronized from GitLab
+  std::int64_t projects = 0;  // bound projects in scope: their permissions were synchronized
+  friend bool operator==(const SyncTotals&, const SyncTotals&) = default;
+};
+
 // What a sync changed; recorded on its task and summarised for people.
 struct SyncCounts {
   std::int64_t users_created = 0;
@@ -33,6 +44,7 @@ struct SyncCounts {
   std::int64_t users_deactivated = 0;
   std::int64_t groups_created = 0;
   std::int64_t groups_renamed = 0;
+  std::int64_t groups_adopted = 0;  // local groups of a GitLab group's name, now its mirror
   std::int64_t groups_deleted = 0;
   std::int64_t memberships_added = 0;
   std::int64_t memberships_removed = 0;
@@ -42,6 +54,7 @@ struct SyncCounts {
   std::int64_t visibilities_changed = 0;
   std::int64_t gitlab_requests = 0;
   std::int64_t duration_ms = 0;
+  std::optional<SyncTotals> totals;  // full syncs only
   friend bool operator==(const SyncCounts&, const SyncCounts&) = default;
 };
 

@@ -135,6 +135,26 @@ TransportRequest Client::request(const std::string& path, const std::string& que
   return r;
 }
 
+void Client::submit_graphql(const std::string& query, const nlohmann::json& variables,
+                            const Subject& subject,
+                            std::function<void(Result<nlohmann::json>)> done) {
+  TransportRequest r = request("", "");
+  r.url = options_.base_url + "/api/graphql";
+  r.method = "POST";
+  r.headers.emplace_back("Content-Type", "application/json");
+  nlohmann::json body{{"query", query}};
+  if (!variables.is_null()) body["variables"] = variables;
+  r.body = body.dump();
+  engine_.submit(std::move(r), "/api/graphql", subject,
+                 [done = std::move(done)](Result<Reply> reply) {
+                   if (!reply) {
+                     done(tl::unexpected(reply.error()));
+                     return;
+                   }
+                   done(std::move(reply->body));
+                 });
+}
+
 Result<nlohmann::json> Client::read_one(const std::string& path, const std::string& query,
                                         const std::string& endpoint, const Subject& subject) {
   std::optional<Result<nlohmann::json>> out;
@@ -362,6 +382,19 @@ Result<std::vector<gl::CustomRole>> Client::member_roles(gl::Id group) {
     return make_error(ErrorCode::kInvalidResponse, "GitLab's list of custom roles is not a list.");
   }
   return to_list(raw->get<std::vector<nlohmann::json>>(), &to_custom_role);
+}
+
+Result<std::vector<gl::User>> Client::all_users() {
+  TypedPages<gl::User> pages;
+  pages.one = &to_user;
+  std::optional<Result<int>> last_page;
+  list(
+      "/users", "order_by=id&sort=asc", "/users", Subject{"the GitLab users"},
+      [&](int page, const nlohmann::json& items) { return pages.keep(page, items); },
+      [&](Result<int> last) { last_page = std::move(last); });
+  engine_.run();
+  if (!*last_page) return tl::unexpected(last_page->error());
+  return pages.take(**last_page);
 }
 
 Result<std::vector<gl::Group>> Client::my_groups(int min_access_level) {

@@ -45,6 +45,9 @@ class Client {
   Result<gl::User> current_user();
   // GET /users/:id
   Result<gl::User> user(gl::Id id);
+  // GET /users, every page (order_by=id): all the instance's users. Administrators see each
+  // one's email there.
+  Result<std::vector<gl::User>> all_users();
   // GET /users/:id for many users, side by side.
   Result<std::map<gl::Id, gl::User>> users(const std::vector<gl::Id>& ids);
   // GET /groups/:id?with_projects=false by id or full path; includes the groups shared into it.
@@ -80,6 +83,14 @@ class Client {
   Result<std::vector<gl::CustomRole>> member_roles(gl::Id group);
   // GET /groups?min_access_level=N with the user's own token: at login, the user's groups.
   Result<std::vector<gl::Group>> my_groups(int min_access_level);
+
+  // POST /api/graphql with {"query", "variables"}, queued: `done` gets GitLab's answer (its
+  // "data" and/or "errors"), or the error of a request GitLab refused (404: no GraphQL API here;
+  // 401/403: the token is not accepted for it). Runs with run(). Counted as "/api/graphql".
+  void submit_graphql(const std::string& query, const nlohmann::json& variables,
+                      const Subject& subject, std::function<void(Result<nlohmann::json>)> done);
+  // Runs every queued request to its end (GraphQL's, and REST reads queued from callbacks).
+  void run() { engine_.run(); }
 
   const Counters& counters() const { return engine_.counters(); }
 

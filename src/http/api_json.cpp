@@ -24,6 +24,7 @@ Json counts_json(const SyncCounts& c) {
           {"usersDeactivated", c.users_deactivated},
           {"groupsCreated", c.groups_created},
           {"groupsRenamed", c.groups_renamed},
+          {"groupsAdopted", c.groups_adopted},
           {"groupsDeleted", c.groups_deleted},
           {"membershipsAdded", c.memberships_added},
           {"membershipsRemoved", c.memberships_removed},
@@ -33,6 +34,11 @@ Json counts_json(const SyncCounts& c) {
           {"visibilitiesChanged", c.visibilities_changed},
           {"gitlabRequests", c.gitlab_requests},
           {"durationMs", c.duration_ms}};
+}
+
+Json totals_json(const std::optional<SyncTotals>& totals) {
+  if (!totals) return nullptr;
+  return {{"users", totals->users}, {"groups", totals->groups}, {"projects", totals->projects}};
 }
 
 void write_page(JsonWriter& w, int index, int size, std::int64_t total) {
@@ -124,7 +130,7 @@ Json role_mapping_json(const RoleMapping& m) {
 
 Json gitlab_config_json(const GitlabConfig& c, const GitlabCheckResult& check) {
   Json groups = Json::array();
-  for (const std::string& g : c.allowed_groups) groups.push_back(g);  // a std::set: sorted
+  for (const std::string& g : c.allowed_groups) groups.push_back(g);  // as typed
   return Json{{"id", "gitlab-configuration"},
               {"enabled", c.enabled},
               {"applicationId", c.application_id},
@@ -132,9 +138,14 @@ Json gitlab_config_json(const GitlabConfig& c, const GitlabCheckResult& check) {
               {"synchronizeGroups", c.synchronize_groups},
               {"allowedGroups", std::move(groups)},
               {"allowUsersToSignUp", c.allow_users_to_sign_up},
+              {"jitPrivilegedGroups", c.jit_privileged_groups},
               {"provisioningType", to_string(c.provisioning_type)},
               {"isProvisioningTokenSet", c.provisioning_token.has_value()},
               {"errorMessage", check.error ? Json(*check.error) : Json(nullptr)},
+              // Beyond SonarQube: the setting the error is about, for the page to show it there.
+              {"errorField", check.error && check.field ? Json(*check.field) : Json(nullptr)},
+              {"errorAllowedGroup",
+               check.error && check.allowed_group ? Json(*check.allowed_group) : Json(nullptr)},
               {"warnings", check.warnings}};
 }
 
@@ -164,7 +175,11 @@ Json task_json(const Task& t) {
               {"errorMessage", t.error_message ? Json(*t.error_message) : Json(nullptr)},
               {"warnings", t.warnings},
               {"infoMessages", t.info_messages},
-              {"progress", progress_json(t)}};
+              {"progress", progress_json(t)},
+              // Beyond SonarQube: the run's figures, for the status panel and scripts.
+              {"held", t.held},
+              {"counts", t.finished_at ? counts_json(t.counts) : Json(nullptr)},
+              {"totals", totals_json(t.counts.totals)}};
 }
 
 namespace {

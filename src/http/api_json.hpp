@@ -46,6 +46,9 @@ Json role_mapping_json(const RoleMapping& mapping);
 Json gitlab_config_json(const GitlabConfig& config, const GitlabCheckResult& check);
 // What a sync changed (or would change), as `provisio sync --json` and the plan preview show it.
 Json counts_json(const SyncCounts& counts);
+// How much a full sync covered (users, groups, projects in scope); null when not recorded (a
+// partial sync, or a run of an older version).
+Json totals_json(const std::optional<SyncTotals>& totals);
 // A run of the history as api/ce/activity shows it.
 Json task_json(const Task& task);
 

@@ -61,6 +61,7 @@ constexpr Row kRoutes[] = {
   {"DELETE", "/api/v2/dop-translation/gitlab-permission-mappings/{role}", kAdmin, "Delete a custom role", delete_role_mapping},
   {"POST", "/api/v2/dop-translation/gitlab-synchronization-runs", kAdmin, "Queue a full synchronization now", start_sync_run},
   {"GET", "/api/v2/provisioning/plan", kAdmin, "The dry run of a full synchronization: counts and a page of changes with their causes", plan_preview},
+  {"GET", "/api/v2/provisioning/plan/{taskId}", kAdmin, "A plan the guard held back: counts and a page of changes with their causes", held_plan},
   {"POST", "/api/v2/provisioning/plan/{taskId}/confirm", kAdmin, "Apply the plan the guard held back for a task", confirm_held_plan},
   // v2: users, groups, memberships
   {"GET", "/api/v2/users-management/users", kUser, "List users", list_users},

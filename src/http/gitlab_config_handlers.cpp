@@ -1,5 +1,8 @@
 // The GitLab configuration (through sync::GitlabConfiguration, which holds its rules), the role
 // permission mappings and "synchronize now".
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <charconv>
 
 #include "http/api_json.hpp"
@@ -15,9 +18,9 @@ namespace {
 constexpr std::string_view kConfigId = "gitlab-configuration";
 
 const std::set<std::string> config_fields = {
-    "enabled",       "applicationId",      "url",
-    "secret",        "synchronizeGroups",  "provisioningType",
-    "allowedGroups", "allowUsersToSignUp", "provisioningToken"};
+    "enabled",           "applicationId",      "url",           "secret",
+    "synchronizeGroups", "provisioningType",   "allowedGroups", "allowUsersToSignUp",
+    "provisioningToken", "jitPrivilegedGroups"};
 
 const std::set<std::string> permission_fields = {
     "user", "codeViewer", "issueAdmin", "securityHotspotAdmin", "admin", "scan"};
@@ -55,15 +58,28 @@ Result<sync::GitlabConfigPatch> read_patch(const JsonFields& body) {
   auto groups = body.texts("allowedGroups");
   if (!groups) return fail(groups);
   if (*groups) {
-    std::set<std::string> set;
+    std::vector<std::string> typed;  // kept in the order given; a repeat counts once
     for (const std::string& g : **groups) {
       if (g.empty() || g.size() > 255 || g.find('/') != std::string::npos) {
         return tl::unexpected(
             invalid("The field 'allowedGroups' holds root-group slugs: non-empty, without '/'."));
       }
+      if (std::find(typed.begin(), typed.end(), g) == typed.end()) typed.push_back(g);
+    }
+    p.allowed_groups = std::move(typed);
+  }
+  auto privileged = body.texts("jitPrivilegedGroups");
+  if (!privileged) return fail(privileged);
+  if (*privileged) {
+    std::set<std::string> set;
+    for (const std::string& g : **privileged) {
+      if (g.empty() || g.size() > 255) {
+        return tl::unexpected(invalid(
+            "The field 'jitPrivilegedGroups' holds group names: non-empty, at most 255 bytes."));
+      }
       set.insert(g);
     }
-    p.allowed_groups = std::move(set);
+    p.jit_privileged_groups = std::move(set);
   }
   auto sign_up = body.flag("allowUsersToSignUp");
   if (!sign_up) return fail(sign_up);
@@ -125,6 +141,47 @@ Result<std::optional<RoleMapping>> find_mapping(store::Store& store, const std::
   return std::optional<RoleMapping>();
 }
 
+// A new token or new allowed groups for automatic provisioning are checked against GitLab
+// before anything is saved: what GitLab refuses is answered 400 with the setting it concerns
+// ("field", and "allowedGroup" for a group), in the words of the configuration's check and of
+// the run. When GitLab cannot be asked (unreachable, slow) the save goes through, and the
+// configuration's errorMessage says why.
+class CheckedSave {
+ public:
+  explicit CheckedSave(ApiContext& context) : context_(context) {}
+  sync::ConfigVerifier verifier() {
+    return [this](const std::optional<GitlabConfig>& before, const GitlabConfig& after) -> Status {
+      if (!context_.check_gitlab || !sync::reads_gitlab_differently(before, after)) return {};
+      GitlabCheckResult check = context_.check_gitlab(after);
+      if (!check.error || !check.field) return {};
+      refused_ = std::move(check);
+      return tl::unexpected(invalid(*refused_->error));
+    };
+  }
+  // The answer when GitLab refused a setting.
+  std::optional<Result<HttpResponse>> refusal() const {
+    if (!refused_) return std::nullopt;
+    const Json group = refused_->allowed_group ? Json(*refused_->allowed_group) : Json(nullptr);
+    return ok(
+        Json{{"message", *refused_->error}, {"field", *refused_->field}, {"allowedGroup", group}},
+        400);
+  }
+
+ private:
+  ApiContext& context_;
+  std::optional<GitlabCheckResult> refused_;
+};
+
+// A changed mapping changes the permissions on bound projects: while automatic provisioning is
+// on, a sync applies it now. The mapping is saved either way; when the sync cannot be queued,
+// the log says so and the hourly sync applies it.
+void sync_after_mapping_change(ApiContext& context, const Caller& caller) {
+  if (auto queued = sync::queue_sync_for_new_settings(context.store, context.clock, caller.login());
+      !queued) {
+    spdlog::warn("could not queue the sync of a changed role mapping: {}", queued.error().message);
+  }
+}
+
 }  // namespace
 
 Result<HttpResponse> list_gitlab_configs(ApiContext& context, const HttpRequest& request,
@@ -148,8 +205,9 @@ Result<HttpResponse> create_gitlab_config(ApiContext& context, const HttpRequest
   }
   auto patch = read_patch(*body);
   if (!patch) return fail(patch);
-  auto change = configuration(context).create(*patch, caller.login());
-  if (!change) return fail(change);
+  CheckedSave checked(context);
+  auto change = configuration(context).create(*patch, caller.login(), checked.verifier());
+  if (!change) return checked.refusal().value_or(fail(change));
   return ok(config_resource(context, change->config));
 }
 
@@ -169,8 +227,9 @@ Result<HttpResponse> patch_gitlab_config(ApiContext& context, const HttpRequest&
   if (!body) return fail(body);
   auto patch = read_patch(*body);
   if (!patch) return fail(patch);
-  auto change = configuration(context).update(*patch, caller.login());
-  if (!change) return fail(change);
+  CheckedSave checked(context);
+  auto change = configuration(context).update(*patch, caller.login(), checked.verifier());
+  if (!change) return checked.refusal().value_or(fail(change));
   return ok(config_resource(context, change->config));
 }
 
@@ -208,6 +267,7 @@ Result<HttpResponse> create_role_mapping(ApiContext& context, const HttpRequest&
   if (auto valid = validate_new_custom_role(*existing, mapping); !valid) return fail(valid);
   if (auto saved = context.store.save_role_mapping(mapping); !saved) return fail(saved);
   audit(context, caller, "role_mapping.create", "role_mapping", mapping.role);
+  sync_after_mapping_change(context, caller);
   return ok(role_mapping_json(mapping));
 }
 
@@ -231,6 +291,7 @@ Result<HttpResponse> patch_role_mapping(ApiContext& context, const HttpRequest& 
   if (auto valid = validate_role_update(mapping); !valid) return fail(valid);
   if (auto saved = context.store.save_role_mapping(mapping); !saved) return fail(saved);
   audit(context, caller, "role_mapping.update", "role_mapping", role);
+  sync_after_mapping_change(context, caller);
   return ok(role_mapping_json(mapping));
 }
 
@@ -247,6 +308,7 @@ Result<HttpResponse> delete_role_mapping(ApiContext& context, const HttpRequest&
   }
   if (auto deleted = context.store.delete_role_mapping(role); !deleted) return fail(deleted);
   audit(context, caller, "role_mapping.delete", "role_mapping", role);
+  sync_after_mapping_change(context, caller);
   return no_content();
 }
 

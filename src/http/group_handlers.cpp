@@ -189,11 +189,11 @@ Result<HttpResponse> add_membership(ApiContext& context, const HttpRequest& requ
   if (!user_id) return fail(user_id);
   auto managed = managed_instance(context.store);
   if (!managed) return fail(managed);
-  if (auto allowed = may_add_member(*managed); !allowed) return fail(allowed);
   auto group = group_by_uuid(context, *group_id);
   if (!group) return fail(group);
   auto user = user_by_uuid(context, *user_id);
   if (!user) return fail(user);
+  if (auto allowed = may_add_member(*managed, *user); !allowed) return fail(allowed);
   if (!user->active) return tl::unexpected(invalid("The user '" + user->login + "' is inactive."));
   if (auto added = context.store.add_membership(group->id, user->id); !added) return fail(added);
   audit(context, caller, "membership.add", "membership", group->name + "/" + user->login);

@@ -89,5 +89,6 @@ Result<HttpResponse> receive_gitlab_event(ApiContext&, const HttpRequest&, const
 
 // plan_handlers.cpp: the plan preview (the dry run of a full sync)
 Result<HttpResponse> plan_preview(ApiContext&, const HttpRequest&, const Caller&);
+Result<HttpResponse> held_plan(ApiContext&, const HttpRequest&, const Caller&);
 
 }  // namespace provisio::http

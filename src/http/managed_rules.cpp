@@ -74,17 +74,23 @@ Status may_delete_group(bool managed_instance, const Group& group) {
   return {};
 }
 
-Status may_add_member(bool managed_instance) {
+Status may_add_member(bool managed_instance, const User& user) {
+  if (managed_instance && user.managed) {
+    return tl::unexpected(instance("the user '" + user.login +
+                                   "' is provisioned from GitLab: its group memberships follow "
+                                   "GitLab, and it is never added to a local group."));
+  }
   if (managed_instance) {
     return tl::unexpected(instance("group memberships are added by the provisioning only."));
   }
   return {};
 }
 
-Status may_remove_member(bool managed_instance, const Group& group, const User& user) {
-  if (!managed_instance) return {};
-  if (group.managed || user.managed) {
-    return tl::unexpected(instance("only local users can be removed from local groups."));
+Status may_remove_member(bool managed_instance, const Group& group, const User& /*user*/) {
+  if (managed_instance && group.managed) {
+    return tl::unexpected(instance("the members of the group '" + group.name +
+                                   "' follow GitLab; only local "
+                                   "groups' members can be removed by hand."));
   }
   return {};
 }

@@ -28,7 +28,11 @@ Status may_create_group(bool managed_instance);
 // `renames`: the change gives the group another name.
 Status may_update_group(bool managed_instance, const Group& group, bool renames);
 Status may_delete_group(bool managed_instance, const Group& group);
-Status may_add_member(bool managed_instance);
+// Nobody is added to a group by hand in a managed instance, and a provisioned user never to a
+// local group (its memberships follow GitLab; the sync removes it from local groups).
+Status may_add_member(bool managed_instance, const User& user);
+// Local users leave local groups by hand; so may a provisioned user still in one (the sync would
+// remove it anyway). A mirrored group's memberships follow GitLab.
 Status may_remove_member(bool managed_instance, const Group& group, const User& user);
 
 // A permission on `project` (never called for global permissions, which stay editable), for a

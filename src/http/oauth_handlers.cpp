@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::string_view kLoginPage = "/login";
 constexpr std::string_view kAuthErrorCookie = "provisio_auth_error";
-constexpr Millis kAuthErrorTtl = 5 * 60 * 1000;
+constexpr Millis kAuthErrorTtl = Millis{5} * 60 * 1000;
 
 HttpResponse redirect(const std::string& location) {
   HttpResponse response;
@@ -203,6 +203,9 @@ Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& req
   spdlog::info("GitLab login of {}{} ({} GitLab requests), from {}", outcome->user.login,
                outcome->created ? ", created now" : "", outcome->gitlab_requests,
                request.remote_address);
+  for (const std::string& refusal : outcome->refusals) {
+    spdlog::warn("Just-in-Time group sync: {} (audited)", refusal);
+  }
   if (context.metrics != nullptr) context.metrics->login("gitlab", "success");
   HttpResponse response = redirect(pending->return_to);
   clear_flow_cookie(response, secure);

@@ -4,6 +4,9 @@
 // 202 while it computes; later calls answer 200 with the latest plan and its time, and start a
 // fresh dry run when that one is more than five minutes old (or with refresh=true). A dry run
 // that failed (GitLab unreachable, a token revoked) is shown with its message, never as a 5xx.
+// A plan the guard held back is shown the same way (GET /api/v2/provisioning/plan/{taskId}), for
+// an administrator to review before confirming it.
+#include <charconv>
 #include <map>
 #include <optional>
 
@@ -22,6 +25,12 @@ class Names {
   Names(store::Store& store, const ChangeSet& changes) : store_(store), changes_(changes) {}
   Result<std::string> group(const RowRef& ref) {
     if (ref.is_created()) return changes_.groups_to_create.at(ref.created_index()).name;
+    // A group the plan renames is named as it will be, as the audit row of the change names it.
+    if (!renamed_) {
+      renamed_.emplace();
+      for (const Group& g : changes_.groups_to_update) renamed_->emplace(g.id, g.name);
+    }
+    if (const auto it = renamed_->find(ref.id()); it != renamed_->end()) return it->second;
     auto g = store_.get_group(ref.id());
     if (!g) return tl::unexpected(g.error());
     return g->name;
@@ -53,6 +62,7 @@ class Names {
   store::Store& store_;
   const ChangeSet& changes_;
   std::optional<std::map<ProjectId, std::string>> projects_;
+  std::optional<std::map<GroupId, std::string>> renamed_;
 };
 
 std::optional<std::string> cause_text(const ChangeSet& c, std::uint32_t cause) {
@@ -77,8 +87,8 @@ Result<Json> permission_json(const ChangeSet& c, const UserPermissionChange& p, 
 }
 
 // Change `index` of the plan's list: the audited changes first, then the membership removals
-// and additions, then the permission revocations and grants (a first sync has millions: only the
-// page shown is named).
+// and additions, then the permission revocations and grants, then the global permissions a
+// deactivation revokes (a first sync has millions: only the page shown is named).
 Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
   if (index < c.audit.size()) {
     const AuditEntry& a = c.audit[index];
@@ -93,6 +103,18 @@ Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
   const std::size_t memberships = c.memberships_to_remove.size() + c.memberships_to_add.size();
   if (index >= memberships) {
     index -= memberships;
+    const std::size_t permissions = c.permissions_to_revoke.size() + c.permissions_to_grant.size();
+    if (index >= permissions) {
+      const GlobalPermissionChange& g = c.global_permissions_to_revoke.at(index - permissions);
+      auto user = names.user(g.user);
+      if (!user) return tl::unexpected(user.error());
+      return Json{{"action", "permission.revoke"},
+                  {"entityType", "permission"},
+                  {"entity", "(global)/" + *user + "/" + g.permission},
+                  {"before", g.permission},
+                  {"after", nullptr},
+                  {"cause", text_or_null(cause_text(c, g.cause))}};
+    }
     const bool granted = index >= c.permissions_to_revoke.size();
     return permission_json(c,
                            granted ? c.permissions_to_grant[index - c.permissions_to_revoke.size()]
@@ -113,6 +135,23 @@ Result<Json> change_json(const ChangeSet& c, std::size_t index, Names& names) {
               {"before", added ? Json(nullptr) : Json("member")},
               {"after", added ? Json("member") : Json(nullptr)},
               {"cause", text_or_null(cause)}};
+}
+
+// The page of a plan's changes the request asks for, with "page".
+Result<Json> changes_page(store::Store& store, const ChangeSet& c, const PageRequest& page) {
+  const std::size_t total = c.audit.size() + c.memberships_to_remove.size() +
+                            c.memberships_to_add.size() + c.permissions_to_revoke.size() +
+                            c.permissions_to_grant.size() + c.global_permissions_to_revoke.size();
+  Names names(store, c);
+  Json changes = Json::array();
+  const std::size_t first = static_cast<std::size_t>(page.index - 1) * page.size;
+  for (std::size_t i = first; i < total && i < first + static_cast<std::size_t>(page.size); ++i) {
+    auto change = change_json(c, i, names);
+    if (!change) return tl::unexpected(change.error());
+    changes.push_back(std::move(*change));
+  }
+  return Json{{"changes", std::move(changes)},
+              {"page", page_json(page.index, page.size, static_cast<std::int64_t>(total))}};
 }
 
 }  // namespace
@@ -152,21 +191,35 @@ Result<HttpResponse> plan_preview(ApiContext& context, const HttpRequest& reques
   counts.duration_ms = previewed.result->duration_ms;
   out["held"] = text_or_null(plan.held);
   out["counts"] = counts_json(counts);
+  out["totals"] = totals_json(counts.totals);
   out["warnings"] = plan.warnings;
-  const ChangeSet& c = plan.changes;
-  const std::size_t total = c.audit.size() + c.memberships_to_remove.size() +
-                            c.memberships_to_add.size() + c.permissions_to_revoke.size() +
-                            c.permissions_to_grant.size();
-  Names names(context.store, c);
-  Json changes = Json::array();
-  const std::size_t first = static_cast<std::size_t>(page->index - 1) * page->size;
-  for (std::size_t i = first; i < total && i < first + static_cast<std::size_t>(page->size); ++i) {
-    auto change = change_json(c, i, names);
-    if (!change) return fail(change);
-    changes.push_back(std::move(*change));
+  auto listed = changes_page(context.store, plan.changes, *page);
+  if (!listed) return fail(listed);
+  out.update(*listed);
+  return ok(out);
+}
+
+Result<HttpResponse> held_plan(ApiContext& context, const HttpRequest& request, const Caller&) {
+  const std::string& raw = request.path_params.at("taskId");
+  TaskId id = 0;
+  const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), id);
+  if (ec != std::errc() || end != raw.data() + raw.size() || id < 1) {
+    return tl::unexpected(invalid("taskId must be the number of a task."));
   }
-  out["changes"] = std::move(changes);
-  out["page"] = page_json(page->index, page->size, static_cast<std::int64_t>(total));
+  auto page = v2_page(request, 20, 500);
+  if (!page) return fail(page);
+  auto task = context.store.get_task(id);
+  if (!task) return fail(task);
+  auto plan = context.store.load_held_plan(id);
+  if (!plan) return fail(plan);
+  Json out{{"taskId", std::to_string(id)},
+           {"held", text_or_null(task->error_message)},
+           {"counts", counts_json(task->counts)},
+           {"totals", totals_json(task->counts.totals)},
+           {"warnings", task->warnings}};
+  auto listed = changes_page(context.store, *plan, *page);
+  if (!listed) return fail(listed);
+  out.update(*listed);
   return ok(out);
 }
 

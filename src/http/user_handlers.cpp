@@ -173,6 +173,8 @@ Result<HttpResponse> deactivate_user(ApiContext& context, const HttpRequest& req
   if (auto allowed = may_deactivate_user(*managed, *user); !allowed) return fail(allowed);
   if (!user->active) return no_content();
   auto lock = admin_change_lock();
+  // Checked first for a message that names the change; the store checks again in its
+  // transaction.
   AdminLoss loss;
   loss.users.insert(user->id);
   if (auto kept =
@@ -180,33 +182,15 @@ Result<HttpResponse> deactivate_user(ApiContext& context, const HttpRequest& req
       !kept) {
     return fail(kept);
   }
-  // One transaction: inactive, out of every group, without any permission; the store drops
-  // the user's sessions and tokens with it.
-  // The user's own rows only: loading the whole state would read millions of memberships.
-  auto groups = context.store.user_groups(user->id);
-  if (!groups) return fail(groups);
-  auto grants = context.store.user_grants(user->id);
-  if (!grants) return fail(grants);
+  // One transaction: the store takes an inactive user out of every group and removes every
+  // permission (each with its audit row), drops the user's sessions and tokens, and refuses a
+  // change that would leave no active administrator.
   ChangeSet changes;
   changes.membership_audit.at = context.clock.now();
   changes.membership_audit.actor = caller.login();
-  changes.causes = {"the user was deactivated"};
   User off = *user;
   off.active = false;
   changes.users_to_update.push_back(off);
-  for (const GroupId g : *groups) {
-    changes.memberships_to_remove.push_back({RowRef::of_id(g), RowRef::of_id(user->id)});
-  }
-  std::vector<PermissionGrant> global;
-  for (const PermissionGrant& g : *grants) {
-    if (!g.project_id) {
-      global.push_back(g);
-      continue;
-    }
-    if (auto p = parse_project_permission(g.permission)) {
-      changes.permissions_to_revoke.push_back({*g.project_id, RowRef::of_id(user->id), *p});
-    }
-  }
   AuditEntry a;
   a.at = context.clock.now();
   a.actor = caller.login();
@@ -215,9 +199,6 @@ Result<HttpResponse> deactivate_user(ApiContext& context, const HttpRequest& req
   a.entity = user->login;
   changes.audit.push_back(a);
   if (auto applied = context.store.apply(changes); !applied) return fail(applied);
-  for (const PermissionGrant& g : global) {
-    if (auto revoked = context.store.revoke(g); !revoked) return fail(revoked);
-  }
   return no_content();
 }
 

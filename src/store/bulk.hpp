@@ -2,11 +2,13 @@
 // Multi-row statements for the bulk path: many rows per statement, so PostgreSQL pays one round
 // trip per few hundred rows instead of one per row. Internal to src/store.
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/audit.hpp"
+#include "store/apply_failpoint.hpp"
 #include "store/sql.hpp"
 
 namespace provisio::store {
@@ -22,12 +24,15 @@ long long batched(sql::Lease& lease, const std::string& head, const std::string&
   long long changed = 0;
   const std::size_t per = sql::rows_per_statement(lease.dialect(), params_per_row);
   std::optional<sql::Binder> full;  // the statement of a full chunk, once prepared
-  for (std::size_t start = 0; start < items.size(); start += per) {
-    const std::size_t end = std::min(items.size(), start + per);
+  for (std::size_t start = 0, end = 0; start < items.size(); start = end) {
+    // A test's failpoint may cut the statement at the row where it fires (apply_failpoint.hpp).
+    end = std::min(items.size(), start + per);
+    end = start + std::min(end - start, std::max<std::size_t>(failpoint::rows_left(), 1));
     if (full && end - start == per) {
       full->rewind();
       for (std::size_t i = start; i < end; ++i) row(*full, items[i]);
       changed += full->rerun();
+      failpoint::wrote(end - start);
       continue;
     }
     std::optional<sql::Binder> last;  // a shorter chunk: the end of the items
@@ -40,6 +45,7 @@ long long batched(sql::Lease& lease, const std::string& head, const std::string&
     }
     text += tail;
     changed += b.execute(text);
+    failpoint::wrote(end - start);
   }
   return changed;
 }

@@ -150,6 +150,10 @@ std::string encode_change_set(const ChangeSet& c) {
       list(c.permissions_to_grant, [](const auto& p) { return permission(p); });
   j["permissionsToRevoke"] =
       list(c.permissions_to_revoke, [](const auto& p) { return permission(p); });
+  j["globalPermissionsToRevoke"] =
+      list(c.global_permissions_to_revoke, [](const GlobalPermissionChange& g) {
+        return json{{"user", ref(g.user)}, {"permission", g.permission}, {"cause", g.cause}};
+      });
   j["visibilities"] = list(c.visibilities, [](const VisibilityChange& v) {
     return json{{"project", v.project_id}, {"visibility", std::string(to_string(v.visibility))}};
   });
@@ -182,6 +186,14 @@ Result<ChangeSet> decode_change_set(const std::string& text) {
         j, "permissionsToGrant", [](const json& x) { return permission(x); });
     c.permissions_to_revoke = unlist<UserPermissionChange>(
         j, "permissionsToRevoke", [](const json& x) { return permission(x); });
+    // Absent from plans held before deactivation revoked global permissions.
+    if (j.contains("globalPermissionsToRevoke")) {
+      c.global_permissions_to_revoke =
+          unlist<GlobalPermissionChange>(j, "globalPermissionsToRevoke", [](const json& x) {
+            return GlobalPermissionChange{ref(x.at("user")), x.at("permission").get<std::string>(),
+                                          x.at("cause").get<std::uint32_t>()};
+          });
+    }
     c.visibilities = unlist<VisibilityChange>(j, "visibilities", [](const json& x) {
       return VisibilityChange{
           x.at("project").get<std::int64_t>(),

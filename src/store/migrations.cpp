@@ -191,6 +191,25 @@ std::vector<Migration> build() {
                      "CREATE INDEX gitlab_shares_invited ON gitlab_shares (invited_group_id)",
                  }});
   all.push_back({7,
+                 "the groups holding global administrative permissions that JIT may manage",
+                 {
+                     "ALTER TABLE gitlab_config ADD COLUMN jit_privileged_groups TEXT NOT NULL "
+                     "DEFAULT '[]'",
+                 }});
+  all.push_back({8,
+                 "the process holding a task, so that its own machine can tell when it is gone",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN node_process TEXT",
+                 }});
+  all.push_back({9,
+                 "what a full sync covered: users, groups and projects in scope (NULL: not "
+                 "recorded, as for partial syncs and the runs before this version)",
+                 {
+                     "ALTER TABLE tasks ADD COLUMN users_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN groups_total {bigint}",
+                     "ALTER TABLE tasks ADD COLUMN projects_total {bigint}",
+                 }});
+  all.push_back({10,
                  "GitLab login states, so that each sign-in completes once across every node",
                  {
                      R"(CREATE TABLE oauth_states (
@@ -205,8 +224,8 @@ std::vector<Migration> build() {
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = build();
-  return all;
+  static const std::vector<Migration> kAll = build();
+  return kAll;
 }
 
 std::string render(const std::string& statement, sql::Dialect dialect) {

@@ -124,6 +124,9 @@ void TaskRow::bind(soci::statement& st) {
   st.exchange(soci::into(held));
   st.exchange(soci::into(progress, progress_ind));
   st.exchange(soci::into(scope, scope_ind));
+  st.exchange(soci::into(users_total, users_total_ind));
+  st.exchange(soci::into(groups_total, groups_total_ind));
+  st.exchange(soci::into(projects_total, projects_total_ind));
 }
 
 Task TaskRow::get() const {
@@ -146,6 +149,10 @@ Task TaskRow::get() const {
   t.held = held != 0;
   if (progress_ind == soci::i_ok) t.progress = decode_progress(progress);
   if (scope_ind == soci::i_ok) t.scope = decode_scope(scope);
+  if (users_total_ind == soci::i_ok && groups_total_ind == soci::i_ok &&
+      projects_total_ind == soci::i_ok) {
+    t.counts.totals = SyncTotals{users_total, groups_total, projects_total};
+  }
   return t;
 }
 
@@ -211,19 +218,26 @@ std::vector<std::string> decode_strings(const std::string& s) {
   return out;
 }
 
-#define PROVISIO_COUNT_FIELDS(X)                                                                  \
-  X(users_created, "usersCreated")                                                                \
-  X(users_updated, "usersUpdated")                                                                \
-  X(users_reactivated, "usersReactivated")                                                        \
-  X(users_deactivated, "usersDeactivated")                                                        \
-  X(groups_created, "groupsCreated")                                                              \
-  X(groups_renamed, "groupsRenamed")                                                              \
-  X(groups_deleted, "groupsDeleted")                                                              \
-  X(memberships_added, "membershipsAdded") X(memberships_removed, "membershipsRemoved")           \
-      X(projects_synced, "projectsSynced") X(permissions_granted, "permissionsGranted")           \
-          X(permissions_revoked, "permissionsRevoked")                                            \
-              X(visibilities_changed, "visibilitiesChanged") X(gitlab_requests, "gitlabRequests") \
-                  X(duration_ms, "durationMs")
+// One field a line.
+// clang-format off
+#define PROVISIO_COUNT_FIELDS(X)                            \
+  X(users_created, "usersCreated")                          \
+  X(users_updated, "usersUpdated")                          \
+  X(users_reactivated, "usersReactivated")                  \
+  X(users_deactivated, "usersDeactivated")                  \
+  X(groups_created, "groupsCreated")                        \
+  X(groups_renamed, "groupsRenamed")                        \
+  X(groups_adopted, "groupsAdopted")                        \
+  X(groups_deleted, "groupsDeleted")                        \
+  X(memberships_added, "membershipsAdded")                  \
+  X(memberships_removed, "membershipsRemoved")              \
+  X(projects_synced, "projectsSynced")                      \
+  X(permissions_granted, "permissionsGranted")              \
+  X(permissions_revoked, "permissionsRevoked")              \
+  X(visibilities_changed, "visibilitiesChanged")            \
+  X(gitlab_requests, "gitlabRequests")                      \
+  X(duration_ms, "durationMs")
+// clang-format on
 
 std::string encode_counts(const SyncCounts& c) {
   nlohmann::json j;

@@ -60,12 +60,16 @@ struct GrantRow {
 struct TaskRow {
   static constexpr const char* kColumns =
       "id, uuid, task_type, status, project_id, submitter, submitted_at, started_at, finished_at, "
-      "node_id, lease_until, info_messages, warnings, error_message, counts, held, progress, scope";
+      "node_id, lease_until, info_messages, warnings, error_message, counts, held, progress, "
+      "scope, "
+      "users_total, groups_total, projects_total";
   long long id = 0, project_id = 0, submitted = 0, started = 0, finished = 0, lease = 0;
+  long long users_total = 0, groups_total = 0, projects_total = 0;
   std::string uuid, type, status, submitter, node, info, warnings, error, counts, progress, scope;
   soci::indicator project_ind = soci::i_ok, started_ind = soci::i_ok, finished_ind = soci::i_ok,
                   node_ind = soci::i_ok, lease_ind = soci::i_ok, error_ind = soci::i_ok,
-                  progress_ind = soci::i_ok, scope_ind = soci::i_ok;
+                  progress_ind = soci::i_ok, scope_ind = soci::i_ok, users_total_ind = soci::i_ok,
+                  groups_total_ind = soci::i_ok, projects_total_ind = soci::i_ok;
   int held = 0;
   void bind(soci::statement& st);
   Task get() const;

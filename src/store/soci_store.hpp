@@ -79,6 +79,8 @@ class SociStore final : public Store {
   Status delete_role_mapping(std::string_view role) override;
 
   Result<Task> enqueue_task(const Task& task, bool only_if_idle) override;
+  Result<Task> start_task(const Task& task, TaskId none_since, std::string_view node_id, Millis now,
+                          Millis lease_ms) override;
   Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
                                          Millis lease_ms) override;
   Status heartbeat_task(TaskId id, std::string_view node_id, Millis now, Millis lease_ms) override;
@@ -116,6 +118,9 @@ class SociStore final : public Store {
   void reseal_legacy_secrets(sql::Lease& lease);
   // Deletes the sessions and user tokens of `user`, inside the caller's transaction.
   static void drop_credentials(sql::Lease& lease, UserId user);
+  // True while an active user holds the global `admin` permission, directly or through a group
+  // (behaviour.md §5: never without an administrator). Inside the caller's transaction.
+  static bool has_active_admin(sql::Lease& lease);
   // apply() and apply_for_task(): with a fence, committed only while its node holds the task.
   struct TaskFence {
     TaskId task = 0;

@@ -1,4 +1,5 @@
 // The bulk path: a whole ChangeSet in one transaction, in multi-row statements.
+#include <algorithm>
 #include <unordered_map>
 
 #include "store/bulk.hpp"
@@ -89,6 +90,16 @@ class BulkCache {
 
 }  // namespace
 
+bool SociStore::has_active_admin(Lease& lease) {
+  long long found = 0;
+  *lease << "SELECT COUNT(*) FROM permissions p WHERE p.project_id IS NULL AND p.permission = "
+            "'admin' AND (EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id AND u.active = 1) "
+            "OR EXISTS (SELECT 1 FROM group_members m JOIN users u ON u.id = m.user_id WHERE "
+            "m.group_id = p.group_id AND u.active = 1))",
+      soci::into(found);
+  return found > 0;
+}
+
 long long insert_audit(Lease& lease, const std::vector<AuditEntry>& entries) {
   const long long now = now_ms();
   return batched(lease,
@@ -114,30 +125,40 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
     Lease lease(*db_);
     const BulkCache cache(lease, c.size());
     Tx tx(lease);
+    const failpoint::ApplyScope failpoints;  // tests only: where a crash test makes it die
     const long long now = now_ms();
     long long written = 0;
+    // Only these changes can take the last administrator away; checked again before the commit.
+    const bool may_remove_admin = !c.groups_to_delete.empty() || !c.memberships_to_remove.empty() ||
+                                  !c.global_permissions_to_revoke.empty() ||
+                                  std::any_of(c.users_to_update.begin(), c.users_to_update.end(),
+                                              [](const User& u) { return !u.active; });
+    const bool had_admin = may_remove_admin && has_active_admin(lease);
 
     // 1. Groups first: deletions free names, and renames go through each group's uuid as a
-    // temporary name so that groups may swap names; then the new groups.
+    // temporary name (and no GitLab id) so that groups may swap names and bindings (an adopted
+    // group may take the id a former mirror still holds); then the new groups.
     written += batched(lease, "DELETE FROM user_groups WHERE is_default = 0 AND id IN (", ")", 1,
                        c.groups_to_delete, [&](Binder& b, GroupId id) {
                          return b.value({id, kBig});
                        });
     if (!c.groups_to_update.empty()) {
-      batched(lease, "UPDATE user_groups SET name = uuid WHERE id IN (", ")", 1, c.groups_to_update,
-              [&](Binder& b, const Group& g) {
+      batched(lease, "UPDATE user_groups SET name = uuid, external_id = NULL WHERE id IN (", ")", 1,
+              c.groups_to_update, [&](Binder& b, const Group& g) {
                 return b.value({g.id, kBig});
               });
     }
-    written += batched(
-        lease,
-        "UPDATE user_groups SET name = v.column2, description = v.column3, "
-        "managed = v.column4 FROM (VALUES ",
-        ") AS v WHERE user_groups.id = v.column1", 4, c.groups_to_update,
-        [&](Binder& b, const Group& g) {
-          return b.row(
-              {{g.id, kBig}, {g.name, kText}, {g.description, kText}, {flag(g.managed), kBig}});
-        });
+    written += batched(lease,
+                       "UPDATE user_groups SET name = v.column2, description = v.column3, "
+                       "managed = v.column4, external_id = v.column5 FROM (VALUES ",
+                       ") AS v WHERE user_groups.id = v.column1", 5, c.groups_to_update,
+                       [&](Binder& b, const Group& g) {
+                         return b.row({{g.id, kBig},
+                                       {g.name, kText},
+                                       {g.description, kText},
+                                       {flag(g.managed), kBig},
+                                       {g.external_id, kText}});
+                       });
     written += batched(
         lease,
         "INSERT INTO user_groups (uuid, name, description, managed, is_default, "
@@ -229,6 +250,68 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
                      });
     };
 
+    // The same for global permission revocations: "(global)/login/permission".
+    const auto audit_global = [&](const std::vector<GlobalPermissionChange>& changes) {
+      const MembershipAudit& a = c.membership_audit;
+      const std::string head =
+          "INSERT INTO audit_log (at, actor, action, entity_type, entity, before_value, "
+          "after_value, cause, task_id) SELECT " +
+          std::to_string(a.at != 0 ? a.at : now) +
+          ", v.column4, 'permission.revoke', 'permission', '(global)/' || u.login || '/' || "
+          "v.column2, v.column2, NULL, v.column3, v.column5 FROM (VALUES ";
+      return batched(lease, head, ") AS v JOIN users u ON u.id = v.column1", 5, changes,
+                     [&](Binder& b, const GlobalPermissionChange& g) {
+                       const std::optional<std::string> cause =
+                           g.cause < c.causes.size() && !c.causes[g.cause].empty()
+                               ? std::optional<std::string>(c.causes[g.cause])
+                               : std::nullopt;
+                       return b.row({{resolve(g.user, user_ids, "user"), kBig},
+                                     {g.permission, kText},
+                                     {cause, kText},
+                                     {a.actor, kText},
+                                     {opt(a.task_id), kBig}});
+                     });
+    };
+
+    const auto strip_deactivated = [&]() -> long long {
+      std::vector<long long> off;
+      for (const User& u : c.users_to_update) {
+        if (!u.active) off.push_back(u.id);
+      }
+      if (off.empty()) return 0;
+      const MembershipAudit& a = c.membership_audit;
+      const std::string at = std::to_string(a.at != 0 ? a.at : now);
+      const std::string cause = "'" + std::string(kDeactivatedCause) + "'";  // no quote in it
+      // (user id, actor, task) per row, joined to what the user still holds.
+      const auto who = [&](Binder& b, long long id) {
+        return b.row({{id, kBig}, {a.actor, kText}, {opt(a.task_id), kBig}});
+      };
+      const auto in = [&](Binder& b, long long id) { return b.value({id, kBig}); };
+      const std::string head =
+          "INSERT INTO audit_log (at, actor, action, entity_type, entity, before_value, "
+          "after_value, cause, task_id) SELECT " +
+          at + ", v.column2, ";
+      long long n = 0;
+      batched(lease,
+              head +
+                  "'membership.remove', 'membership', g.name || '/' || u.login, 'member', NULL, " +
+                  cause + ", v.column3 FROM (VALUES ",
+              ") AS v JOIN group_members m ON m.user_id = v.column1 JOIN user_groups g ON g.id = "
+              "m.group_id JOIN users u ON u.id = m.user_id",
+              3, off, who);
+      n += batched(lease, "DELETE FROM group_members WHERE user_id IN (", ")", 1, off, in);
+      batched(lease,
+              head +
+                  "'permission.revoke', 'permission', COALESCE(p.project_key, '(global)') || '/' "
+                  "|| u.login || '/' || x.permission, x.permission, NULL, " +
+                  cause + ", v.column3 FROM (VALUES ",
+              ") AS v JOIN permissions x ON x.user_id = v.column1 JOIN users u ON u.id = "
+              "x.user_id LEFT JOIN projects p ON p.id = x.project_id",
+              3, off, who);
+      n += batched(lease, "DELETE FROM permissions WHERE user_id IN (", ")", 1, off, in);
+      return n;
+    };
+
     // Every active user belongs to the default group.
     long long default_group = 0;
     *lease << "SELECT id FROM user_groups WHERE is_default = 1", soci::into(default_group);
@@ -280,6 +363,18 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
                                 {std::string(to_string(p.permission)), kText}});
                 });
 
+    audit_global(c.global_permissions_to_revoke);
+    written += batched(
+        lease,
+        "DELETE FROM permissions WHERE project_id IS NULL AND group_id IS NULL AND "
+        "(user_id, permission) IN (VALUES ",
+        ")", 2, c.global_permissions_to_revoke, [&](Binder& b, const GlobalPermissionChange& p) {
+          return b.row({{resolve(p.user, user_ids, "user"), kBig}, {p.permission, kText}});
+        });
+    // A deactivated user holds nothing: what the set did not remove (a partial sync sees only
+    // part of the user's rows) goes now, with its audit rows.
+    written += strip_deactivated();
+
     // 4. Additions.
     written += batched(
         lease, "INSERT INTO group_members (group_id, user_id) VALUES ", " ON CONFLICT DO NOTHING",
@@ -301,6 +396,13 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
     audit_memberships(c.memberships_to_add, true);
     audit_permissions(c.permissions_to_grant, true);
     written += insert_audit(lease, c.audit);
+    if (had_admin && !has_active_admin(lease)) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "These changes would leave no active user holding the global permission "
+                        "Administer System, so none were written. Give that permission to a user "
+                        "who stays (the built-in admin, for instance) or to a group with such a "
+                        "member, then try again.");
+    }
     if (fence != nullptr) {
       // Under the lock every claim takes: no other node can take the task over between this
       // check and the commit. (SQLite: this transaction already holds the only write lock.)
@@ -318,6 +420,7 @@ Result<ApplyResult> SociStore::apply_fenced(const ChangeSet& c, const TaskFence*
       }
     }
     tx.commit();
+    failpoint::committed();
     return ApplyResult{written};
   });
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "store/query.hpp"
+#include "store/rows.hpp"
 #include "store/soci_store.hpp"
 
 namespace provisio::store {
@@ -12,7 +13,7 @@ using sql::Lease;
 
 namespace {
 
-std::string join_lines(const std::set<std::string>& items) {
+std::string join_lines(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) {
     if (!out.empty()) out.push_back('\n');
@@ -21,13 +22,16 @@ std::string join_lines(const std::set<std::string>& items) {
   return out;
 }
 
-std::set<std::string> split_lines(const std::string& text) {
-  std::set<std::string> out;
+// In their stored order, without repeats.
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
   std::size_t start = 0;
   while (start < text.size()) {
     const auto end = text.find('\n', start);
     const std::string item = text.substr(start, end == std::string::npos ? end : end - start);
-    if (!item.empty()) out.insert(item);
+    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) {
+      out.push_back(item);
+    }
     if (end == std::string::npos) break;
     start = end + 1;
   }
@@ -40,14 +44,14 @@ Result<std::optional<GitlabConfig>> SociStore::load_gitlab_config() {
   return guarded([&]() -> Result<std::optional<GitlabConfig>> {
     Lease lease(*db_);
     int enabled = 0, sync_groups = 0, sign_up = 0;
-    std::string app_id, url, type, allowed, secret, token, webhook;
+    std::string app_id, url, type, allowed, secret, token, webhook, privileged;
     soci::indicator secret_ind = soci::i_ok, token_ind = soci::i_ok, webhook_ind = soci::i_ok;
     *lease << "SELECT enabled, application_id, url, secret_sealed, synchronize_groups, "
               "provisioning_type, allowed_groups, allow_sign_up, token_sealed, "
-              "webhook_secret_sealed FROM gitlab_config WHERE id = 1",
+              "webhook_secret_sealed, jit_privileged_groups FROM gitlab_config WHERE id = 1",
         soci::into(enabled), soci::into(app_id), soci::into(url), soci::into(secret, secret_ind),
         soci::into(sync_groups), soci::into(type), soci::into(allowed), soci::into(sign_up),
-        soci::into(token, token_ind), soci::into(webhook, webhook_ind);
+        soci::into(token, token_ind), soci::into(webhook, webhook_ind), soci::into(privileged);
     if (!lease->got_data()) return std::optional<GitlabConfig>();
     GitlabConfig c;
     c.enabled = enabled != 0;
@@ -57,6 +61,9 @@ Result<std::optional<GitlabConfig>> SociStore::load_gitlab_config() {
     c.provisioning_type = parse_provisioning_type(type).value_or(ProvisioningType::kJit);
     c.allowed_groups = split_lines(allowed);
     c.allow_users_to_sign_up = sign_up != 0;
+    for (std::string& name : rows::decode_strings(privileged)) {
+      c.jit_privileged_groups.insert(std::move(name));
+    }
     // Each secret is bound to the URL it was given for (SecretBox v2): one that does not open
     // with the stored URL (changed in the database, or a key file that is not the database's)
     // reads as unset, so it is never sent anywhere, and the configuration says so.
@@ -99,7 +106,7 @@ Status SociStore::save_gitlab_config(const GitlabConfig& c) {
     b.execute(
         "INSERT INTO gitlab_config (id, enabled, application_id, url, secret_sealed, "
         "synchronize_groups, provisioning_type, allowed_groups, allow_sign_up, token_sealed, "
-        "webhook_secret_sealed, updated_at) VALUES (1, " +
+        "webhook_secret_sealed, jit_privileged_groups, updated_at) VALUES (1, " +
         b.add(static_cast<long long>(c.enabled)) + ", " + b.add(c.application_id) + ", " +
         b.add(c.url) + ", " + b.add(seal(c.secret)) + ", " +
         b.add(static_cast<long long>(c.synchronize_groups)) + ", " +
@@ -107,13 +114,16 @@ Status SociStore::save_gitlab_config(const GitlabConfig& c) {
         b.add(join_lines(c.allowed_groups)) + ", " +
         b.add(static_cast<long long>(c.allow_users_to_sign_up)) + ", " +
         b.add(seal(c.provisioning_token)) + ", " + b.add(seal(c.webhook_secret)) + ", " +
-        b.add(now_ms()) +
+        b.add(rows::encode_strings(
+            {c.jit_privileged_groups.begin(), c.jit_privileged_groups.end()})) +
+        ", " + b.add(now_ms()) +
         ") ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, application_id = "
         "excluded.application_id, url = excluded.url, secret_sealed = excluded.secret_sealed, "
         "synchronize_groups = excluded.synchronize_groups, provisioning_type = "
         "excluded.provisioning_type, allowed_groups = excluded.allowed_groups, allow_sign_up = "
         "excluded.allow_sign_up, token_sealed = excluded.token_sealed, webhook_secret_sealed = "
-        "excluded.webhook_secret_sealed, updated_at = excluded.updated_at");
+        "excluded.webhook_secret_sealed, jit_privileged_groups = excluded.jit_privileged_groups, "
+        "updated_at = excluded.updated_at");
     return {};
   });
 }

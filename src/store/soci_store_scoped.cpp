@@ -118,6 +118,8 @@ Result<AuthorizationState> SociStore::load_scoped_state(const StateScope& scope)
     for (Group& g : select_in<rows::GroupRow>(
              lease, "user_groups", names,
              [](Binder&b, const auto&chunk) { return "name IN " + in_list(b, chunk); })) {
+      // A local group of a mirrored group's name is adopted: its members are compared too.
+      if (!g.managed && !g.is_default && groups.count(g.id) == 0) mirrored.push_back(g.id);
       groups.emplace(g.id, std::move(g));
     }
     GroupId default_group = 0;

@@ -1,6 +1,9 @@
 // The task queue (claims, leases, outcomes) and the audit log.
+#include <algorithm>
+
 #include "store/bulk.hpp"
 #include "store/change_set_json.hpp"
+#include "store/process_identity.hpp"
 #include "store/query.hpp"
 #include "store/rows.hpp"
 #include "store/soci_store.hpp"
@@ -167,18 +170,35 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
     Tx tx(lease);
     lock_queue(lease);
     long long at = now;
-    long long live = 0;
-    *lease << "SELECT COUNT(*) FROM tasks WHERE status = 'IN_PROGRESS' AND lease_until >= :now",
-        soci::use(at), soci::into(live);
-    if (live > 0) return std::optional<Task>();
+    // A live lease keeps the task from every other node, unless its holder ran on this machine
+    // and is gone (process_identity.hpp): then this node need not wait for the lease to run out.
+    std::vector<long long> gone;
+    {
+      long long id = 0;
+      std::string process;
+      soci::indicator ind = soci::i_null;
+      soci::statement live = (lease->prepare << "SELECT id, node_process FROM tasks WHERE status = "
+                                                "'IN_PROGRESS' AND lease_until >= :now",
+                              soci::use(at), soci::into(id), soci::into(process, ind));
+      live.execute();
+      while (live.fetch()) {
+        if (ind != soci::i_ok || !process_is_gone(process)) return std::optional<Task>();
+        gone.push_back(id);
+      }
+    }
     long long id = 0;
-    const std::string pick =
-        std::string(
-            "SELECT id FROM tasks WHERE status = 'PENDING' OR (status = 'IN_PROGRESS' "
-            "AND lease_until < :now) ORDER BY submitted_at, id LIMIT 1") +
-        (lease.dialect() == sql::Dialect::kPostgresql ? " FOR UPDATE SKIP LOCKED" : "");
-    *lease << pick, soci::use(at), soci::into(id);
-    if (!lease->got_data()) return std::optional<Task>();
+    {
+      Binder b(*lease);
+      b.statement().exchange(soci::into(id));
+      std::string pick =
+          "SELECT id FROM tasks WHERE status = 'PENDING' OR (status = 'IN_PROGRESS' AND "
+          "lease_until < " +
+          b.add(at) + ")";
+      for (const long long g : gone) pick += " OR id = " + b.add(g);
+      pick += " ORDER BY submitted_at, id LIMIT 1";
+      if (lease.dialect() == sql::Dialect::kPostgresql) pick += " FOR UPDATE SKIP LOCKED";
+      if (!b.query(pick)) return std::optional<Task>();
+    }
     auto picked = read_task(lease, id);
     if (!picked) return tl::unexpected(picked.error());
     if (picked->status == TaskStatus::kInProgress) {
@@ -192,26 +212,77 @@ Result<std::optional<Task>> SociStore::claim_task(std::string_view node_id, Mill
       again.scope = picked->scope;  // an event sync re-reads what it was asked to
       again.submitted_at = now;
       const Task rerun = insert_task(lease, again);
+      const bool on_this_machine = std::find(gone.begin(), gone.end(), id) != gone.end();
+      const std::string holder = picked->node_id.value_or("unknown");
       Binder b(*lease);
       b.execute("UPDATE tasks SET status = 'FAILED', finished_at = " + b.add(at) +
                 ", lease_until = NULL, progress = NULL, error_message = " +
-                b.add(std::string("Interrupted: the node running this task (") +
-                      picked->node_id.value_or("unknown") +
-                      ") stopped renewing its lease. Its changes are written in one "
-                      "transaction, so all of them or none were written. Task " +
+                b.add(std::string("Interrupted: ") +
+                      (on_this_machine ? "the process running this task (" + holder +
+                                             ") on this machine is gone (it was killed or "
+                                             "crashed)."
+                                       : "the node running this task (" + holder +
+                                             ") stopped renewing its lease.") +
+                      " Its changes are written in one transaction, so all of them or none were "
+                      "written. Task " +
                       std::to_string(rerun.id) + " runs it again.") +
                 " WHERE id = " + b.add(id));
       id = rerun.id;
     }
     const std::string node(node_id);
+    std::string process = this_process();
+    soci::indicator process_ind = process.empty() ? soci::i_null : soci::i_ok;
     long long until = now + lease_ms;
-    *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, lease_until = :u, "
-              "started_at = :now, finished_at = NULL, progress = NULL WHERE id = :id",
-        soci::use(node), soci::use(until), soci::use(at), soci::use(id);
+    *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, node_process = :p, "
+              "lease_until = :u, started_at = :now, finished_at = NULL, progress = NULL "
+              "WHERE id = :id",
+        soci::use(node), soci::use(process, process_ind), soci::use(until), soci::use(at),
+        soci::use(id);
     auto task = read_task(lease, id);
     if (!task) return tl::unexpected(task.error());
     tx.commit();
     return std::optional<Task>(*task);
+  });
+}
+
+Result<Task> SociStore::start_task(const Task& task, TaskId none_since, std::string_view node_id,
+                                   Millis now, Millis lease_ms) {
+  return guarded([&]() -> Result<Task> {
+    Lease lease(*db_);
+    Tx tx(lease);
+    lock_queue(lease);  // no claim, queueing or other start between the checks and the write
+    long long busy = 0;
+    std::string busy_status;
+    *lease << "SELECT id, status FROM tasks WHERE status IN ('PENDING', 'IN_PROGRESS') "
+              "ORDER BY id LIMIT 1",
+        soci::into(busy), soci::into(busy_status);
+    if (lease->got_data()) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        "Task " + std::to_string(busy) +
+                            (busy_status == "PENDING" ? " is pending" : " is running") + ".");
+    }
+    long long since = none_since;
+    long long ran = 0;
+    *lease << "SELECT id FROM tasks WHERE id > :since AND status IN ('SUCCESS', 'FAILED') "
+              "ORDER BY id LIMIT 1",
+        soci::use(since), soci::into(ran);
+    if (lease->got_data()) {
+      return make_error(ErrorCode::kFailedPrecondition, "Task " + std::to_string(ran) +
+                                                            " has run since task " +
+                                                            std::to_string(none_since) + ".");
+    }
+    const Task inserted = insert_task(lease, task);
+    const std::string node(node_id);
+    long long at = now;
+    long long until = now + lease_ms;
+    long long id = inserted.id;
+    *lease << "UPDATE tasks SET status = 'IN_PROGRESS', node_id = :n, lease_until = :u, "
+              "started_at = :now WHERE id = :id",
+        soci::use(node), soci::use(until), soci::use(at), soci::use(id);
+    auto started = read_task(lease, id);
+    if (!started) return tl::unexpected(started.error());
+    tx.commit();
+    return *started;
   });
 }
 
@@ -238,6 +309,10 @@ Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
   return guarded([&]() -> Status {
     Lease lease(*db_);
     Binder b(*lease);
+    const auto total = [&](std::int64_t SyncTotals::*field) -> std::optional<long long> {
+      if (!outcome.counts.totals) return std::nullopt;
+      return static_cast<long long>((*outcome.counts.totals).*field);
+    };
     const long long changed =
         b.execute("UPDATE tasks SET status = " + b.add(std::string(to_string(outcome.status))) +
                   ", finished_at = " + b.add(static_cast<long long>(now)) +
@@ -247,6 +322,9 @@ Status SociStore::finish_task(TaskId id, std::string_view node_id, Millis now,
                   ", error_message = " + b.add(outcome.error_message) +
                   ", counts = " + b.add(rows::encode_counts(outcome.counts)) +
                   ", held = " + b.add(static_cast<long long>(outcome.held)) +
+                  ", users_total = " + b.add(total(&SyncTotals::users)) +
+                  ", groups_total = " + b.add(total(&SyncTotals::groups)) +
+                  ", projects_total = " + b.add(total(&SyncTotals::projects)) +
                   " WHERE id = " + b.add(static_cast<long long>(id)) +
                   " AND node_id = " + b.add(std::string(node_id)) + " AND status = 'IN_PROGRESS'");
     if (changed == 0) {

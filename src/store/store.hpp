@@ -242,13 +242,23 @@ class Store {
   // progress, nothing is queued and kAlreadyExists names that task.
   virtual Result<Task> enqueue_task(const Task& task, bool only_if_idle) = 0;
   // Atomically claims the oldest claimable task for node_id: a pending one, or one in progress
-  // whose lease expired before `now` (its node died). A dead node's task is not resumed: it is
-  // marked FAILED ("Interrupted: ... Task N runs it again.") and a new task with the same type,
-  // project and submitter is queued and claimed in its place. At most one task is in progress
-  // with a live lease at any time, across every node sharing the database. Empty when nothing is
-  // claimable or another node holds a live lease.
+  // whose node died: its lease expired before `now`, or, at once, its process ran on this machine
+  // and is gone (the claim records this process's identity, process_identity.hpp, and checks the
+  // holder's). A dead node's task is not resumed: it is marked FAILED ("Interrupted: ... Task N
+  // runs it again.") and a new task with the same type, project and submitter is queued and
+  // claimed in its place. At most one task is in progress with a live holder at any time, across
+  // every node sharing the database. Empty when nothing is claimable or another node holds a
+  // live lease (and runs, when it is on this machine).
   virtual Result<std::optional<Task>> claim_task(std::string_view node_id, Millis now,
                                                  Millis lease_ms) = 0;
+  // Starts `task` at once on node_id (in progress, its lease until now + lease_ms), in one step
+  // under the queue's lock, for work that must run here and now: applying a plan an
+  // administrator confirmed. Refused with nothing written while any task is pending or in
+  // progress (kAlreadyExists, naming it: its node keeps it), and when a task submitted after
+  // task `none_since` has run since (kFailedPrecondition, naming it: what the work was computed
+  // against may have changed).
+  virtual Result<Task> start_task(const Task& task, TaskId none_since, std::string_view node_id,
+                                  Millis now, Millis lease_ms) = 0;
   // Extends the lease. kAborted when the task is no longer held by node_id (lease lost).
   virtual Status heartbeat_task(TaskId id, std::string_view node_id, Millis now,
                                 Millis lease_ms) = 0;

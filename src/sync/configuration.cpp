@@ -11,14 +11,24 @@ bool automatic(const GitlabConfig& c) {
 
 // The configuration as text for the audit log: never a secret, only whether it is set.
 std::string describe(const GitlabConfig& c) {
-  std::string groups;
-  for (const std::string& g : c.allowed_groups) groups += (groups.empty() ? "" : ",") + g;
+  const auto list = [](const auto& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+    return out;
+  };
+  const std::string groups = list(c.allowed_groups);
   return std::string("enabled=") + (c.enabled ? "true" : "false") + " url=" + c.url +
          " mode=" + std::string(to_string(c.provisioning_type)) + " allowedGroups=" + groups +
          " synchronizeGroups=" + (c.synchronize_groups ? "true" : "false") +
          " allowUsersToSignUp=" + (c.allow_users_to_sign_up ? "true" : "false") +
+         " jitPrivilegedGroups=" + list(c.jit_privileged_groups) +
          " secret=" + (c.secret ? "set" : "unset") +
          " provisioningToken=" + (c.provisioning_token ? "set" : "unset");
+}
+
+// The allowed groups as the sync reads them: their order is only how the page shows them.
+std::set<std::string> as_set(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
 }
 
 void apply_patch(GitlabConfig& c, const GitlabConfigPatch& p) {
@@ -34,16 +44,47 @@ void apply_patch(GitlabConfig& c, const GitlabConfigPatch& p) {
     c.provisioning_token = p.provisioning_token->empty() ? std::nullopt : p.provisioning_token;
   }
   if (p.webhook_secret) c.webhook_secret = *p.webhook_secret;
+  if (p.jit_privileged_groups) c.jit_privileged_groups = *p.jit_privileged_groups;
 }
 
 }  // namespace
+
+bool reads_gitlab_differently(const std::optional<GitlabConfig>& before,
+                              const GitlabConfig& after) {
+  if (!automatic(after)) return false;
+  return !before || !automatic(*before) || before->provisioning_token != after.provisioning_token ||
+         as_set(before->allowed_groups) != as_set(after.allowed_groups) || before->url != after.url;
+}
+
+Result<std::optional<Task>> queue_sync_for_new_settings(store::Store& store, const Clock& clock,
+                                                        const std::string& who) {
+  auto config = store.load_gitlab_config();
+  if (!config) return tl::unexpected(config.error());
+  if (!*config || !automatic(**config)) return std::optional<Task>();
+  store::TaskQuery pending;
+  pending.type = TaskType::kGitlabAuthProvisioning;
+  pending.statuses = {TaskStatus::kPending};
+  pending.page_size = 1;
+  auto waiting = store.list_tasks(pending);
+  if (!waiting) return tl::unexpected(waiting.error());
+  if (!waiting->items.empty()) return std::optional<Task>();
+  // Not only_if_idle: a sync running now read the old settings, so another one follows it.
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = who;
+  t.submitted_at = clock.now();
+  auto queued = store.enqueue_task(t, /*only_if_idle=*/false);
+  if (!queued) return tl::unexpected(queued.error());
+  return std::optional<Task>(*queued);
+}
 
 Result<std::optional<GitlabConfig>> GitlabConfiguration::get() {
   return store_.load_gitlab_config();
 }
 
 Result<ConfigChange> GitlabConfiguration::create(const GitlabConfigPatch& values,
-                                                 const std::string& who) {
+                                                 const std::string& who,
+                                                 const ConfigVerifier& verify) {
   auto current = store_.load_gitlab_config();
   if (!current) return tl::unexpected(current.error());
   if (*current) {
@@ -57,11 +98,12 @@ Result<ConfigChange> GitlabConfiguration::create(const GitlabConfigPatch& values
   GitlabConfig c;
   c.enabled = true;
   apply_patch(c, values);
-  return save(std::nullopt, c, who);
+  return save(std::nullopt, c, who, verify);
 }
 
 Result<ConfigChange> GitlabConfiguration::update(const GitlabConfigPatch& patch,
-                                                 const std::string& who) {
+                                                 const std::string& who,
+                                                 const ConfigVerifier& verify) {
   auto current = store_.load_gitlab_config();
   if (!current) return tl::unexpected(current.error());
   if (!*current) return make_error(ErrorCode::kNotFound, "There is no GitLab configuration.");
@@ -105,20 +147,23 @@ Result<ConfigChange> GitlabConfiguration::update(const GitlabConfigPatch& patch,
       return tl::unexpected(kept.error());
     }
   }
-  return save(before, after, who);
+  return save(before, after, who, verify);
 }
 
 Result<ConfigChange> GitlabConfiguration::create_or_update(const GitlabConfigPatch& patch,
-                                                           const std::string& who) {
+                                                           const std::string& who,
+                                                           const ConfigVerifier& verify) {
   auto current = store_.load_gitlab_config();
   if (!current) return tl::unexpected(current.error());
-  return *current ? update(patch, who) : create(patch, who);
+  return *current ? update(patch, who, verify) : create(patch, who, verify);
 }
 
 Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>& before,
-                                               GitlabConfig after, const std::string& who) {
-  if (auto valid = validate(after, policy_.allow_http); !valid) {
-    return tl::unexpected(valid.error());
+                                               const GitlabConfig& after, const std::string& who,
+                                               const ConfigVerifier& verify) {
+  if (auto valid = validate(after, policy_.allow_http); !valid) return tl::unexpected(valid.error());
+  if (verify) {
+    if (auto verified = verify(before, after); !verified) return tl::unexpected(verified.error());
   }
   if (auto saved = store_.save_gitlab_config(after); !saved) return tl::unexpected(saved.error());
   ConfigChange change{after, std::nullopt};
@@ -136,6 +181,10 @@ Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>
     t.submitted_at = clock_.now();
     auto queued = store_.enqueue_task(t, /*only_if_idle=*/true);
     if (queued) change.queued_sync = *queued;
+  } else if (was_auto && reads_gitlab_differently(before, after)) {
+    // Another token or other allowed groups: synchronize with them now, not in up to an hour.
+    auto queued = queue_sync_for_new_settings(store_, clock_, who);
+    if (queued && *queued) change.queued_sync = **queued;
   }
   AuditEntry a;
   a.at = clock_.now();

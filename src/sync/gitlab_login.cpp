@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/bots.hpp"
 #include "core/login_rules.hpp"
 #include "core/plan.hpp"
 #include "core/random.hpp"
@@ -109,6 +110,14 @@ class LoginChanges {
   void remove(const RowRef& user, const Group& g) {
     changes_.memberships_to_remove.push_back({RowRef::of_id(g.id), user, 0});
   }
+  // A membership Just-in-Time group sync refused to change, audited beside the changes.
+  void refusal(const std::string& login, const std::string& group, bool join,
+               const std::string& why) {
+    changes_.audit.push_back(audit_entry(
+        now_, kActor, join ? "membership.add.refused" : "membership.remove.refused", "membership",
+        group + "/" + login, join ? std::nullopt : std::optional<std::string>("member"),
+        join ? std::nullopt : std::optional<std::string>("member"), why));
+  }
   const ChangeSet& changes() const { return changes_; }
 
  private:
@@ -162,7 +171,8 @@ class Attempt {
               ") is not provisioned");
     }
     if (!automatic) {
-      if (auto refusal = allowlist_refusal(paths_, config_.allowed_groups)) {
+      if (auto refusal = allowlist_refusal(
+              paths_, {config_.allowed_groups.begin(), config_.allowed_groups.end()})) {
         return refuse(*refusal, "GitLab user " + who_.username + " is in no allowed group");
       }
       if (known == nullptr && !config_.allow_users_to_sign_up) {
@@ -197,7 +207,7 @@ class Attempt {
       if (!stored) return store_failed(stored.error());
       user = *stored;
     }
-    return LoginSuccess{user, created, 0};
+    return LoginSuccess{user, created, 0, std::move(notes_)};
   }
 
  private:
@@ -260,13 +270,26 @@ class Attempt {
     if (!groups) return store_failed(groups.error());
     auto current = current_groups(user);
     if (!current) return store_failed(current.error());
-    const std::set<GroupId> target = jit_groups(paths_, *groups);
-    for (const Group& g : *groups) {
-      if (g.is_default) continue;  // every active user stays in it
-      const bool member = current->count(g.id) > 0;
-      const bool wanted = target.count(g.id) > 0;
-      if (wanted && !member) changes_.add(ref, g);
-      if (member && !wanted) changes_.remove(ref, g);
+    auto global = store_.grants(std::nullopt);
+    if (!global) return store_failed(global.error());
+    JitGroupRules rules;
+    rules.allowed_roots = {config_.allowed_groups.begin(), config_.allowed_groups.end()};
+    rules.managed_privileged = config_.jit_privileged_groups;
+    for (const PermissionGrant& g : *global) {
+      if (g.group_id && is_administrative_permission(g.permission)) {
+        rules.privileged.insert(*g.group_id);
+      }
+    }
+    const JitMemberships decided = jit_memberships(paths_, *groups, *current, rules);
+    std::map<GroupId, const Group*> by_id;
+    for (const Group& g : *groups) by_id.emplace(g.id, &g);
+    for (const GroupId id : decided.join) changes_.add(ref, *by_id.at(id));
+    for (const GroupId id : decided.leave) changes_.remove(ref, *by_id.at(id));
+    for (const JitRefusal& r : decided.refused) {
+      const std::string what = std::string(r.join ? "not added to" : "not removed from") +
+                               " the group " + r.name + ": " + r.reason;
+      changes_.refusal(user.login, r.name, r.join, what);
+      notes_.push_back(who_.username + " " + what);
     }
     return {};
   }
@@ -334,13 +357,15 @@ class Attempt {
   gitlab::Client* provisioning_;
   LoginChanges changes_;
   std::vector<std::string> paths_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace
 
 std::string login_scope(const GitlabConfig& config) {
   const bool jit = config.provisioning_type == ProvisioningType::kJit;
-  return config.synchronize_groups || (jit && !config.allowed_groups.empty()) ? "api" : "read_user";
+  return config.synchronize_groups || (jit && !config.allowed_groups.empty()) ? "read_api"
+                                                                              : "read_user";
 }
 
 GitlabLogin::GitlabLogin(store::Store& store, TransportFactory transports, const Clock& clock,
@@ -380,6 +405,12 @@ tl::expected<LoginSuccess, LoginFailure> GitlabLogin::complete(const LoginCallba
   gitlab::Client client(options, *transport, random);
   auto who = client.current_user();
   if (!who) return gitlab_failed(who.error(), "your GitLab profile");
+  if (is_bot(who->username, who->bot)) {
+    return refuse(
+        "This GitLab account is a bot, and " + std::string(kBotsNotProvisioned) +
+            ": it cannot sign in here.",
+        "GitLab user " + who->username + " is a bot (" + std::string(kBotsNotProvisioned) + ")");
+  }
   if (who->state != "active") {
     return refuse(
         "Your GitLab account is not active (" + who->state + ")." + std::string(kAskAdministrator),
@@ -388,7 +419,7 @@ tl::expected<LoginSuccess, LoginFailure> GitlabLogin::complete(const LoginCallba
 
   const bool automatic = config.provisioning_type == ProvisioningType::kAutoProvisioning;
   std::optional<std::vector<gl::Group>> listed;
-  if (login_scope(config) == "api" && (config.synchronize_groups || !automatic)) {
+  if (login_scope(config) == "read_api" && (config.synchronize_groups || !automatic)) {
     auto groups = client.my_groups(static_cast<int>(AccessLevel::kGuest));
     if (!groups) return gitlab_failed(groups.error(), "your GitLab groups");
     listed = std::move(*groups);

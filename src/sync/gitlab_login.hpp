@@ -25,8 +25,9 @@
 
 namespace provisio::sync {
 
-// The scope a login asks for: `api` when Provisio must read the user's groups (group sync on,
-// or an allowlist to enforce in Just-in-Time mode), else `read_user`.
+// The scope a login asks for (behaviour.md §4, least privilege): `read_api` when Provisio must read
+// the user's groups (group sync on, or an allowlist to enforce in Just-in-Time mode), else
+// `read_user`. Never the write scope `api`.
 std::string login_scope(const GitlabConfig& config);
 
 struct LoginCallback {
@@ -39,6 +40,8 @@ struct LoginSuccess {
   User user;
   bool created = false;
   std::int64_t gitlab_requests = 0;  // the token exchange included
+  // What Just-in-Time group sync refused to do (audited too), for the log.
+  std::vector<std::string> refusals;
 };
 
 // Why a login did not happen: `message` is for the person at the browser (no account names, no

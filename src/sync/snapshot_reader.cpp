@@ -19,9 +19,28 @@ gl::Date date_of(Millis at) {
   return out;
 }
 
+Result<gl::Group> read_allowed_root(gitlab::Client& client, const std::string& slug) {
+  auto root = client.group(slug);
+  if (!root) {
+    Error e = root.error();
+    if (e.code == ErrorCode::kNotFound) {
+      e.message = "The allowed group '" + slug +
+                  "' does not exist in GitLab, or the provisioning token cannot see it.";
+    }
+    return tl::unexpected(e);
+  }
+  if (root->parent_id) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "The allowed group '" + slug +
+                          "' is not a root group; allow its root group '" +
+                          root->full_path.substr(0, root->full_path.find('/')) + "' instead.");
+  }
+  return root;
+}
+
 Result<Snapshot> read_snapshot(gitlab::Client& client,
                                const std::vector<std::string>& allowed_roots, const gl::Date& today,
-                               SyncProgress* progress) {
+                               SyncProgress* progress, MembersApi members_api) {
   const auto step = [progress](const char* phase) {
     if (progress != nullptr) progress->set_phase(phase);
   };
@@ -30,20 +49,8 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
   step("reading GitLab: the allowed groups");
   // 1. The roots, each checked to be a root the token can see.
   for (const std::string& slug : allowed_roots) {
-    auto root = client.group(slug);
-    if (!root) {
-      Error e = root.error();
-      if (e.code == ErrorCode::kNotFound) {
-        e.message = "The allowed group '" + slug +
-                    "' does not exist in GitLab, or the provisioning token cannot see it.";
-      }
-      return tl::unexpected(e);
-    }
-    if (root->parent_id) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        "The allowed group '" + slug + "' is not a root group (it is " +
-                            root->full_path + "); allowed groups must be root groups.");
-    }
+    auto root = read_allowed_root(client, slug);
+    if (!root) return tl::unexpected(root.error());
     s.roots.push_back(root->id);
     s.groups_in_scope.insert(root->id);
     s.groups[root->id] = *root;
@@ -111,20 +118,13 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
       s.groups[id] = std::move(g);
     }
   }
-  // 6. Direct members of every group in scope and of the outside groups, side by side.
-  step("reading GitLab: group members");
+  // 6. Direct members of every group in scope and of the outside groups, and of every project.
+  step("reading GitLab: members");
   std::set<gl::Id> member_groups(s.groups_in_scope.begin(), s.groups_in_scope.end());
   member_groups.insert(outside_members.begin(), outside_members.end());
-  auto group_members = client.group_members(keys(member_groups));
-  if (!group_members) return tl::unexpected(group_members.error());
-  s.group_members = std::move(*group_members);
-  // 7. Direct members of every project.
-  step("reading GitLab: project members");
-  std::vector<gl::Id> project_ids;
-  for (const auto& [id, p] : s.projects) project_ids.push_back(id);
-  auto project_members = client.project_members(project_ids);
-  if (!project_members) return tl::unexpected(project_members.error());
-  s.project_members = std::move(*project_members);
+  if (auto read = read_members(client, s, member_groups, members_api); !read) {
+    return tl::unexpected(read.error());
+  }
   s.gitlab_requests = client.counters().total_requests();
   return s;
 }

@@ -130,6 +130,7 @@ std::vector<std::string> summarize(const SyncCounts& c) {
   add(out, c.users_deactivated, "users deactivated");
   add(out, c.groups_created, "groups created");
   add(out, c.groups_renamed, "groups renamed");
+  add(out, c.groups_adopted, "groups adopted");
   add(out, c.groups_deleted, "groups deleted");
   add(out, c.memberships_added, "memberships added");
   add(out, c.memberships_removed, "memberships removed");
@@ -138,6 +139,16 @@ std::vector<std::string> summarize(const SyncCounts& c) {
   add(out, c.permissions_revoked, "permissions revoked");
   add(out, c.visibilities_changed, "visibilities changed");
   if (out.empty()) out.push_back("Nothing to change");
+  if (c.totals) {
+    // The seed's statistics first: how much the run covered, changed or not.
+    const auto plural = [](std::int64_t n, const char* one, const char* many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    out.insert(out.begin(), plural(c.totals->users, "user", "users") + " and " +
+                                plural(c.totals->groups, "group", "groups") +
+                                " synchronized from GitLab; user permissions synchronized on " +
+                                plural(c.totals->projects, "project", "projects"));
+  }
   out.push_back(std::to_string(c.gitlab_requests) + " GitLab requests in " +
                 std::to_string(c.duration_ms) + " ms");
   return out;
@@ -186,7 +197,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
                             provisioning_client_options(c, options_.engine));
   gitlab::Client& client = reader.client;
   auto snapshot = read_snapshot(client, {c.allowed_groups.begin(), c.allowed_groups.end()},
-                                date_of(clock_.now()), progress);
+                                date_of(clock_.now()), progress, options_.members_api);
   const std::int64_t requests = client.counters().total_requests();
   if (!snapshot) {
     Error e = snapshot.error();
@@ -204,6 +215,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     }
     spdlog::info("GitLab requests by endpoint: {}; retries {}; {} bytes read", by_endpoint,
                  client.counters().retries, client.counters().bytes);
+    spdlog::info("Member lists: {}", snapshot->members_read_by);
   }
 #ifdef __GLIBC__
   // Reading the snapshot parses tens of thousands of pages on 16 threads; their buffers are
@@ -289,6 +301,7 @@ Result<SyncService::Computed> SyncService::compute_scoped(const SyncScope& named
   SeededRandom random;
   Plan plan = make_plan(read->snapshot, desired, *state, guard, clock_.now(), random);
   keep_partial_changes(plan, read->gone_users);
+  plan.counts.totals.reset();  // what a part of GitLab holds is no total of the scope
   plan.counts.gitlab_requests = requests;
   const auto done = std::chrono::steady_clock::now();
   char phases[160];
@@ -438,35 +451,85 @@ std::optional<std::int64_t> SyncService::expected_pages(const Task& task) {
   return std::nullopt;
 }
 
+Result<std::optional<std::string>> SyncService::superseded(const Task& held,
+                                                           std::optional<TaskId> except) {
+  store::TaskQuery q;
+  q.statuses = {TaskStatus::kSuccess, TaskStatus::kFailed};
+  q.page_size = 100;
+  for (q.page_index = 1;; ++q.page_index) {
+    auto page = store_.list_tasks(q);  // newest first
+    if (!page) return tl::unexpected(page.error());
+    for (const Task& t : page->items) {
+      if (t.submitted_at < held.submitted_at) return std::optional<std::string>();
+      // Tasks are numbered in the order they were queued: only a later one can overtake it
+      // (two submitted within the same millisecond are told apart by their numbers).
+      if (t.id <= held.id || t.id == except) continue;
+      if (t.status == TaskStatus::kSuccess || t.held) {
+        return std::optional<std::string>(
+            "The plan held back by task " + std::to_string(held.id) + " is out of date: task " +
+            std::to_string(t.id) +
+            (t.held ? " computed a newer plan, which the guard held back too. Confirm that one."
+                    : " has synchronized since. Nothing was applied; if the guard holds the "
+                      "next synchronization back too, confirm its plan."));
+      }
+    }
+    if (page->items.size() < static_cast<std::size_t>(q.page_size)) {
+      return std::optional<std::string>();
+    }
+  }
+}
+
 Result<Task> SyncService::confirm(TaskId held, const std::string& submitter) {
   auto plan = store_.load_held_plan(held);
   if (!plan) return tl::unexpected(plan.error());
   auto original = store_.get_task(held);
   if (!original) return tl::unexpected(original.error());
+  // A plan is computed against the rows of its moment: once another run has written (or held
+  // back a newer plan), applying it would undo or repeat what that run did.
+  if (auto stale = superseded(*original, std::nullopt); !stale || *stale) {
+    return stale ? make_error(ErrorCode::kFailedPrecondition, **stale)
+                 : tl::unexpected(stale.error());
+  }
   Task t;
   t.type = TaskType::kGitlabAuthProvisioning;
   t.submitter = submitter;
   t.submitted_at = clock_.now();
-  auto queued = store_.enqueue_task(t, /*only_if_idle=*/true);
-  if (!queued) return tl::unexpected(queued.error());
-  auto claimed = store_.claim_task(options_.node_id, clock_.now(), options_.lease_ms);
-  if (!claimed) return tl::unexpected(claimed.error());
-  if (!*claimed || (*claimed)->id != queued->id) {
-    return make_error(ErrorCode::kAborted,
-                      "Another synchronization is running; confirm again when it has ended.");
+  // Started here in one step, or not at all: never a task queued for later, nor another node's
+  // task taken over, whatever runs meanwhile.
+  auto started = store_.start_task(t, held, options_.node_id, clock_.now(), options_.lease_ms);
+  if (!started) {
+    const Error& e = started.error();
+    // The store's sentence ("Task 7 is pending."), inside ours.
+    const std::string why = !e.message.empty() && e.message.back() == '.'
+                                ? e.message.substr(0, e.message.size() - 1)
+                                : e.message;
+    if (e.code == ErrorCode::kAlreadyExists) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        "Another synchronization is pending or running (" + why +
+                            "); nothing was applied. Confirm again when it has ended, if its "
+                            "result still calls for this plan.");
+    }
+    if (e.code == ErrorCode::kFailedPrecondition) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "The plan held back by task " + std::to_string(held) +
+                            " is out of date: a synchronization ran since (" + why +
+                            "), so GitLab or this server may have changed. Nothing was applied; "
+                            "review the latest run instead.");
+    }
+    return tl::unexpected(e);
   }
-  const Millis started = clock_.now();
+  const Millis begun = clock_.now();
   Computed computed{Plan{}, 0};
   computed.plan.changes = std::move(*plan);
   computed.plan.counts = original->counts;
   computed.plan.counts.gitlab_requests = 0;
-  store::TaskOutcome outcome = apply_and_record(**claimed, std::move(computed), started);
+  store::TaskOutcome outcome = apply_and_record(*started, std::move(computed), begun);
   outcome.info_messages.insert(outcome.info_messages.begin(),
                                "Applied the plan held back by task " + std::to_string(held));
   if (outcome.status == TaskStatus::kSuccess) (void)store_.delete_held_plan(held);
-  (void)store_.finish_task(queued->id, options_.node_id, clock_.now(), outcome);
-  report(options_.metrics, **claimed, outcome, clock_.now() - started);
-  return store_.get_task(queued->id);
+  (void)store_.finish_task(started->id, options_.node_id, clock_.now(), outcome);
+  report(options_.metrics, *started, outcome, clock_.now() - begun);
+  return store_.get_task(started->id);
 }
 
 Result<std::optional<Task>> SyncService::run_next() {

@@ -18,6 +18,7 @@
 #include "gitlab/request_engine.hpp"
 #include "metrics/registry.hpp"
 #include "store/store.hpp"
+#include "sync/members_reader.hpp"
 #include "sync/progress.hpp"
 
 namespace provisio::sync {
@@ -26,6 +27,8 @@ struct SyncOptions {
   ProvisioningRules rules;
   GuardOptions guard;
   gitlab::EngineOptions engine;
+  // How a full sync reads member lists (PROVISIO_GITLAB_READ_API, docs/gitlab-graphql.md).
+  MembersApi members_api = MembersApi::kGraphql;
   std::string node_id = "node";
   Millis lease_ms = 120'000;     // a node that stops renewing loses its task after this
   Millis heartbeat_ms = 20'000;  // how often a running sync renews its lease
@@ -68,6 +71,8 @@ class SyncService {
   store::TaskOutcome run(const Task& task);
 
   // Applies exactly the plan the guard held back for task `held`, as a new task run now.
+  // kFailedPrecondition when the plan is out of date: a run succeeded after it (the rows it was
+  // computed against changed), or a newer plan was held back.
   Result<Task> confirm(TaskId held, const std::string& submitter);
 
   // Claims the next task for this node and runs it; empty when there was none to claim.
@@ -93,6 +98,9 @@ class SyncService {
   // The GitLab requests of the last successful full sync: what this one will likely need.
   std::optional<std::int64_t> expected_pages(const Task& task);
   store::TaskOutcome apply_and_record(const Task& task, Computed computed, Millis started);
+  // Why the plan held back by `held` is out of date (a later run succeeded or held a newer plan
+  // back; `except` is not counted), or nothing when it is not.
+  Result<std::optional<std::string>> superseded(const Task& held, std::optional<TaskId> except);
 
   store::Store& store_;
   TransportFactory transports_;

@@ -42,6 +42,12 @@ Worker::Worker(store::Store& store, SyncService& service, const Clock& clock,
 Worker::~Worker() { stop(); }
 
 void Worker::start() {
+  {
+    // The first look comes at once: a restarted node takes over its own interrupted run (and
+    // runs what was queued while it was down) without waiting for a tick.
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -70,6 +76,10 @@ void Worker::loop() {
       if (stopping_) return;
       woken_ = false;
     }
+    struct Counted {
+      std::atomic<std::uint64_t>& rounds;
+      ~Counted() { ++rounds; }
+    } const counted{rounds_};
     if (auto due = queue_if_due(store_, clock_.now()); !due) {
       spdlog::warn("cannot check whether a sync is due: {}", due.error().message);
       continue;

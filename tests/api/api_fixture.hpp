@@ -51,6 +51,7 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
       url = provisio::testing::PostgresCluster::shared()->create_database(
           "api" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     }
+    url_ = url;
     auto parsed = store::parse_database_url(url);
     ASSERT_TRUE(parsed);
     auto opened = store::open_store(*parsed, box, 4);
@@ -86,7 +87,10 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
         [this](const GitlabConfig&) {
           std::lock_guard lock(mutex_);
           ++checks_;
-          return gitlab_error_;
+          GitlabCheckResult check(gitlab_error_);
+          check.field = gitlab_error_field_;
+          check.allowed_group = gitlab_error_group_;
+          return check;
         },
         false, http::SystemInfo{"test-server"},
         [this](TaskId held, const std::string& who) { return sync_service_->confirm(held, who); }});
@@ -225,6 +229,7 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::string dir_;
+  std::string url_;  // the store's database, for a look under the Store (database_dump.hpp)
   ManualClock clock_{SystemClock().now()};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::LoginLimiter> limiter_;
@@ -239,6 +244,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   std::string admin_token_, user_token_;
   std::mutex mutex_;
   std::optional<std::string> gitlab_error_;
+  std::optional<std::string> gitlab_error_field_;  // the setting GitLab refused, with the error
+  std::optional<std::string> gitlab_error_group_;
   int checks_ = 0;
   int counter_ = 0;
 };

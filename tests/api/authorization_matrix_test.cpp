@@ -71,6 +71,7 @@ const std::map<std::string, Expect> kExpectedAccess = {
     {"DELETE /api/v2/dop-translation/gitlab-permission-mappings/{role}", kAdmin},
     {"POST /api/v2/dop-translation/gitlab-synchronization-runs", kAdmin},
     {"GET /api/v2/provisioning/plan", kAdmin},
+    {"GET /api/v2/provisioning/plan/{taskId}", kAdmin},
     {"POST /api/v2/provisioning/plan/{taskId}/confirm", kAdmin},
     {"GET /api/v2/users-management/users", kUser},
     {"POST /api/v2/users-management/users", kAdmin},
@@ -252,6 +253,15 @@ TEST_P(ApiTest, EveryRouteAnswersAnonymousUserAndAdminAsItsAccessRuleSays) {
                        {{"event_name", "user_add_to_group"}, {"group_id", 7}, {"user_id", 9}});
          s.headers = {{"X-Gitlab-Event", "System Hook"}, {"X-Gitlab-Token", "hook-secret"}};
          return s;
+       }},
+      {"GET /api/v2/provisioning/plan/{taskId}",
+       [&](As) {
+         Task t;
+         t.submitter = "scheduler";
+         const auto held = store_->enqueue_task(t, false);
+         finish_pending_tasks();
+         EXPECT_TRUE(store_->save_held_plan(held->id, ChangeSet{}));
+         return get("/api/v2/provisioning/plan/" + std::to_string(held->id));
        }},
       {"POST /api/v2/provisioning/plan/{taskId}/confirm",
        [&](As) {

@@ -6,8 +6,10 @@
 
 #include <csignal>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
+#include "http_client.hpp"
 #include "postgres_cluster.hpp"
 
 namespace provisio::api_test {
@@ -42,7 +44,7 @@ class GitlabCheckTest : public ::testing::Test {
   }
 
   static GitlabConfig config(const std::string& token, ProvisioningType type,
-                             std::set<std::string> groups = {"acme", "umbrella"}) {
+                             std::vector<std::string> groups = {"acme", "umbrella"}) {
     GitlabConfig c;
     c.enabled = true;
     c.url = *url_;
@@ -93,6 +95,20 @@ TEST_F(GitlabCheckTest, NamesAnAllowedGroupThatIsMissingOrNotARoot) {
       config("sim-owner-token", ProvisioningType::kAutoProvisioning, {"no-such-group"}));
   ASSERT_TRUE(missing);
   EXPECT_NE(missing->find("'no-such-group'"), std::string::npos) << *missing;
+
+  // A subgroup of acme, by its full path: it exists, but it is no root.
+  const std::string port = url_->substr(url_->rfind(':') + 1);
+  const auto listed = provisio::testing::HttpClient(static_cast<std::uint16_t>(std::stoi(port)))
+                          .request("GET", "/api/v4/groups/acme/descendant_groups?per_page=1", "",
+                                   {{"PRIVATE-TOKEN", "sim-admin-token"}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const std::string subgroup = nlohmann::json::parse(listed.body).at(0).at("full_path");
+  ASSERT_EQ(subgroup.rfind("acme/", 0), 0u) << subgroup;
+  const auto not_root = app::check_gitlab_config(
+      config("sim-owner-token", ProvisioningType::kAutoProvisioning, {"acme", subgroup}));
+  ASSERT_TRUE(not_root);
+  EXPECT_EQ(*not_root, "The allowed group '" + subgroup +
+                           "' is not a root group; allow its root group 'acme' instead.");
 }
 
 TEST_F(GitlabCheckTest, AnUnreachableUrlIsReportedQuickly) {

@@ -27,7 +27,7 @@ TEST_P(ApiTest, CreatesReadsAndListsTheOneConfiguration) {
   EXPECT_EQ(c["id"], "gitlab-configuration");
   EXPECT_EQ(c["enabled"], true);
   EXPECT_EQ(c["url"], "https://gitlab.example.com");          // trailing slash dropped
-  EXPECT_EQ(c["allowedGroups"], json({"acme", "umbrella"}));  // sorted
+  EXPECT_EQ(c["allowedGroups"], json({"umbrella", "acme"}));  // in the order typed
   EXPECT_EQ(c["provisioningType"], "JIT");
   EXPECT_EQ(c["isProvisioningTokenSet"], false);
   EXPECT_TRUE(c["errorMessage"].is_null());

@@ -54,9 +54,17 @@ TEST_P(ApiTest, AManagedInstanceRefusesHandMadeChangesToWhatTheSyncOwns) {
   expect_managed_refusal(
       call(As::kAdmin, "DELETE", kMemberships + "/" + managed_group.uuid + ":" + managed.uuid),
       "remove a managed user from a managed group");
-  expect_managed_refusal(
-      call(As::kAdmin, "DELETE", kMemberships + "/" + local_group.uuid + ":" + managed.uuid),
-      "remove a managed user from a local group");
+  // A provisioned user's memberships follow GitLab: never added to a local group (behaviour.md
+  // §3, §5) ...
+  const auto add_managed = json_call(As::kAdmin, "POST", kMemberships,
+                                     {{"groupId", local_group.uuid}, {"userId", managed.uuid}});
+  expect_managed_refusal(add_managed, "add a managed user to a local group");
+  EXPECT_NE(add_managed.body.find("never added to a local group"), std::string::npos)
+      << add_managed.body;
+  // ... and taken out of one by hand if an administrator wants it sooner than the next sync.
+  EXPECT_EQ(
+      call(As::kAdmin, "DELETE", kMemberships + "/" + local_group.uuid + ":" + managed.uuid).status,
+      204);
   expect_managed_refusal(form_call(As::kAdmin, "/api/permissions/add_user",
                                    "login=gitlab-user&permission=user&projectKey=bound"),
                          "grant to a managed user on a bound project");

@@ -32,10 +32,14 @@ TEST_P(ApiTest, TheRunHistoryShowsARunPendingInProgressAndFinished) {
   const auto ordered =
       nlohmann::ordered_json::parse(call(As::kAdmin, "GET", "/api/ce/activity").body);
   for (const auto& [k, v] : ordered["tasks"][0].items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "type", "status", "submittedAt", "startedAt",
-                                            "executedAt", "executionTimeMs", "errorMessage",
-                                            "warnings", "infoMessages", "progress"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"id", "type", "status", "submittedAt", "startedAt",
+                                      "executedAt", "executionTimeMs", "errorMessage", "warnings",
+                                      "infoMessages", "progress", "held", "counts", "totals"}));
   EXPECT_TRUE(pending["progress"].is_null());
+  EXPECT_EQ(pending["held"], false);
+  EXPECT_TRUE(pending["counts"].is_null()) << "nothing to count before it ends";
+  EXPECT_TRUE(pending["totals"].is_null());
 
   ASSERT_TRUE(*store_->claim_task("node-a", 1'700'000'001'000, 60'000));
   json running = activity("?status=IN_PROGRESS")["tasks"][0];
@@ -59,6 +63,7 @@ TEST_P(ApiTest, TheRunHistoryShowsARunPendingInProgressAndFinished) {
   outcome.info_messages = {"3 users created"};
   outcome.warnings = {"2 bots skipped"};
   outcome.error_message = "GitLab did not answer in time.";
+  outcome.counts.gitlab_requests = 12;
   ASSERT_TRUE(store_->finish_task(queued->id, "node-a", 1'700'000'003'500, outcome));
   json done = json::parse(call(As::kAdmin, "GET", "/api/ce/task?id=" + id).body)["task"];
   EXPECT_EQ(done["status"], "FAILED");
@@ -68,10 +73,33 @@ TEST_P(ApiTest, TheRunHistoryShowsARunPendingInProgressAndFinished) {
   EXPECT_EQ(done["warnings"], json({"2 bots skipped"}));
   EXPECT_EQ(done["infoMessages"], json({"3 users created"}));
   EXPECT_TRUE(done["progress"].is_null()) << "an ended task shows no progress";
+  EXPECT_EQ(done["counts"]["gitlabRequests"], 12);
+  EXPECT_EQ(done["counts"]["usersCreated"], 0);
+  EXPECT_TRUE(done["totals"].is_null()) << "a run that read nothing covered nothing";
   EXPECT_EQ(activity("?status=SUCCESS,FAILED&type=GITLAB_AUTH_PROVISIONING")["paging"]["total"], 1);
   EXPECT_EQ(activity("?type=GITLAB_PROJECT_PERMISSIONS_PROVISIONING")["paging"]["total"], 0);
   EXPECT_EQ(call(As::kAdmin, "GET", "/api/ce/task?id=999999").status, 404);
   EXPECT_EQ(call(As::kAdmin, "GET", "/api/ce/activity?status=DONE").status, 400);
+}
+
+TEST_P(ApiTest, ARunThatChangedNothingStillSaysHowMuchItCovered) {
+  Task t;
+  t.type = TaskType::kGitlabAuthProvisioning;
+  t.submitter = "scheduler";
+  auto queued = store_->enqueue_task(t, true);
+  ASSERT_TRUE(queued);
+  ASSERT_TRUE(*store_->claim_task("node-a", clock_.now(), 60'000));
+  store::TaskOutcome quiet;
+  quiet.status = TaskStatus::kSuccess;
+  quiet.counts.gitlab_requests = 40;
+  quiet.counts.totals = SyncTotals{120, 43, 4};
+  ASSERT_TRUE(store_->finish_task(queued->id, "node-a", clock_.now(), quiet));
+  const json task = json::parse(
+      call(As::kAdmin, "GET", "/api/ce/activity?type=GITLAB_AUTH_PROVISIONING").body)["tasks"][0];
+  EXPECT_EQ(task["totals"], json({{"users", 120}, {"groups", 43}, {"projects", 4}}));
+  EXPECT_EQ(task["counts"]["usersCreated"], 0);
+  EXPECT_EQ(task["counts"]["membershipsAdded"], 0);
+  EXPECT_EQ(task["held"], false);
 }
 
 }  // namespace provisio::api_test

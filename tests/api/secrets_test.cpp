@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "api_fixture.hpp"
+#include "database_dump.hpp"
 
 namespace provisio::api_test {
 
@@ -75,10 +76,21 @@ TEST_P(ApiTest, SecretsSetThroughTheApiNeverAppearInAnswersOrLogs) {
   for (const std::string& s : {secret, token, password, std::string(kAdminPassword)}) {
     EXPECT_EQ(logs.find(s), std::string::npos) << "the log holds a secret";
   }
-  // The config's sealed columns do not hold the clear text either.
+  // The database does not hold the clear text either: no row of any table has it (the secrets
+  // are sealed), yet read back through the store they are what was set.
+  const testing::DatabaseDump rows = testing::dump_database(url_);
+  ASSERT_GT(testing::row_count(rows), 0u);
+  for (const auto& [table, lines] : rows) {
+    for (const std::string& line : lines) {
+      for (const std::string& s : {secret, token, password}) {
+        EXPECT_EQ(line.find(s), std::string::npos) << table << " holds a secret in clear: " << line;
+      }
+    }
+  }
   auto stored = store_->load_gitlab_config();
   ASSERT_TRUE(stored && *stored);
   EXPECT_EQ((*stored)->secret, secret);
+  EXPECT_EQ((*stored)->provisioning_token, token);
 }
 
 }  // namespace provisio::api_test

@@ -126,11 +126,11 @@ test("the login page", async (t) => {
 });
 
 const PAGES = [
-  ["/gitlab", "GitLab authentication"],
-  ["/users", "Users"],
-  ["/groups", "Groups"],
-  ["/projects", "Projects"],
-  ["/runs", "Run history"],
+  ["/admin/settings?category=authentication&tab=gitlab", "General Settings", "gitlab"],
+  ["/users", "Users", "users"],
+  ["/groups", "Groups", "groups"],
+  ["/projects", "Projects", "projects"],
+  ["/runs", "Run history", "runs"],
 ];
 
 for (const viewport of [{ width: 1280, height: 800 }, { width: 400, height: 800 }]) {
@@ -138,18 +138,18 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 400, height: 800 
     const page = await newPage(browser, server, viewport);
     await loginAsAdmin(page, "/login");
     await assertNoHorizontalOverflow(page, "/login");
-    for (const [path, heading] of PAGES) {
+    for (const [path, heading, name] of PAGES) {
       await page.goto(path);
       await visible(page.getByRole("heading", { name: heading, level: 1 }));
       await page.waitForLoadState("networkidle");
       await assertNoHorizontalOverflow(page, `${path} at ${viewport.width}`);
-      if (viewport.width < 500) await screenshot(page, `narrow${path.replace("/", "-")}`, { fullPage: true });
+      if (viewport.width < 500) await screenshot(page, `narrow-${name}`, { fullPage: true });
     }
     // The widest dialog stays inside the window.
-    await page.goto("/gitlab");
-    await page.getByRole("radio", { name: /Automatic user, group/ }).check();
-    await page.getByRole("button", { name: "Edit role mapping" }).click();
-    const dialog = await visible(page.getByRole("dialog", { name: "Role permission mapping" }));
+    await page.goto("/admin/settings");
+    await page.getByRole("radio", { name: "Automatic user, group, and permission provisioning" }).check();
+    await page.getByRole("button", { name: "Edit mapping" }).click();
+    const dialog = await visible(page.getByRole("dialog", { name: "Global GitLab role mapping" }));
     const box = await dialog.boundingBox();
     assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, `dialog ${JSON.stringify(box)} fits`);
     await assertNoHorizontalOverflow(page, "role mapping dialog");
@@ -160,9 +160,9 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 400, height: 800 
   });
 }
 
-test("the keyboard: skip link, navigation, dialogs", async () => {
+test("the keyboard: skip link, navigation, the Configuration menu, tabs, dialogs", async () => {
   const page = await newPage(browser, server);
-  await loginAsAdmin(page, "/gitlab");
+  await loginAsAdmin(page, "/admin/settings");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
   // Tab through to the Users link and follow it with Enter.
@@ -172,12 +172,28 @@ test("the keyboard: skip link, navigation, dialogs", async () => {
   }
   await page.keyboard.press("Enter");
   await visible(page.getByRole("heading", { name: "Users", level: 1 }));
+  // Administration, then the Configuration menu from the keyboard: Enter opens it on its first
+  // item, Escape closes it and gives the focus back; Enter on General Settings follows it.
+  await page.getByRole("link", { name: "Administration", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  const configuration = page.getByRole("button", { name: "Configuration", exact: true });
+  await configuration.focus();
+  await page.keyboard.press("Enter");
+  const item = page.getByRole("menuitem", { name: "General Settings" });
+  await visible(item);
+  assert.ok(await item.evaluate((el) => el === document.activeElement), "the menu opens on its first item");
+  await page.keyboard.press("Escape");
+  await gone(item);
+  assert.ok(await configuration.evaluate((el) => el === document.activeElement), "Escape gives the focus back");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await visible(page.getByRole("heading", { name: "General Settings", level: 1 }));
+  assert.equal(await page.getByRole("tab", { name: "GitLab" }).getAttribute("aria-selected"), "true");
   // A dialog opened from the keyboard takes the focus, keeps it inside, and Escape closes it.
-  await page.goto("/gitlab");
   const edit = page.getByRole("button", { name: "Edit", exact: true });
   await edit.focus();
   await page.keyboard.press("Enter");
-  const dialog = await visible(page.getByRole("dialog", { name: "Edit the GitLab configuration" }));
+  const dialog = await visible(page.getByRole("dialog", { name: "Edit GitLab Configuration" }));
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press("Tab");
     const inside = await dialog.evaluate((d) => d.contains(document.activeElement) || document.activeElement === document.body);

@@ -1,5 +1,7 @@
 // `provisio backup` and `provisio restore` with the built binary: a backup taken while the
-// server runs, restored into a fresh data directory, serves the same state; and every refusal.
+// server runs, restored into a fresh data directory, serves the same state; one taken while a
+// sync is in the middle of its write transaction holds the state before that sync, whole; and
+// every refusal.
 
 #include <gtest/gtest.h>
 
@@ -7,9 +9,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.hpp"
+#include "database_dump.hpp"
+#include "gitlab_sim_process.hpp"
 #include "http_client.hpp"
 #include "served_provisio.hpp"
 #include "sqlite_file.hpp"
@@ -85,6 +90,55 @@ TEST_F(BackupRestore, ABackupTakenWhileServingRestoresIntoAFreshDataDirectoryAnd
   const auto over = provisio({"restore", "--input", path("b.db"), "--data-dir", fresh});
   EXPECT_EQ(over.exit_code, 1);
   EXPECT_NE(over.err.find("there is already a database at"), std::string::npos) << over.err;
+}
+
+// The state of a SQLite data directory: every row, the task records aside when asked.
+DatabaseDump dump_of(const std::string& data_dir, const std::set<std::string>& skip = {}) {
+  return dump_database("sqlite:" + data_dir + "/provisio.db", skip);
+}
+
+TEST_F(BackupRestore, ABackupTakenWhileASyncWritesHoldsTheStateBeforeItWholeAndRestores) {
+  fs::create_directories(path("sim"));
+  GitlabSimProcess sim(GITLAB_SIM_BINARY, path("sim"));
+  const std::string original = path("original");
+  const auto configured =
+      provisio({"gitlab", "configure", "--url", sim.url(), "--secret", "s", "--application-id",
+                "sim-client-id", "--mode", "auto", "--token", "sim-admin-token", "--allowed-groups",
+                "acme,umbrella", "--data-dir", original});
+  ASSERT_EQ(configured.exit_code, 0) << configured.err;
+  const DatabaseDump before = dump_of(original, {"tasks"});
+
+  // The first sync of world S stops itself inside its write transaction, at its 500th row
+  // (a test-only failpoint), holding SQLite's write lock, until the test lets it go on.
+  ChildProcess sync(kProvisio, {"sync", "--data-dir", original},
+                    {{"PROVISIO_TEST_STOP_AT_ROW", "500"}}, path("sync.stderr"));
+  const std::string stopped =
+      "PROVISIO_TEST_STOP_AT_ROW: stopping this process at row 500 of an apply, inside its "
+      "transaction";
+  for (int i = 0; i < 6000 && read_file(path("sync.stderr")).find(stopped) == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_NE(read_file(path("sync.stderr")).find(stopped), std::string::npos)
+      << read_file(path("sync.stderr"));
+
+  const auto during = provisio({"backup", "--output", path("during.db"), "--data-dir", original});
+  ASSERT_EQ(during.exit_code, 0) << during.err;
+  sync.send_signal(SIGCONT);
+  ASSERT_EQ(sync.wait(std::chrono::minutes(3)), 0) << read_file(path("sync.stderr"));
+  const auto after = provisio({"backup", "--output", path("after.db"), "--data-dir", original});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+
+  // Restored, the copy taken during the write holds exactly the state before the sync (its task
+  // records show the run in progress); the copy taken after holds all of what the sync wrote.
+  ASSERT_EQ(provisio({"restore", "--input", path("during.db"), "--data-dir", path("d1")}).exit_code,
+            0);
+  EXPECT_EQ(describe_difference(before, dump_of(path("d1"), {"tasks"})), "");
+  ASSERT_EQ(provisio({"restore", "--input", path("after.db"), "--data-dir", path("d2")}).exit_code,
+            0);
+  const DatabaseDump synced = dump_of(original);
+  EXPECT_EQ(describe_difference(synced, dump_of(path("d2"))), "");
+  EXPECT_GT(row_count(synced), row_count(before) + 1'000);
 }
 
 TEST_F(BackupRestore, RefusesAFileThatIsNotAProvisioDatabase) {

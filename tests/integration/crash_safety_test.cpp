@@ -1,14 +1,16 @@
-// SIGKILL while a sync writes its changes: the real `provisio serve` on a SQLite file runs the
-// first sync of world S from gitlab-sim and is killed at seeded random points of its apply phase
-// (from the log line that announces the one write transaction to three times its measured
-// length). After each kill the database holds exactly the state before the sync or the state
-// after it, never a mix; after a restart the interrupted task is marked failed once its lease
-// expires, and the sync runs again to the new state.
+// SIGKILL while a sync writes its changes, at points the test chooses rather than guesses:
+// `provisio sync` and `provisio serve` on a SQLite file run the first sync of world S from
+// gitlab-sim with a test-only failpoint (src/store/apply_failpoint.hpp) that kills the process at
+// a given row of the apply, inside its transaction, or just after its commit. A kill inside the
+// transaction leaves every row as it was (a full dump, the task records aside); one after the
+// commit leaves the new state. The next sync on the same machine takes the dead run over at once,
+// although the lease is ten minutes: the run is FAILED ("Interrupted"), run again, and nothing
+// is left IN_PROGRESS.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
-#include <iostream>
-#include <random>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
@@ -24,10 +26,6 @@ namespace provisio::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kApplyStarts = "writing the changes in one transaction";
-constexpr int kIterations = 12;
-constexpr unsigned kSeed = 20261129;
 
 // What a sync owns, without what differs between two runs of the same sync (generated logins,
 // uuids, times): users by GitLab id, groups by name, memberships, permissions, visibilities.
@@ -67,6 +65,9 @@ struct Observed {
   std::vector<Task> tasks;  // oldest first
 };
 
+constexpr const char* kLease = "600";  // ten minutes: only the same-machine check is in time
+constexpr int kKillPoints = 10;
+
 class CrashSafetyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -97,7 +98,7 @@ class CrashSafetyTest : public ::testing::Test {
       if (fs::exists(file)) fs::copy_file(file, dir_.path() / "before" / file.filename());
     }
     before_ = observe();
-    before_dump_ = dump_database("sqlite:" + data_ + "/provisio.db", {"tasks"});
+    before_dump_ = dump();
   }
 
   std::string log(const std::string& name) const {
@@ -112,6 +113,9 @@ class CrashSafetyTest : public ::testing::Test {
     EXPECT_TRUE(store) << store.error().message;
     return store ? std::move(*store) : nullptr;
   }
+
+  // Every row but the task records (the killed run's task is IN_PROGRESS: that is the point).
+  DatabaseDump dump() const { return dump_database("sqlite:" + data_ + "/provisio.db", {"tasks"}); }
 
   Observed observe() {
     Observed o;
@@ -134,9 +138,19 @@ class CrashSafetyTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<ServedProvisio> start(const std::string& name) {
-    auto server = std::make_unique<ServedProvisio>(
-        PROVISIO_BINARY, data_, log(name), EnvChanges{{"PROVISIO_SYNC_LEASE_SECONDS", "2"}});
+  // `provisio sync --json` with a ten-minute lease and `failpoint` (a test-only variable).
+  Completed sync(const std::string& name, const EnvChanges& failpoint = {}) {
+    EnvChanges env = failpoint;
+    env["PROVISIO_SYNC_LEASE_SECONDS"] = kLease;
+    return run_command(PROVISIO_BINARY,
+                       {"sync", "--json", "--log-level", "info", "--data-dir", data_}, env,
+                       log(name), std::chrono::minutes(4));
+  }
+
+  std::unique_ptr<ServedProvisio> serve(const std::string& name, const EnvChanges& failpoint = {}) {
+    EnvChanges env = failpoint;
+    env["PROVISIO_SYNC_LEASE_SECONDS"] = kLease;
+    auto server = std::make_unique<ServedProvisio>(PROVISIO_BINARY, data_, log(name), env);
     EXPECT_NE(server->port(), 0) << server->stderr_text();
     return server;
   }
@@ -147,9 +161,24 @@ class CrashSafetyTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
       if (server.stderr_text().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
+  }
+
+  // The run a kill interrupted was taken over at once by the next one on this machine: FAILED as
+  // interrupted by a process gone from this machine, the rerun SUCCESS, nothing IN_PROGRESS.
+  static void expect_taken_over(const Observed& o) {
+    ASSERT_EQ(o.tasks.size(), 2u);
+    EXPECT_EQ(o.tasks[0].status, TaskStatus::kFailed);
+    const std::string message = o.tasks[0].error_message.value_or("");
+    EXPECT_EQ(message.rfind("Interrupted: the process running this task", 0), 0u) << message;
+    EXPECT_NE(message.find("on this machine is gone"), std::string::npos) << message;
+    EXPECT_NE(message.find("Task " + std::to_string(o.tasks[1].id) + " runs it again"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(o.tasks[1].status, TaskStatus::kSuccess) << o.tasks[1].error_message.value_or("");
+    for (const Task& t : o.tasks) EXPECT_NE(t.status, TaskStatus::kInProgress) << t.id;
   }
 
   TempDir dir_;
@@ -159,76 +188,110 @@ class CrashSafetyTest : public ::testing::Test {
   DatabaseDump before_dump_;
 };
 
-TEST_F(CrashSafetyTest, AKillWhileApplyingLeavesTheOldStateOrTheNewOneAndTheRunIsRetried) {
-  // The sync run to its end once: the new state, and how long its write transaction takes.
-  Observed after;
-  double apply_s = 0;
-  {
-    auto server = start("complete");
-    ASSERT_TRUE(wait_for_log(*server, "status=SUCCESS")) << server->stderr_text();
-    std::smatch m;
-    const std::string text = server->stderr_text();
-    ASSERT_TRUE(std::regex_search(text, m, std::regex("apply ([0-9.]+) s \\(([0-9]+) rows")))
-        << text;
-    apply_s = std::stod(m[1]);
-    EXPECT_GT(std::stoll(m[2]), 1'000) << "too small a change set to kill in the middle";
-    ASSERT_EQ(server->terminate(), 0);
-    after = observe();
-    ASSERT_NE(after.state, before_.state);
-    ASSERT_GT(after.audit_rows, before_.audit_rows);
-  }
+constexpr int kKilled = 128 + SIGKILL;  // what a child killed by SIGKILL "exits" with
 
-  std::mt19937 random(kSeed);
-  // Kill points from the announcement of the transaction to three times its measured length (so
-  // that some land after the commit, before or after the outcome is recorded); the last
-  // iteration kills at once, so the run is surely interrupted before the restart below.
-  std::uniform_int_distribution<int> delay_ms(0, static_cast<int>(apply_s * 3'000) + 1);
-  int old_states = 0, new_states = 0;
-  for (int i = 0; i <= kIterations; ++i) {
-    SCOPED_TRACE("iteration " + std::to_string(i) + " of seed " + std::to_string(kSeed));
+std::string killed_at(std::int64_t row) {
+  return "provisio: test failpoint: PROVISIO_TEST_KILL_AT_ROW: killing this process at row " +
+         std::to_string(row) + " of an apply, inside its transaction";
+}
+
+TEST_F(CrashSafetyTest, KillsAtTenRowsOfTheApplyLeaveTheOldStateAndAKillAfterItsCommitTheNew) {
+  // The sync run to its end once: the new state, and how many rows its apply writes.
+  const Completed complete = sync("complete");
+  ASSERT_EQ(complete.exit_code, 0) << complete.err;
+  EXPECT_EQ(nlohmann::json::parse(complete.out).value("status", ""), "SUCCESS") << complete.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(complete.err, m, std::regex("apply [0-9.]+ s \\(([0-9]+) rows")))
+      << complete.err;
+  const std::int64_t rows = std::stoll(m[1]);
+  ASSERT_GT(rows, 1'000) << "too small a change set to kill in ten places";
+  const Observed after = observe();
+  ASSERT_NE(after.state, before_.state);
+  ASSERT_GT(after.audit_rows, before_.audit_rows);
+
+  // Ten kills spread over the apply, each inside its transaction: not a row of it stays.
+  for (int k = 1; k <= kKillPoints; ++k) {
+    const std::int64_t row = rows * k / (kKillPoints + 1);
+    SCOPED_TRACE("killed at row " + std::to_string(row) + " of " + std::to_string(rows));
     restore();
-    const int delay = i == kIterations ? 0 : delay_ms(random);
-    {
-      auto server = start("kill" + std::to_string(i));
-      ASSERT_TRUE(wait_for_log(*server, kApplyStarts)) << server->stderr_text();
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-      server->kill();
-    }
+    const Completed killed =
+        sync("kill" + std::to_string(k), {{"PROVISIO_TEST_KILL_AT_ROW", std::to_string(row)}});
+    EXPECT_EQ(killed.exit_code, kKilled) << killed.err;
+    EXPECT_NE(killed.err.find(killed_at(row)), std::string::npos) << killed.err;
+    EXPECT_EQ(describe_difference(before_dump_, dump()), "");
     const Observed o = observe();
-    if (o.state == before_.state) {
-      ++old_states;
-      EXPECT_EQ(o.audit_rows, before_.audit_rows);
-      // Not a row written: the same database as before, the task records aside.
-      EXPECT_EQ(describe_difference(before_dump_,
-                                    dump_database("sqlite:" + data_ + "/provisio.db", {"tasks"})),
-                "");
-    } else {
-      ++new_states;
-      EXPECT_EQ(o.state, after.state) << "killed " << delay << " ms into the apply: a mix";
-      EXPECT_EQ(o.audit_rows, after.audit_rows);
-    }
+    ASSERT_EQ(o.tasks.size(), 1u);
+    EXPECT_EQ(o.tasks[0].status, TaskStatus::kInProgress);  // the dead run's, until taken over
   }
-  std::cout << "kills leaving the old state: " << old_states << ", the new state: " << new_states
-            << " (apply " << apply_s << " s)" << std::endl;
 
-  // After a restart, the run the last kill interrupted is marked failed once its lease expires,
-  // and the sync runs again to its end.
-  const Observed killed = observe();
-  ASSERT_EQ(killed.tasks.size(), 1u);
-  ASSERT_EQ(killed.tasks[0].status, TaskStatus::kInProgress);
+  // A kill just after the commit, before the run records its outcome: the new state, whole. The
+  // next sync takes the dead run over at once and finds nothing left to change.
+  restore();
+  const Completed committed = sync("kill-after-commit", {{"PROVISIO_TEST_KILL_AFTER_COMMIT", "1"}});
+  EXPECT_EQ(committed.exit_code, kKilled) << committed.err;
+  EXPECT_NE(committed.err.find("PROVISIO_TEST_KILL_AFTER_COMMIT: killing this process after an "
+                               "apply's commit"),
+            std::string::npos)
+      << committed.err;
+  const Observed o = observe();
+  EXPECT_EQ(o.state, after.state) << "killed after the commit: not the new state";
+  EXPECT_EQ(o.audit_rows, after.audit_rows);
+  ASSERT_EQ(o.tasks.size(), 1u);
+  EXPECT_EQ(o.tasks[0].status, TaskStatus::kInProgress);
+  const Completed next = sync("after-commit-next");
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  const Observed recovered = observe();
+  expect_taken_over(recovered);
+  EXPECT_EQ(recovered.tasks[1].counts.users_created, 0);
+  EXPECT_EQ(recovered.state, after.state);
+  EXPECT_EQ(recovered.audit_rows, after.audit_rows);
+}
+
+TEST_F(CrashSafetyTest, ASyncKilledInsideItsApplyIsTakenOverAtOnceByTheNextSyncDespiteItsLease) {
+  const Completed killed = sync("killed", {{"PROVISIO_TEST_KILL_AT_ROW", "500"}});
+  ASSERT_EQ(killed.exit_code, kKilled) << killed.err;
+  ASSERT_NE(killed.err.find(killed_at(500)), std::string::npos) << killed.err;
+  const Observed dead = observe();
+  ASSERT_EQ(dead.tasks.size(), 1u);
+  ASSERT_EQ(dead.tasks[0].status, TaskStatus::kInProgress);
+  ASSERT_TRUE(dead.tasks[0].lease_until && dead.tasks[0].started_at);
+  EXPECT_EQ(*dead.tasks[0].lease_until - *dead.tasks[0].started_at, 600'000);
+  EXPECT_GT(*dead.tasks[0].lease_until, SystemClock().now() + 500'000);  // far from expired
+
+  // Had it waited for that lease, `provisio sync` would have failed at once ("another node is
+  // running a synchronization").
+  const Completed next = sync("next");
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  const auto answer = nlohmann::json::parse(next.out);
+  EXPECT_EQ(answer.value("status", ""), "SUCCESS") << next.out;
+  const Observed recovered = observe();
+  expect_taken_over(recovered);
+  EXPECT_EQ(answer.value("taskId", 0), recovered.tasks[1].id);
+  EXPECT_GT(recovered.tasks[1].counts.users_created, 100);  // the whole first sync, run again
+  EXPECT_NE(recovered.state, before_.state);
+}
+
+TEST_F(CrashSafetyTest, AServerKilledInsideItsApplyRetakesItsRunAtOnceWhenRestarted) {
   {
-    auto server = start("restart");
+    // The server's worker runs the pending first sync and dies in its apply.
+    auto server = serve("killed", {{"PROVISIO_TEST_KILL_AT_ROW", "500"}});
+    EXPECT_EQ(server->wait(std::chrono::seconds(120)), kKilled) << server->stderr_text();
+    EXPECT_NE(server->stderr_text().find(killed_at(500)), std::string::npos)
+        << server->stderr_text();
+  }
+  const Observed dead = observe();
+  ASSERT_EQ(dead.tasks.size(), 1u);
+  ASSERT_EQ(dead.tasks[0].status, TaskStatus::kInProgress);
+  EXPECT_EQ(describe_difference(before_dump_, dump()), "");
+  {
+    // Restarted with the same ten-minute lease: it takes its dead run over at its first look.
+    auto server = serve("restarted");
     ASSERT_TRUE(wait_for_log(*server, "status=SUCCESS")) << server->stderr_text();
     ASSERT_EQ(server->terminate(), 0);
   }
   const Observed recovered = observe();
-  ASSERT_EQ(recovered.tasks.size(), 2u);
-  EXPECT_EQ(recovered.tasks[0].status, TaskStatus::kFailed);
-  EXPECT_NE(recovered.tasks[0].error_message.value_or("").find("Interrupted"), std::string::npos)
-      << recovered.tasks[0].error_message.value_or("");
-  EXPECT_EQ(recovered.tasks[1].status, TaskStatus::kSuccess);
-  EXPECT_EQ(recovered.state, after.state);
-  EXPECT_EQ(recovered.audit_rows, after.audit_rows);
+  expect_taken_over(recovered);
+  EXPECT_GT(recovered.tasks[1].counts.users_created, 100);
 }
 
 }  // namespace

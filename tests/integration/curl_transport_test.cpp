@@ -43,9 +43,11 @@ class CurlTransportTest : public ::testing::Test {
     });
     router.add("GET", "/wait", [this](const http::HttpRequest&) {
       ++received_;
+      // Held until the server stops (stop() sends held answers at once): no answer can come
+      // back before the test has seen every request arrive, however slow the machine.
       http::HttpResponse out;
       out.body = "[]";
-      out.delay = std::chrono::milliseconds(200);
+      out.delay = std::chrono::hours(1);
       return out;
     });
     http::ServerOptions o;
@@ -128,9 +130,12 @@ TEST_F(CurlTransportTest, RunsManyTransfersAtOnce) {
     });
   }
   EXPECT_EQ(t.in_flight(), 20u);
+  // Every request reaches the server while none is answered: they are in flight together, not
+  // one after another.
+  while (received_ < 20) t.wait(t.clock().now() + 100);
+  EXPECT_EQ(done, 0);
+  server_->stop();  // releases the held answers
   while (done < 20) t.wait(t.clock().now() + 1'000);
-  // Every request reached the server before the first answer came back: they were in flight
-  // together, not one after another.
   EXPECT_EQ(received_at_first_answer, 20);
   EXPECT_EQ(t.in_flight(), 0u);
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -123,6 +124,26 @@ class GitlabLoginTest : public ::testing::Test {
       text = body.dump();
     }
     return client.request(method, path, text, headers);
+  }
+  // A v1 call: form-encoded fields (values percent-encoded here).
+  ClientResponse api_form(const std::string& path,
+                          const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string text;
+    for (const auto& [name, value] : fields) {
+      text += (text.empty() ? "" : "&") + name + "=";
+      for (const unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+          text += static_cast<char>(c);
+        } else {
+          static constexpr char kHex[] = "0123456789ABCDEF";
+          text += {'%', kHex[c >> 4], kHex[c & 15]};
+        }
+      }
+    }
+    HttpClient client(port_);
+    return client.request("POST", path, text,
+                          {{"Authorization", "Basic " + base64("admin:" + kAdminPassword)},
+                           {"Content-Type", "application/x-www-form-urlencoded"}});
   }
   json api_json(const std::string& path) {
     const auto r = api("GET", path);
@@ -315,12 +336,41 @@ TEST_F(GitlabLoginTest, TheRedirectToGitlabCarriesStatePkceAndTheScope) {
   ASSERT_NE(cookie, r.set_cookies.end());
   EXPECT_NE(cookie->find("HttpOnly"), std::string::npos);
   EXPECT_NE(cookie->find("Path=/oauth2/callback/gitlab"), std::string::npos);
-  // The verifier never leaves the sealed cookie.
+  // The cookie is sealed: the state it keeps (with the PKCE verifier) cannot be read in it.
   EXPECT_EQ(cookie->find(query_value(to, "state")), std::string::npos);
 
   configure({{"synchronizeGroups", true}});
   to = browser_.get("/sessions/init/gitlab").headers["Location"];
-  EXPECT_EQ(query_value(to, "scope"), "api");
+  EXPECT_EQ(query_value(to, "scope"), "read_api");
+}
+
+// Least privilege (behaviour.md §4): `read_api` only when the login must read the user's groups,
+// `read_user` otherwise; never the write scope `api`.
+TEST_F(GitlabLoginTest, TheLoginAsksForTheLeastScopeEachConfigurationNeeds) {
+  struct Case {
+    json fields;
+    std::string scope;
+  };
+  const auto automatic = [](bool sync_groups) {
+    return json{{"provisioningType", "AUTO_PROVISIONING"},
+                {"provisioningToken", "sim-admin-token"},
+                {"allowedGroups", {"acme"}},
+                {"synchronizeGroups", sync_groups}};
+  };
+  const std::vector<Case> cases = {
+      {{{"synchronizeGroups", false}, {"allowedGroups", json::array()}}, "read_user"},
+      {{{"synchronizeGroups", true}, {"allowedGroups", json::array()}}, "read_api"},
+      {{{"synchronizeGroups", false}, {"allowedGroups", {"acme"}}}, "read_api"},
+      {{{"synchronizeGroups", true}, {"allowedGroups", {"acme"}}}, "read_api"},
+      {automatic(false), "read_user"},
+      {automatic(true), "read_api"},
+  };
+  for (const Case& c : cases) {
+    configure(c.fields);
+    browser_.clear_cookies();
+    const std::string to = browser_.get("/sessions/init/gitlab").headers["Location"];
+    EXPECT_EQ(query_value(to, "scope"), c.scope) << c.fields.dump();
+  }
 }
 
 TEST_F(GitlabLoginTest, JitFirstLoginCreatesTheUserAndItsGroupsFollowGitlab) {
@@ -387,7 +437,7 @@ TEST_F(GitlabLoginTest, TheAllowlistRefusesUsersOutsideTheAllowedGroupsEvenWitho
   configure({{"synchronizeGroups", false}, {"allowedGroups", {"acme"}}});
   sign_in_at_gitlab_as(user["username"]);
   const auto to = browser_.get("/sessions/init/gitlab").headers["Location"];
-  EXPECT_EQ(query_value(to, "scope"), "api") << "the allowlist needs the user's groups";
+  EXPECT_EQ(query_value(to, "scope"), "read_api") << "the allowlist needs the user's groups";
   browser_.clear_cookies();
   log_in();
   EXPECT_FALSE(logged_in());
@@ -551,7 +601,8 @@ TEST_F(GitlabLoginTest, DeniedConsentAndAMissingScopeEndOnTheLoginPage) {
   EXPECT_EQ(landed_on(), home("/login"));
   EXPECT_NE(login_error().find("did not allow"), std::string::npos) << login_error();
 
-  // Approved, but without `api`: the groups cannot be read, so nobody is created.
+  // Approved, but without `read_api`: GitLab refuses the token for the groups, so nobody is
+  // created.
   sign_in_at_gitlab_as(user["username"], {{"granted_scopes", {"read_user"}}});
   browser_.clear_cookies();
   log_in();
@@ -626,6 +677,123 @@ TEST_F(GitlabLoginTest, AutomaticModeLetsOnlyProvisionedUsersInAndRefreshesTheir
   log_in();
   EXPECT_TRUE(logged_in()) << login_error();
   EXPECT_EQ(groups_of(provisioned["id"]), (std::set<std::string>{"sonar-users", other}));
+}
+
+// The escalation of issue 19: with group sync on and no allowlist, anyone could create a GitLab
+// root group named like a local group that holds Administer System, and join it by logging in.
+TEST_F(GitlabLoginTest, JitGroupSyncNeverJoinsAGroupHoldingGlobalAdministrationByName) {
+  const json attacker = groupless_user();
+  create_group("sonar-administrators");
+  ASSERT_EQ(api_form("/api/permissions/add_group",
+                     {{"groupName", "sonar-administrators"}, {"permission", "admin"}})
+                .status,
+            204);
+  // A GitLab group of the attacker's own, moved to the top and named like the local one.
+  const std::string leaf = leaf_subgroup("outside");
+  const std::string id = parent_id(leaf);
+  control("groups/move", {{"id", std::stol(id)}, {"parent_id", nullptr}});
+  control(
+      "groups/rename",
+      {{"id", std::stol(id)}, {"path", "sonar-administrators"}, {"name", "sonar-administrators"}});
+  add_member("sonar-administrators", attacker, 50);
+  configure({{"synchronizeGroups", true}, {"allowedGroups", json::array()}});
+  sign_in_at_gitlab_as(attacker["username"]);
+
+  log_in();
+  EXPECT_TRUE(logged_in()) << login_error();
+  const json made = user_by_gitlab_login(attacker["username"]);
+  ASSERT_FALSE(made.is_null());
+  EXPECT_EQ(groups_of(made["id"]).count("sonar-administrators"), 0U);
+  const json admins = api_json("/api/permissions/users?permission=admin");
+  for (const json& u : admins["users"]) EXPECT_NE(u["login"], made["login"]);
+  // The refusal is audited, with its reason.
+  const json refused =
+      api_json("/api/v2/provisioning/audit?entityType=membership&entity=" +
+               std::string("sonar-administrators%2F") + made["login"].get<std::string>());
+  ASSERT_EQ(refused["entries"].size(), 1U) << refused.dump();
+  EXPECT_EQ(refused["entries"][0]["action"], "membership.add.refused");
+  EXPECT_NE(refused["entries"][0]["cause"].get<std::string>().find("administrative permission"),
+            std::string::npos);
+}
+
+TEST_F(GitlabLoginTest, JitGroupSyncWithAnAllowlistIgnoresGroupsOutsideItAndMatchesExactCase) {
+  const json user = groupless_user();
+  const std::string inside = leaf_subgroup("acme");
+  add_member(inside, user);
+  // Outside the allowlist, a root group named like a local group.
+  const std::string leaf = leaf_subgroup("outside");
+  const std::string id = parent_id(leaf);
+  control("groups/move", {{"id", std::stol(id)}, {"parent_id", nullptr}});
+  control("groups/rename", {{"id", std::stol(id)}, {"path", "local-team"}, {"name", "local-team"}});
+  add_member("local-team", user, 50);
+  create_group("local-team");
+  create_group(inside);
+  std::string shouting = inside;
+  for (char& c : shouting) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  create_group(shouting);
+  configure({{"synchronizeGroups", true}, {"allowedGroups", {"acme"}}});
+  sign_in_at_gitlab_as(user["username"]);
+
+  log_in();
+  EXPECT_TRUE(logged_in()) << login_error();
+  const json made = user_by_gitlab_login(user["username"]);
+  ASSERT_FALSE(made.is_null());
+  EXPECT_EQ(groups_of(made["id"]), (std::set<std::string>{"sonar-users", inside}))
+      << "not local-team (outside acme), not " << shouting << " (another name)";
+  const json refused = api_json("/api/v2/provisioning/audit?entityType=membership&entity=" +
+                                std::string("local-team%2F") + made["login"].get<std::string>());
+  ASSERT_EQ(refused["entries"].size(), 1U) << refused.dump();
+  EXPECT_NE(refused["entries"][0]["cause"].get<std::string>().find("outside the allowed groups"),
+            std::string::npos);
+}
+
+TEST_F(GitlabLoginTest, JitGroupSyncJoinsAPrivilegedGroupOnlyWhenTheOperatorListsIt) {
+  const json user = groupless_user();
+  const std::string inside = leaf_subgroup("acme");
+  add_member(inside, user);
+  create_group(inside);
+  ASSERT_EQ(
+      api_form("/api/permissions/add_group", {{"groupName", inside}, {"permission", "gateadmin"}})
+          .status,
+      204);
+  configure({{"synchronizeGroups", true}, {"allowedGroups", {"acme"}}});
+  sign_in_at_gitlab_as(user["username"]);
+  log_in();
+  EXPECT_TRUE(logged_in()) << login_error();
+  const json made = user_by_gitlab_login(user["username"]);
+  ASSERT_FALSE(made.is_null());
+  EXPECT_EQ(groups_of(made["id"]), (std::set<std::string>{"sonar-users"}));
+
+  configure({{"jitPrivilegedGroups", {inside}}});
+  EXPECT_EQ(api_json("/api/v2/dop-translation/gitlab-configurations/gitlab-configuration")
+                ["jitPrivilegedGroups"],
+            json({inside}));
+  browser_.clear_cookies();
+  log_in();
+  EXPECT_TRUE(logged_in()) << login_error();
+  EXPECT_EQ(groups_of(made["id"]), (std::set<std::string>{"sonar-users", inside}));
+}
+
+TEST_F(GitlabLoginTest, ABotOrServiceAccountCannotSignIn) {
+  std::vector<std::string> bots;
+  for (int page = 1; page <= 5; ++page) {
+    for (const json& u : gitlab("/users?per_page=100&page=" + std::to_string(page))) {
+      if (u.value("bot", false)) bots.push_back(u["username"]);
+    }
+  }
+  ASSERT_GE(bots.size(), 2U);
+  configure({{"synchronizeGroups", false}});
+  for (const std::string& bot : bots) {
+    sign_in_at_gitlab_as(bot);
+    browser_.clear_cookies();
+    log_in();
+    EXPECT_FALSE(logged_in()) << bot;
+    EXPECT_NE(login_error().find("GitLab bots (access-token users and service accounts) are not "
+                                 "provisioned"),
+              std::string::npos)
+        << bot << ": " << login_error();
+    EXPECT_TRUE(user_by_gitlab_login(bot).is_null()) << bot;
+  }
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ class GitlabSimProcess {
 
   // Provisio's GitLab configuration for this simulator: automatic provisioning of `groups`,
   // read with the administrator's token.
-  sync::GitlabConfigPatch automatic_provisioning(std::set<std::string> groups) const {
+  sync::GitlabConfigPatch automatic_provisioning(std::vector<std::string> groups) const {
     sync::GitlabConfigPatch patch;
     patch.url = url();
     patch.secret = "oauth-secret";

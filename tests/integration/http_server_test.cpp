@@ -4,6 +4,9 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -47,6 +50,15 @@ ServerOptions loopback() {
   ServerOptions options;
   options.bind_address = "127.0.0.1";
   return options;
+}
+
+// Whether something listens on the port: a connection attempt is accepted, not refused.
+bool accepts_connections(std::uint16_t port) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  return !ec;
 }
 
 class ServerTest : public ::testing::Test {
@@ -173,11 +185,10 @@ TEST_F(ServerTest, ASlowClientIsDisconnectedAfterTheHeaderTimeout) {
   ServerOptions options = loopback();
   options.header_timeout = 1s;
   const auto port = start(options);
-  HttpClient client(port, 10s);
+  // The client gives up only after a minute: closed before that, it was the server's timeout.
+  HttpClient client(port, 60s);
   client.write_raw("GET /api/system/health HTTP/1.1\r\nHost: x\r\n");  // never finished
-  const auto started = std::chrono::steady_clock::now();
   EXPECT_TRUE(client.closed_by_server());
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
 }
 
 TEST_F(ServerTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
@@ -324,13 +335,17 @@ TEST_F(ServerTest, WritesOneAccessLogEntryPerRequest) {
 }
 
 TEST_F(ServerTest, StopClosesIdleConnectionsPromptly) {
-  const auto port = start();
-  HttpClient client(port);
+  // An idle connection would be dropped after read_timeout; stop() must not wait for that. (The
+  // bound is the timeout itself, so a loaded machine cannot make the test fail by slowness.)
+  ServerOptions options = loopback();
+  options.read_timeout = 600s;
+  const auto port = start(options);
+  HttpClient client(port, 900s);
   EXPECT_EQ(client.request("GET", "/api/system/health").status, 200);
   const auto started = std::chrono::steady_clock::now();
   server_->stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   EXPECT_TRUE(client.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, options.read_timeout);
 }
 
 TEST_F(ServerTest, StopLetsARequestInFlightFinish) {
@@ -348,7 +363,9 @@ TEST_F(ServerTest, StopLetsARequestInFlightFinish) {
   auto answer = std::async(std::launch::async, [port] { return http_get(port, "/slow"); });
   ASSERT_EQ(entered_future.wait_for(10s), std::future_status::ready);
   auto stopped = std::async(std::launch::async, [this] { server_->stop(); });
-  std::this_thread::sleep_for(100ms);
+  // stop() has begun once the listener is closed; it must then wait for the request in flight.
+  while (accepts_connections(port)) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(stopped.wait_for(0s), std::future_status::timeout) << "stop() did not wait";
   release = true;
   const auto response = answer.get();
   EXPECT_EQ(response.status, 200);

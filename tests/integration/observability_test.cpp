@@ -527,5 +527,79 @@ TEST_F(ObservabilityTest, TokenHealthWarnsBeforeTheTokenFails) {
   EXPECT_EQ(revoked.error->find("t-health"), std::string::npos);
 }
 
+// The seed's statistics: what a full sync covered, also when it changed nothing.
+TEST_F(ObservabilityTest, EveryFullSyncSaysHowMuchItCoveredEvenWhenNothingChanged) {
+  // Users 10, 11, 13, 14 and 16 (members in acme), 12 (through outside/team invited into
+  // acme/web) and 18 (through outside/ops invited into app): seven; acme, acme/web, acme/other:
+  // three; app is the one bound project in scope (tool is outside, 999 does not exist).
+  const SyncTotals expected{7, 3, 1};
+  EXPECT_EQ(last_sync_.counts.totals, expected);
+  const Task quiet = sync_now();
+  ASSERT_EQ(quiet.status, TaskStatus::kSuccess) << quiet.error_message.value_or("");
+  EXPECT_EQ(quiet.counts.users_created + quiet.counts.memberships_added +
+                quiet.counts.permissions_granted,
+            0);
+  EXPECT_EQ(quiet.counts.totals, expected);
+  EXPECT_EQ(quiet.info_messages.front(),
+            "7 users and 3 groups synchronized from GitLab; user permissions synchronized on 1 "
+            "project");
+  start_api();
+  auto activity = api("GET", "/api/ce/activity?type=GITLAB_AUTH_PROVISIONING&ps=1");
+  ASSERT_EQ(activity.status, 200) << activity.body;
+  EXPECT_EQ(json::parse(activity.body)["tasks"][0]["totals"],
+            json({{"users", 7}, {"groups", 3}, {"projects", 1}}));
+}
+
+// What stops the configuration working has the same words in its check (the configuration's
+// errorMessage, and the field the page shows it by) and in the run's error.
+TEST_F(ObservabilityTest, TheCheckAndTheRunSayTheSameProblemInTheSameWords) {
+  auto config = **store_->load_gitlab_config();
+  config.allowed_groups = {"acme", "nope"};
+  ASSERT_TRUE(store_->save_gitlab_config(config));
+  const GitlabCheckResult missing = app::check_gitlab(config, clock_.now());
+  ASSERT_TRUE(missing.error);
+  EXPECT_EQ(*missing.error,
+            "The allowed group 'nope' does not exist in GitLab, or the provisioning token cannot "
+            "see it.");
+  EXPECT_EQ(missing.field, "allowedGroups");
+  EXPECT_EQ(missing.allowed_group, "nope");
+  const Task failed = sync_now();
+  ASSERT_EQ(failed.status, TaskStatus::kFailed);
+  EXPECT_EQ(failed.error_message->rfind(*missing.error, 0), 0u) << *failed.error_message;
+
+  config.allowed_groups = {"acme"};
+  ASSERT_TRUE(store_->save_gitlab_config(config));
+  control("tokens/revoke", {{"token", "t-prov"}});
+  const GitlabCheckResult revoked = app::check_gitlab(config, clock_.now());
+  ASSERT_TRUE(revoked.error);
+  EXPECT_EQ(*revoked.error,
+            "The GitLab token was revoked. Create a new token with the read_api scope and save it "
+            "as the provisioning token.");
+  EXPECT_EQ(revoked.field, "provisioningToken");
+  const Task refused = sync_now();
+  ASSERT_EQ(refused.status, TaskStatus::kFailed);
+  EXPECT_EQ(refused.error_message->rfind(*revoked.error, 0), 0u) << *refused.error_message;
+}
+
+// Saving through the API checks against this GitLab first: the group it does not have is
+// refused with its words and its field, and nothing is saved.
+TEST_F(ObservabilityTest, SavingAnAllowedGroupGitlabDoesNotHaveIsRefusedWithNothingSaved) {
+  start_api([this](const GitlabConfig& c) { return app::check_gitlab(c, clock_.now()); });
+  auto r = api("PATCH", "/api/v2/dop-translation/gitlab-configurations/gitlab-configuration",
+               json({{"allowedGroups", {"acme", "nope"}}}).dump(),
+               {{"Content-Type", "application/merge-patch+json"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json::parse(r.body),
+            json({{"message",
+                   "The allowed group 'nope' does not exist in GitLab, or the provisioning token "
+                   "cannot see it."},
+                  {"field", "allowedGroups"},
+                  {"allowedGroup", "nope"}}));
+  EXPECT_EQ((*store_->load_gitlab_config())->allowed_groups, std::vector<std::string>{"acme"});
+  store::TaskQuery pending;
+  pending.statuses = {TaskStatus::kPending};
+  EXPECT_EQ(store_->list_tasks(pending)->total, 0) << "no sync queued";
+}
+
 }  // namespace
 }  // namespace provisio

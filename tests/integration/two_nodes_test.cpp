@@ -1,13 +1,16 @@
 // Two server nodes on one PostgreSQL database: the real `provisio serve` twice (the same database
 // URL and the same key file), syncing world S from gitlab-sim. One trigger runs exactly one sync
 // whichever node receives it; a leader killed (SIGKILL) in the middle of a run loses its task to
-// the other node once its lease expires, and nothing is applied twice. The hourly schedule is
-// checked in-process: two nodes' workers on one database, with a clock the test moves.
+// the other node: once its lease expires when the two look to each other like different machines
+// (PROVISIO_TEST_BOOT_ID), at once when they share this one; nothing is applied twice. The hourly
+// schedule is checked in-process: two nodes' workers on one database, with a clock the test moves.
 #include <gtest/gtest.h>
 
 #include <boost/beast/core/detail/base64.hpp>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -46,6 +49,12 @@ bool eventually(F done, std::chrono::seconds limit = std::chrono::seconds(120)) 
   return false;
 }
 
+// A run whose node was killed: the task as it was just after the kill, and the node left.
+struct KilledRun {
+  Task task;
+  std::string survivor;
+};
+
 class TwoNodesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,8 +69,10 @@ class TwoNodesTest : public ::testing::Test {
   std::string data(const std::string& node) const { return (dir_.path() / node).string(); }
 
   // Node "a" makes the schema, the administrator and the key file; "b" gets a copy of the key,
-  // as docs/postgresql-and-nodes.md says.
-  std::unique_ptr<ServedProvisio> start(const std::string& node) {
+  // as docs/postgresql-and-nodes.md says. `lease_seconds` is PROVISIO_SYNC_LEASE_SECONDS;
+  // `machine`, when given, makes the node look as if it ran on a machine of that name.
+  std::unique_ptr<ServedProvisio> start(const std::string& node, int lease_seconds = 120,
+                                        const std::optional<std::string>& machine = {}) {
     if (node != "a" && !fs::exists(data(node) + "/secret.key")) {
       fs::create_directories(data(node));
       fs::copy_file(data("a") + "/secret.key", data(node) + "/secret.key");
@@ -70,7 +81,8 @@ class TwoNodesTest : public ::testing::Test {
     auto server = std::make_unique<ServedProvisio>(
         PROVISIO_BINARY, data(node), (dir_.path() / (node + ".err")).string(),
         EnvChanges{{"PROVISIO_ADMIN_PASSWORD", kAdminPassword},
-                   {"PROVISIO_SYNC_LEASE_SECONDS", "2"}},
+                   {"PROVISIO_SYNC_LEASE_SECONDS", std::to_string(lease_seconds)},
+                   {"PROVISIO_TEST_BOOT_ID", machine}},
         std::vector<std::string>{"--db", url_});
     EXPECT_NE(server->port(), 0) << server->stderr_text();
     return server;
@@ -107,6 +119,10 @@ class TwoNodesTest : public ::testing::Test {
     return !ts.empty();
   }
 
+  KilledRun kill_the_leader(std::map<std::string, std::unique_ptr<ServedProvisio>>& nodes,
+                            store::Store& store);
+  std::vector<Task> expect_run_again_once(store::Store& store, const KilledRun& killed);
+
   std::int64_t audit_rows_of(store::Store& store, TaskId task) {
     store::AuditQuery q;
     q.task_id = task;
@@ -120,8 +136,9 @@ class TwoNodesTest : public ::testing::Test {
 };
 
 TEST_F(TwoNodesTest, OneTriggerRunsExactlyOneSyncWhicheverNodeReceivesIt) {
-  auto a = start("a");
-  auto b = start("b");
+  std::map<std::string, std::unique_ptr<ServedProvisio>> nodes;
+  nodes["a"] = start("a");
+  nodes["b"] = start("b");
   auto store = open();
   SystemClock clock;
   enable_automatic_provisioning(*store, clock);
@@ -132,82 +149,112 @@ TEST_F(TwoNodesTest, OneTriggerRunsExactlyOneSyncWhicheverNodeReceivesIt) {
   EXPECT_GT(first[0].counts.users_created, 100);
   EXPECT_GT(audit_rows_of(*store, first[0].id), 0);
 
-  // "Synchronize now" on both nodes at the same moment: one of them queues the sync.
+  // "Synchronize now" sent to both nodes at the same moment, while the test, as a third node,
+  // runs a task of its own: the sync one node queues stays pending until the test ends its task,
+  // so the other node's request surely finds it, however slow or fast the machine. The test takes
+  // its task while both nodes are down, so that neither can claim it first.
+  for (auto& [name, node] : nodes) ASSERT_EQ(node->terminate(), 0) << name;
+  Task holder;
+  holder.type = TaskType::kGitlabProjectPermissionsProvisioning;
+  holder.submitter = "test";
+  ASSERT_TRUE(store->enqueue_task(holder, false));
+  const auto held = store->claim_task("test-node", clock.now(), 600'000);
+  ASSERT_TRUE(held && *held);
+  nodes["a"] = start("a");
+  nodes["b"] = start("b");
   const std::string path = "/api/v2/dop-translation/gitlab-synchronization-runs";
   const std::map<std::string, std::string> headers{
       {"Authorization", basic_auth(std::string("admin:") + kAdminPassword)},
       {"Content-Type", "application/json"}};
-  int status_a = 0, status_b = 0;
-  std::thread on_a(
-      [&] { status_a = HttpClient(a->port()).request("POST", path, "{}", headers).status; });
-  std::thread on_b(
-      [&] { status_b = HttpClient(b->port()).request("POST", path, "{}", headers).status; });
-  on_a.join();
-  on_b.join();
-  EXPECT_TRUE(status_a == 202 || status_b == 202) << status_a << " " << status_b;
+  std::map<std::string, ClientResponse> answers;
+  std::mutex answers_mutex;
+  std::vector<std::thread> senders;
+  for (const auto& [name, node] : nodes) {
+    senders.emplace_back([&, name = name, port = node->port()] {
+      ClientResponse r = HttpClient(port).request("POST", path, "{}", headers);
+      std::lock_guard lock(answers_mutex);
+      answers[name] = std::move(r);
+    });
+  }
+  for (auto& t : senders) t.join();
+  std::multiset<int> statuses;
+  for (const auto& [name, r] : answers) statuses.insert(r.status);
+  ASSERT_EQ(statuses, (std::multiset<int>{202, 409})) << answers["a"].body << answers["b"].body;
+  for (const auto& [name, r] : answers) {
+    if (r.status == 409) {
+      EXPECT_NE(r.body.find("already pending or running"), std::string::npos) << r.body;
+    }
+  }
+  const auto queued = tasks(*store);
+  ASSERT_EQ(queued.size(), 3u);
+  EXPECT_EQ(queued[2].type, TaskType::kGitlabAuthProvisioning);
+  EXPECT_EQ(queued[2].status, TaskStatus::kPending);
+
+  // The test's task ends; one node runs the queued sync, once, and it finds nothing to change.
+  ASSERT_TRUE(store->finish_task((*held)->id, "test-node", clock.now(), {}));
   ASSERT_TRUE(eventually([&] { return all_finished(tasks(*store)); }));
   const auto after = tasks(*store);
-  if (status_a == 202 && status_b == 202) {
-    // Both accepted only if the first sync had ended before the second request came: then they
-    // are two runs one after the other, never at once.
-    ASSERT_EQ(after.size(), 3u);
-    EXPECT_GE(*after[2].started_at, *after[1].finished_at);
-  } else {
-    ASSERT_EQ(after.size(), 2u);
-    EXPECT_GE(status_a == 202 ? status_b : status_a, 400);
-  }
-  for (std::size_t i = 1; i < after.size(); ++i) {
-    EXPECT_EQ(after[i].status, TaskStatus::kSuccess) << after[i].error_message.value_or("");
-    EXPECT_EQ(after[i].counts.users_created, 0);  // already applied: nothing twice
-    EXPECT_EQ(audit_rows_of(*store, after[i].id), 0);
-  }
-  EXPECT_EQ(a->terminate(), 0);
-  EXPECT_EQ(b->terminate(), 0);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[2].status, TaskStatus::kSuccess) << after[2].error_message.value_or("");
+  EXPECT_EQ(after[2].counts.users_created, 0);
+  EXPECT_EQ(audit_rows_of(*store, after[2].id), 0);
+  for (auto& [name, node] : nodes) EXPECT_EQ(node->terminate(), 0) << name;
 }
 
-TEST_F(TwoNodesTest, AKilledLeadersTaskIsTakenOverAfterItsLeaseExpiresWithoutADoubleApply) {
+// Starts the first sync on a slow GitLab (automatic provisioning enabled) and kills the node that
+// runs it. Returns the task as it was just after the kill (its last lease) and the node left.
+
+KilledRun TwoNodesTest::kill_the_leader(
+    std::map<std::string, std::unique_ptr<ServedProvisio>>& nodes, store::Store& store) {
+  KilledRun out;
   // GitLab slow enough that the run is surely still reading it when its node dies.
   sim_->control("faults", {{"latency_ms", 100}});
-  std::map<std::string, std::unique_ptr<ServedProvisio>> nodes;
-  nodes["a"] = start("a");
-  nodes["b"] = start("b");
-  auto store = open();
   SystemClock clock;
-  enable_automatic_provisioning(*store, clock);
+  enable_automatic_provisioning(store, clock);
   Task running;
-  ASSERT_TRUE(eventually([&] {
-    const auto ts = tasks(*store);
+  EXPECT_TRUE(eventually([&] {
+    const auto ts = tasks(store);
     if (ts.empty() || ts[0].status != TaskStatus::kInProgress) return false;
     running = ts[0];
     return true;
   }));
-  ASSERT_TRUE(running.node_id);
-  std::string leader, other;
+  if (!running.node_id) {
+    ADD_FAILURE() << "no run started";
+    return out;
+  }
+  std::string leader;
   for (const auto& [name, server] : nodes) {
     const std::string pid = ":" + std::to_string(server->pid());
     const std::string& id = *running.node_id;
-    (id.size() >= pid.size() && id.compare(id.size() - pid.size(), pid.size(), pid) == 0 ? leader
-                                                                                         : other) =
-        name;
+    (id.size() >= pid.size() && id.compare(id.size() - pid.size(), pid.size(), pid) == 0
+         ? leader
+         : out.survivor) = name;
   }
-  ASSERT_FALSE(leader.empty()) << "no node has the id " << *running.node_id;
+  EXPECT_FALSE(leader.empty()) << "no node has the id " << *running.node_id;
+  if (leader.empty()) return out;
   nodes[leader]->kill();
+  out.task = tasks(store).at(0);  // with the lease its last heartbeat set
   sim_->control("faults", {{"latency_ms", 0}});
+  return out;
+}
 
-  ASSERT_TRUE(eventually([&] { return all_finished(tasks(*store)); }))
-      << nodes[other]->stderr_text();
-  const auto ts = tasks(*store);
-  ASSERT_EQ(ts.size(), 2u);
+// After a leader was killed: its run FAILED as interrupted, run again by the survivor, and every
+// user created once (the dead run wrote no audit row). Returns the two tasks.
+std::vector<Task> TwoNodesTest::expect_run_again_once(store::Store& store,
+                                                      const KilledRun& killed) {
+  const auto ts = tasks(store);
+  EXPECT_EQ(ts.size(), 2u);
+  if (ts.size() != 2u) return ts;
   EXPECT_EQ(ts[0].status, TaskStatus::kFailed);
   EXPECT_NE(ts[0].error_message.value_or("").find("Interrupted"), std::string::npos)
       << ts[0].error_message.value_or("");
-  EXPECT_NE(ts[0].error_message.value_or("").find(*running.node_id), std::string::npos);
+  EXPECT_NE(ts[0].error_message.value_or("").find(*killed.task.node_id), std::string::npos);
   EXPECT_EQ(ts[1].status, TaskStatus::kSuccess) << ts[1].error_message.value_or("");
-  EXPECT_NE(ts[1].node_id, running.node_id);
-  // The dead leader wrote nothing; the new run wrote everything, once.
-  EXPECT_EQ(audit_rows_of(*store, ts[0].id), 0);
-  auto state = store->load_state();
-  ASSERT_TRUE(state);
+  EXPECT_NE(ts[1].node_id, killed.task.node_id);
+  EXPECT_EQ(audit_rows_of(store, ts[0].id), 0);
+  auto state = store.load_state();
+  EXPECT_TRUE(state);
+  if (!state) return ts;
   std::set<std::string> gitlab_ids;
   std::int64_t managed = 0;
   for (const User& u : state->users) {
@@ -216,7 +263,47 @@ TEST_F(TwoNodesTest, AKilledLeadersTaskIsTakenOverAfterItsLeaseExpiresWithoutADo
     EXPECT_TRUE(gitlab_ids.insert(u.external_id.value_or("")).second) << *u.external_id;
   }
   EXPECT_EQ(ts[1].counts.users_created, managed);
-  EXPECT_EQ(nodes[other]->terminate(), 0);
+  return ts;
+}
+
+TEST_F(TwoNodesTest, AKilledLeadersTaskIsTakenOverFromAnotherMachineOnceItsLeaseExpires) {
+  // Two machines as far as the nodes can tell, and a lease of 10 s (a heartbeat every 1.7 s).
+  std::map<std::string, std::unique_ptr<ServedProvisio>> nodes;
+  nodes["a"] = start("a", 10, "boot-of-machine-a");
+  nodes["b"] = start("b", 10, "boot-of-machine-b");
+  auto store = open();
+  const KilledRun killed = kill_the_leader(nodes, *store);
+  ASSERT_FALSE(killed.survivor.empty());
+  ASSERT_TRUE(killed.task.lease_until);
+  ASSERT_TRUE(eventually([&] { return all_finished(tasks(*store)); }))
+      << nodes[killed.survivor]->stderr_text();
+  const auto ts = expect_run_again_once(*store, killed);
+  ASSERT_EQ(ts.size(), 2u);
+  EXPECT_NE(ts[0].error_message.value_or("").find("stopped renewing its lease"), std::string::npos)
+      << ts[0].error_message.value_or("");
+  // The other machine could not tell the leader was dead: it waited for the lease to run out.
+  EXPECT_GT(*ts[0].finished_at, *killed.task.lease_until);
+  EXPECT_EQ(nodes[killed.survivor]->terminate(), 0);
+}
+
+TEST_F(TwoNodesTest, ANodeOnTheSameMachineTakesOverAKilledNodesRunAtOnce) {
+  // A ten-minute lease, far longer than this test may run: only the same-machine check can end
+  // the dead node's run in time.
+  std::map<std::string, std::unique_ptr<ServedProvisio>> nodes;
+  nodes["a"] = start("a", 600);
+  nodes["b"] = start("b", 600);
+  auto store = open();
+  const KilledRun killed = kill_the_leader(nodes, *store);
+  ASSERT_FALSE(killed.survivor.empty());
+  ASSERT_TRUE(killed.task.lease_until);
+  ASSERT_TRUE(eventually([&] { return all_finished(tasks(*store)); }))
+      << nodes[killed.survivor]->stderr_text();
+  const auto ts = expect_run_again_once(*store, killed);
+  ASSERT_EQ(ts.size(), 2u);
+  EXPECT_NE(ts[0].error_message.value_or("").find("on this machine is gone"), std::string::npos)
+      << ts[0].error_message.value_or("");
+  EXPECT_LT(*ts[0].finished_at, *killed.task.lease_until);
+  EXPECT_EQ(nodes[killed.survivor]->terminate(), 0);
 }
 
 TEST_F(TwoNodesTest, TheHourlyScheduleRunsOneSyncPerHourAcrossNodes) {
@@ -239,6 +326,18 @@ TEST_F(TwoNodesTest, TheHourlyScheduleRunsOneSyncPerHourAcrossNodes) {
     workers.push_back(
         std::make_unique<sync::Worker>(*s, *services.back(), clock, std::chrono::milliseconds(20)));
   }
+  // Two whole looks of each worker that began after the call: whatever either would do at the
+  // clock's time, it has done.
+  const auto both_looked_twice = [&] {
+    std::vector<std::uint64_t> at;
+    for (auto& w : workers) at.push_back(w->rounds());
+    return eventually([&] {
+      for (std::size_t i = 0; i < workers.size(); ++i) {
+        if (workers[i]->rounds() < at[i] + 2) return false;
+      }
+      return true;
+    });
+  };
   enable_automatic_provisioning(*store_a, clock);
   for (auto& w : workers) w->start();
   ASSERT_TRUE(eventually([&] { return all_finished(tasks(*store_a)); }));
@@ -246,9 +345,9 @@ TEST_F(TwoNodesTest, TheHourlyScheduleRunsOneSyncPerHourAcrossNodes) {
   for (int hour = 1; hour <= 3; ++hour) {
     SCOPED_TRACE("hour " + std::to_string(hour));
     const std::size_t before = tasks(*store_a).size();
-    // Not yet due: both workers tick many times and queue nothing.
+    // Not yet due: both workers look twice after the clock moved, and queue nothing.
     clock.advance(sync::kSyncInterval - 60'000);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(both_looked_twice());
     EXPECT_EQ(tasks(*store_a).size(), before);
     // Due: exactly one of the two queues it, and one runs it.
     clock.advance(60'000);
@@ -256,7 +355,7 @@ TEST_F(TwoNodesTest, TheHourlyScheduleRunsOneSyncPerHourAcrossNodes) {
       const auto ts = tasks(*store_a);
       return ts.size() > before && all_finished(ts);
     }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // room for a second one
+    ASSERT_TRUE(both_looked_twice());  // room for a second one, had either queued it
     const auto ts = tasks(*store_a);
     ASSERT_EQ(ts.size(), before + 1);
     EXPECT_EQ(ts.back().submitter, "scheduler");

@@ -19,7 +19,8 @@ TEST_P(StoreTest, TheGitlabConfigurationRoundTripsWithSecretsSealed) {
   EXPECT_EQ((*back)->secret, "oauth-secret-value");
   EXPECT_EQ((*back)->provisioning_token, "glpat-token-value");
   EXPECT_FALSE((*back)->webhook_secret);
-  EXPECT_EQ((*back)->allowed_groups, (std::set<std::string>{"alpha", "zeta"}));
+  // In the order typed: the page lists them as the administrator entered them.
+  EXPECT_EQ((*back)->allowed_groups, (std::vector<std::string>{"zeta", "alpha"}));
   EXPECT_EQ((*back)->provisioning_type, ProvisioningType::kAutoProvisioning);
 
   // At rest the secrets are ciphertext.

@@ -1,3 +1,4 @@
+#include <latch>
 #include <thread>
 
 #include "store_fixture.hpp"
@@ -48,6 +49,76 @@ TEST_P(StoreTest, ARunningTaskIsHeldByOneNodeOnly) {
   // A keeps its lease alive; B still cannot take the task.
   ASSERT_TRUE(store_->heartbeat_task(t->id, "node-a", 20'000, kLease));
   EXPECT_FALSE(*node_b->claim_task("node-b", 40'000, kLease));
+}
+
+TEST_P(StoreTest, ATaskStartedAtOnceIsHeldByItsNodeAndRefusedWhileAnotherIsQueuedOrRuns) {
+  auto node_b = open();
+  // Task 1 ran and ended: starting after it is fine while nothing else has run since.
+  auto first = store_->enqueue_task(full_sync("scheduler"), true);
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
+  ASSERT_TRUE(store_->finish_task(first->id, "node-a", 2'000, {}));
+
+  // Another task queued (of another kind): refused, and that task is left as it was.
+  Task event = full_sync("gitlab-events");
+  event.type = TaskType::kGitlabEventProvisioning;
+  auto queued = node_b->enqueue_task(event, false);
+  auto refused = store_->start_task(full_sync("admin"), first->id, "node-a", 3'000, kLease);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(refused.error().message, "Task " + std::to_string(queued->id) + " is pending.");
+  EXPECT_EQ(store_->get_task(queued->id)->status, TaskStatus::kPending);
+  EXPECT_FALSE(store_->get_task(queued->id)->node_id);
+
+  // Running on node B: refused, and B keeps it.
+  ASSERT_TRUE(*node_b->claim_task("node-b", 4'000, kLease));
+  refused = store_->start_task(full_sync("admin"), first->id, "node-a", 5'000, kLease);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "Task " + std::to_string(queued->id) + " is running.");
+  EXPECT_EQ(store_->get_task(queued->id)->node_id, "node-b");
+  EXPECT_EQ(store_->list_tasks({})->total, 2) << "nothing was queued";
+
+  // Once it has run, what was computed after task 1 is out of date.
+  ASSERT_TRUE(node_b->finish_task(queued->id, "node-b", 6'000, {}));
+  refused = store_->start_task(full_sync("admin"), first->id, "node-a", 7'000, kLease);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(refused.error().message, "Task " + std::to_string(queued->id) + " has run since task " +
+                                         std::to_string(first->id) + ".");
+
+  // After the latest: started at once, held by this node, and nobody claims another meanwhile.
+  auto started = store_->start_task(full_sync("admin"), queued->id, "node-a", 8'000, kLease);
+  ASSERT_TRUE(started) << started.error().message;
+  EXPECT_EQ(started->status, TaskStatus::kInProgress);
+  EXPECT_EQ(started->node_id, "node-a");
+  EXPECT_EQ(started->started_at, 8'000);
+  EXPECT_EQ(started->submitter, "admin");
+  ASSERT_TRUE(node_b->enqueue_task(full_sync("b"), false));
+  EXPECT_FALSE(*node_b->claim_task("node-b", 9'000, kLease));
+  ASSERT_TRUE(store_->finish_task(started->id, "node-a", 10'000, {}));
+}
+
+TEST_P(StoreTest, ARunsTotalsAreKeptAndAbsentWhenNotRecorded) {
+  auto with = store_->enqueue_task(full_sync(), true);
+  ASSERT_TRUE(*store_->claim_task("node-a", 1'000, kLease));
+  TaskOutcome covered;
+  covered.counts.users_created = 2;
+  covered.counts.totals = SyncTotals{120, 43, 4};
+  ASSERT_TRUE(store_->finish_task(with->id, "node-a", 2'000, covered));
+  const Task read = *store_->get_task(with->id);
+  EXPECT_EQ(read.counts.totals, (SyncTotals{120, 43, 4}));
+  EXPECT_EQ(read.counts.users_created, 2);
+
+  auto without = store_->enqueue_task(full_sync(), true);
+  EXPECT_FALSE(without->counts.totals) << "a queued task has none";
+  ASSERT_TRUE(*store_->claim_task("node-a", 3'000, kLease));
+  ASSERT_TRUE(store_->finish_task(without->id, "node-a", 4'000, {}));
+  EXPECT_FALSE(store_->get_task(without->id)->counts.totals);
+  store::TaskQuery q;
+  q.statuses = {TaskStatus::kSuccess};
+  const auto listed = store_->list_tasks(q);
+  ASSERT_EQ(listed->items.size(), 2u);
+  EXPECT_FALSE(listed->items[0].counts.totals);
+  EXPECT_EQ(listed->items[1].counts.totals, (SyncTotals{120, 43, 4}));
 }
 
 TEST_P(StoreTest, ADeadNodesTaskIsMarkedFailedAndRunAgainAfterItsLeaseExpires) {
@@ -149,6 +220,84 @@ TEST_P(StoreTest, ConcurrentClaimsFromManyNodesGiveTheTaskToExactlyOne) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(errors.load(), 0);
   EXPECT_EQ(winners.load(), 1);
+}
+
+// "Synchronize now" sent to several nodes at the same instant: each node asks its own Store to
+// queue the sync only if none is pending or running, released together by a latch. Exactly one
+// queues it, every time; the others are told which one is waiting.
+TEST_P(StoreTest, ConcurrentEnqueuesFromManyNodesQueueExactlyOneSync) {
+  constexpr int kNodes = 6;
+  constexpr int kRounds = 4;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open(1));
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::latch start(kNodes);
+    std::vector<Result<Task>> results(kNodes, make_error(ErrorCode::kInternal, "not run"));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kNodes; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        results[i] = nodes[i]->enqueue_task(full_sync("node-" + std::to_string(i)), true);
+      });
+    }
+    for (auto& t : threads) t.join();
+    std::vector<TaskId> queued;
+    int refused = 0;
+    for (const auto& r : results) {
+      if (r) {
+        queued.push_back(r->id);
+      } else {
+        EXPECT_EQ(r.error().code, ErrorCode::kAlreadyExists) << r.error().message;
+        refused += r.error().code == ErrorCode::kAlreadyExists ? 1 : 0;
+      }
+    }
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(refused, kNodes - 1);
+    for (const auto& r : results) {
+      if (!r) {
+        EXPECT_NE(r.error().message.find("task " + std::to_string(queued[0])), std::string::npos)
+            << r.error().message;
+      }
+    }
+    auto pending = store_->list_tasks({.statuses = {TaskStatus::kPending}});
+    ASSERT_EQ(pending->total, 1);
+    // It runs and ends; the next round starts from an idle queue.
+    auto claimed = store_->claim_task("runner", 1'000 * (round + 1), kLease);
+    ASSERT_TRUE(claimed && *claimed);
+    EXPECT_EQ((*claimed)->id, queued[0]);
+    ASSERT_TRUE(store_->finish_task(queued[0], "runner", 1'000 * (round + 1) + 1, {}));
+  }
+}
+
+// GitLab events reaching several nodes at once become one pending event sync, whose scope is the
+// union of theirs.
+TEST_P(StoreTest, ConcurrentEventsFromManyNodesMergeIntoOnePendingTask) {
+  constexpr int kNodes = 6;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open(1));
+  std::latch start(kNodes);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] {
+      SyncScope scope;
+      scope.groups = {100 + i};
+      scope.users = {i};
+      start.arrive_and_wait();
+      if (!nodes[i]->queue_event_scope(scope, "gitlab-events", 1'000)) ++errors;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  auto all = store_->list_tasks({});
+  ASSERT_EQ(all->total, 1);
+  const Task& t = all->items.front();
+  EXPECT_EQ(t.type, TaskType::kGitlabEventProvisioning);
+  EXPECT_EQ(t.status, TaskStatus::kPending);
+  ASSERT_TRUE(t.scope);
+  EXPECT_EQ(t.scope->groups, (std::set<std::int64_t>{100, 101, 102, 103, 104, 105}));
+  EXPECT_EQ(t.scope->users, (std::set<std::int64_t>{0, 1, 2, 3, 4, 5}));
 }
 
 TEST_P(StoreTest, ListsTasksNewestFirstWithFilters) {

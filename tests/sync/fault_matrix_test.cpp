@@ -84,9 +84,11 @@ TEST_P(FaultMatrixTest, FivePercentFailuresAndTimeoutsAreRetriedToWhatGitlabSays
 
   // The same as without faults: a run without them finds nothing left to change, and needs
   // fewer requests (the faults did happen, and were retried).
+  const auto settled = dump();
   const Task clean = full_sync();
   ASSERT_EQ(clean.status, TaskStatus::kSuccess);
   expect_changed_nothing(clean);
+  EXPECT_EQ(testing::describe_difference(settled, dump()), "");
   EXPECT_GT(faulty.counts.gitlab_requests, clean.counts.gitlab_requests);
 }
 

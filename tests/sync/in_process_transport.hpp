@@ -44,6 +44,7 @@ class InProcessTransport final : public gitlab::HttpTransport {
     request.method = r.method;
     request.path = target->path;
     request.query = target->query;
+    request.body = r.body;
     for (const auto& [name, value] : r.headers) {
       std::string key = name;
       for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

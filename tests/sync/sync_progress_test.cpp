@@ -69,7 +69,7 @@ TEST(SyncProgress, ARunningSyncReportsItsProgressOnItsTask) {
   patch.application_id = "sim-client-id";
   patch.provisioning_type = ProvisioningType::kAutoProvisioning;
   patch.provisioning_token = "sim-admin-token";
-  patch.allowed_groups = std::set<std::string>{"acme", "umbrella"};
+  patch.allowed_groups = std::vector<std::string>{"acme", "umbrella"};
   ASSERT_TRUE(sync::GitlabConfiguration(store, clock).create_or_update(patch, "test"));
 
   const auto full_sync = [&]() -> Task {

@@ -337,6 +337,7 @@ http::HttpResponse Simulator::control_faults(const http::HttpRequest& request) {
       out["rate_windows"].push_back(
           {{"start", w.start}, {"observed", w.observed}, {"throttled", w.throttled}});
     }
+    out["endpoint_throttled"] = faults_.endpoint_throttled();
     return json_answer(200, out.dump());
   }
   const auto body = body_of(request);

@@ -7,6 +7,35 @@
 
 namespace provisio::sim {
 
+std::vector<EndpointLimit> gitlab_com_endpoint_limits() {
+  return {{"GET /api/v4/groups/{id}", 400, 60, false},
+          {"GET /api/v4/groups/{id}/projects", 600, 60, false},
+          {"GET /api/v4/projects/{id}", 400, 60, false},
+          {"GET /api/v4/groups", 50, 60, false},
+          {"GET /api/v4/projects", 2000, 600, false},
+          {"GET /api/v4/users/{id}", 300, 600, false},
+          {"GET /api/v4/projects/{id}/members/all", 200, 60, true},
+          {"GET /api/v4/groups/{id}/members/all", 200, 60, true}};
+}
+
+Result<FaultConfig> with_profile(FaultConfig c, const std::string& profile) {
+  if (profile.empty()) {
+    c.profile.clear();
+    return c;
+  }
+  if (profile != "gitlab.com") {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "unknown profile '" + profile + "' (known: gitlab.com)");
+  }
+  c.profile = profile;
+  c.rate_limit = 2000;
+  c.rate_limit_period = std::chrono::seconds(60);
+  c.rate_limit_aligned = true;
+  c.rate_limit_headers_on_every_answer = true;
+  c.endpoint_limits = gitlab_com_endpoint_limits();
+  return c;
+}
+
 nlohmann::json to_json(const FaultConfig& c) {
   return {{"latency_ms", c.latency.count()},
           {"rate_limit", c.rate_limit},
@@ -17,7 +46,20 @@ nlohmann::json to_json(const FaultConfig& c) {
           {"timeout_delay_ms", c.timeout_delay.count()},
           {"fail_paths", c.fail_paths},
           {"fail_kind", c.fail_kind},
-          {"rate_limit_headers_on_every_answer", c.rate_limit_headers_on_every_answer}};
+          {"rate_limit_headers_on_every_answer", c.rate_limit_headers_on_every_answer},
+          {"rate_limit_aligned", c.rate_limit_aligned},
+          {"endpoint_limits",
+           [&] {
+             nlohmann::json limits = nlohmann::json::array();
+             for (const EndpointLimit& l : c.endpoint_limits) {
+               limits.push_back({{"endpoint", l.endpoint},
+                                 {"limit", l.limit},
+                                 {"period_s", l.period_s},
+                                 {"per_path", l.per_path}});
+             }
+             return limits;
+           }()},
+          {"profile", c.profile}};
 }
 
 Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
@@ -43,9 +85,28 @@ Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
       next.fail_paths = patch["fail_paths"].get<std::vector<std::string>>();
     }
     if (patch.contains("fail_kind")) next.fail_kind = patch["fail_kind"].get<std::string>();
+    if (patch.contains("profile")) {
+      auto profiled = with_profile(next, patch["profile"].get<std::string>());
+      if (!profiled) return tl::unexpected(profiled.error());
+      next = std::move(*profiled);
+    }
     if (patch.contains("rate_limit_headers_on_every_answer")) {
       next.rate_limit_headers_on_every_answer =
           patch["rate_limit_headers_on_every_answer"].get<bool>();
+    }
+    if (patch.contains("rate_limit_aligned")) {
+      next.rate_limit_aligned = patch["rate_limit_aligned"].get<bool>();
+    }
+    if (patch.contains("endpoint_limits")) {
+      next.endpoint_limits.clear();
+      for (const auto& l : patch["endpoint_limits"]) {
+        EndpointLimit limit{l.at("endpoint").get<std::string>(), l.at("limit").get<std::int64_t>(),
+                            l.value("period_s", std::int64_t{60}), l.value("per_path", false)};
+        if (limit.limit < 1 || limit.period_s < 1) {
+          return make_error(ErrorCode::kInvalidArgument, "an endpoint limit is out of range");
+        }
+        next.endpoint_limits.push_back(std::move(limit));
+      }
     }
     if (next.latency.count() < 0 || next.rate_limit < 0 || next.rate_limit_period.count() < 1 ||
         next.failure_rate < 0 || next.failure_rate > 1 || next.timeout_delay.count() < 0) {
@@ -56,7 +117,7 @@ Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
         return make_error(ErrorCode::kInvalidArgument, "unknown failure kind '" + kind + "'");
       }
     }
-    if (next.fail_kind != "500" && next.fail_kind != "malformed" &&
+    if (next.fail_kind != "500" && next.fail_kind != "404" && next.fail_kind != "malformed" &&
         next.fail_kind != "truncated_json") {
       return make_error(ErrorCode::kInvalidArgument, "unknown fail kind '" + next.fail_kind + "'");
     }
@@ -104,6 +165,8 @@ void FaultInjector::set_config(FaultConfig config) {
   rng_ = SplitMix64(config_.seed);
   window_ = {};
   past_windows_.clear();
+  endpoint_windows_.clear();
+  endpoint_throttled_.clear();
 }
 
 std::vector<RateWindow> FaultInjector::rate_windows() const {
@@ -113,7 +176,13 @@ std::vector<RateWindow> FaultInjector::rate_windows() const {
   return out;
 }
 
-FaultInjector::Decision FaultInjector::before(std::string_view path, std::int64_t now) {
+std::map<std::string, std::int64_t> FaultInjector::endpoint_throttled() const {
+  std::lock_guard lock(mutex_);
+  return endpoint_throttled_;
+}
+
+FaultInjector::Decision FaultInjector::before(std::string_view endpoint, std::string_view path,
+                                              std::int64_t now) {
   std::lock_guard lock(mutex_);
   for (const auto& pattern : config_.fail_paths) {
     if (!path_matches(pattern, path)) continue;
@@ -121,15 +190,18 @@ FaultInjector::Decision FaultInjector::before(std::string_view path, std::int64_
       return {json_answer(200, R"([{"id": 1, "name": "half a thought", <html>oops</html>)")};
     }
     if (config_.fail_kind == "truncated_json") return {std::nullopt, false, true};
+    // A path this GitLab does not serve (a GitLab whose GraphQL API is not there).
+    if (config_.fail_kind == "404") return {json_answer(404, R"({"error":"404 Not Found"})")};
     return {json_answer(500, R"({"message":"500 Internal Server Error"})")};
   }
   if (config_.rate_limit > 0) {
-    if (now >= window_.start + config_.rate_limit_period.count()) {
+    const std::int64_t period = config_.rate_limit_period.count();
+    if (now >= window_.start + period) {
       if (window_.observed > 0) {
         past_windows_.push_back(window_);
         if (past_windows_.size() > 1000) past_windows_.erase(past_windows_.begin());
       }
-      window_ = {now, 0, 0};
+      window_ = {config_.rate_limit_aligned ? now - now % period : now, 0, 0};
     }
     ++window_.observed;
     if (window_.observed > config_.rate_limit) {
@@ -142,6 +214,24 @@ FaultInjector::Decision FaultInjector::before(std::string_view path, std::int64_
       r.headers.emplace_back("Retry-After",
                              std::to_string(std::max<std::int64_t>(
                                  1, window_.start + config_.rate_limit_period.count() - now)));
+      return {r};
+    }
+  }
+  for (const EndpointLimit& limit : config_.endpoint_limits) {
+    if (limit.endpoint != endpoint) continue;
+    // GitLab's application rate limiter: a counter per period (aligned), per user (the simulator
+    // serves one token at a time) and, for some endpoints, per source.
+    const std::string key =
+        limit.per_path ? limit.endpoint + " " + std::string(path) : limit.endpoint;
+    EndpointWindow& w = endpoint_windows_[key];
+    const std::int64_t start = now - now % limit.period_s;
+    if (w.start != start) w = {start, 0};
+    if (++w.count > limit.limit) {
+      ++endpoint_throttled_[limit.endpoint];
+      http::HttpResponse r = json_answer(
+          429,
+          R"({"message":{"error":"This endpoint has been requested too many times. Try again later."}})");
+      r.headers.emplace_back("Retry-After", std::to_string(limit.period_s));
       return {r};
     }
   }
@@ -170,6 +260,8 @@ FaultInjector::Decision FaultInjector::before(std::string_view path, std::int64_
 
 void FaultInjector::after(http::HttpResponse& response, const Decision& decision) {
   std::lock_guard lock(mutex_);
+  // An endpoint limit's 429 carries no RateLimit-* headers ("rate limiting responses for the
+  // Projects, Groups, and Users APIs do not include informational headers").
   if (response.status != 429 && config_.rate_limit_headers_on_every_answer) {
     add_rate_headers(response);
   }

@@ -32,6 +32,18 @@ constexpr std::array kTeams = {"platform", "payments", "search",  "mobile",   "i
 
 std::string stamp(std::int64_t minutes) { return iso_timestamp(kEpoch + minutes * 60); }
 
+// 32 hex digits, as GitLab's random suffixes of service account names.
+std::string hex_of(std::uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  SplitMix64 more(v);
+  for (int i = 0; i < 2; ++i) {
+    std::uint64_t x = more.next();
+    for (int d = 0; d < 16; ++d, x >>= 4) out.push_back(kDigits[x & 0xf]);
+  }
+  return out;
+}
+
 // A level for an ordinary membership: mostly Guest to Developer, some Planner and Maintainer.
 int pick_level(SplitMix64& rng) {
   const auto r = rng.below(100);
@@ -117,12 +129,21 @@ Result<World> generate_world(const GeneratorOptions& o) {
   }
   // Bots at the end, blocked users spread over the middle; user 3 is always blocked (its token
   // shows the blocked answer).
+  // Half are project access tokens' bots, half service accounts (the group's and the instance's
+  // in turn): GitLab flags both `bot`, but only their names tell them in member listings.
   for (std::int64_t i = 0; i < bots; ++i) {
     User& u = users[static_cast<std::size_t>(o.users - 1 - i)];
     u.bot = true;
-    // GitLab names the bot of a project access token project_<project id>_bot_<hex>.
-    u.username = "project_" + std::to_string(1000 + i) + "_bot_" + std::to_string(u.id);
-    u.name = "Bot " + std::to_string(u.id);
+    const std::string hex = hex_of(static_cast<std::uint64_t>(u.id));
+    if (i % 2 == 0) {
+      // GitLab names the bot of a project access token project_<project id>_bot_<hex>.
+      u.username = "project_" + std::to_string(1000 + i) + "_bot_" + std::to_string(u.id);
+    } else if (i % 4 == 1) {
+      u.username = "service_account_group_" + std::to_string(kAcme) + "_" + hex;
+    } else {
+      u.username = "service_account_" + hex;
+    }
+    u.name = i % 2 == 0 ? "Bot " + std::to_string(u.id) : "Service account user";
     u.email = u.username + "@noreply.example.com";
     u.public_email.clear();
   }

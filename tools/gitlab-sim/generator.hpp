@@ -20,7 +20,8 @@
 // L) makes every user a direct member of `acme`, gives subgroups ~15 members and projects up to
 // 100 (most have a few), and invites 10% of groups and of projects into others. Memberships
 // mix every level (Minimal Access on roots only, Planner included); about 1% are expired and
-// 2% expire in the future; bots and blocked users are spread among the users.
+// 2% expire in the future; bots (project access tokens' users and service accounts, flagged
+// `bot`) and blocked users are spread among the users.
 
 #include <cstdint>
 #include <optional>

@@ -11,6 +11,7 @@
 #include "http/server.hpp"
 #include "simulator.hpp"
 #include "world_json.hpp"
+#include "world_variants.hpp"
 
 namespace {
 
@@ -31,6 +32,7 @@ struct ServeArgs {
   std::string hook_url;
   std::string hook_secret;
   std::vector<std::string> hook_kinds{"system", "group"};
+  std::string profile;
 };
 
 int serve(const ServeArgs& args) {
@@ -63,6 +65,14 @@ int serve(const ServeArgs& args) {
   f.failure_kinds = args.failure_kinds;
   f.timeout_delay = std::chrono::milliseconds(args.timeout_ms);
   f.fail_paths = args.fail_paths;
+  if (!args.profile.empty()) {
+    auto profiled = with_profile(f, args.profile);
+    if (!profiled) {
+      std::cerr << "gitlab-sim: " << profiled.error().message << "\n";
+      return 2;
+    }
+    f = std::move(*profiled);
+  }
   if (const Status s = apply_json(f, to_json(f)); !s) {  // validates the ranges
     std::cerr << "gitlab-sim: " << s.error().message << "\n";
     return 2;
@@ -107,6 +117,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--rate-limit", serve_args.rate_limit, "Requests per period (0: none)");
   serve_cmd->add_option("--rate-limit-period", serve_args.rate_limit_period,
                         "Rate limit window in seconds");
+  serve_cmd->add_option("--profile", serve_args.profile,
+                        "gitlab.com: GitLab.com's published rate limits (README.md)");
   serve_cmd->add_option("--failure-rate", serve_args.failure_rate,
                         "Fraction of requests that fail (0..1)");
   serve_cmd->add_option("--seed", serve_args.seed, "Seed of the failure sequence");
@@ -133,6 +145,9 @@ int main(int argc, char** argv) {
   auto* projects = gen_cmd->add_option("--projects", gen.projects, "Projects");
   auto* seed = gen_cmd->add_option("--seed", gen.seed, "Seed");
   gen_cmd->add_option("--output", output, "Output file")->required();
+  bool no_roles = false;
+  gen_cmd->add_flag("--without-custom-roles", no_roles,
+                    "No custom roles: every membership keeps its level and no role");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -150,6 +165,13 @@ int main(int argc, char** argv) {
   if (!world) {
     std::cerr << "gitlab-sim: " << world.error().message << "\n";
     return 2;
+  }
+  if (no_roles) {
+    world = without_custom_roles(*world);
+    if (!world) {
+      std::cerr << "gitlab-sim: " << world.error().message << "\n";
+      return 2;
+    }
   }
   if (const Status s = write_world_file(*world, output); !s) {
     std::cerr << "gitlab-sim: " << s.error().message << "\n";

@@ -15,6 +15,7 @@
 #include "entities.hpp"
 #include "http/http_types.hpp"
 #include "pagination.hpp"
+#include "request_counters.hpp"
 #include "visibility.hpp"
 #include "world.hpp"
 
@@ -44,6 +45,7 @@ struct RestContext {
   RenderContext render;
   Viewer viewer;
   EffectiveCache& cache;
+  RequestCounters* counters = nullptr;  // for what GraphQL requests asked
 
   std::string_view today() const { return render.today; }
   // The path parameter, decoded.
@@ -93,7 +95,7 @@ http::HttpResponse get_token_self(const RestContext& ctx);
 http::HttpResponse get_token_associations(const RestContext& ctx);
 http::HttpResponse list_group_member_roles(const RestContext& ctx);
 http::HttpResponse list_member_roles(const RestContext& ctx);
-http::HttpResponse graphql(const RestContext& ctx);
+http::HttpResponse post_graphql(const RestContext& ctx);
 
 // --- helpers shared by the handlers ---
 // The group named by `{id}` if the caller may see it.

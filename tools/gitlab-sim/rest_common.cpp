@@ -52,7 +52,7 @@ const std::vector<RestRoute>& rest_routes() {
       {"GET", "/api/v4/projects/{id}/members/{user_id}", kPublicReadApi, get_project_member},
       {"GET", "/api/v4/projects/{id}/members/all/{user_id}", kPublicReadApi,
        get_any_project_member},
-      {"POST", "/api/graphql", {true, Need::kReadApi}, graphql},
+      {"POST", "/api/graphql", {true, Need::kReadApi}, post_graphql},
   };
   return routes;
 }

@@ -1,8 +1,9 @@
-// Token introspection, custom roles and the GraphQL stub.
+// Token introspection, custom roles, and POST /api/graphql (graphql_exec.hpp).
 
 #include <charconv>
 
 #include "gitlab_errors.hpp"
+#include "graphql_exec.hpp"
 #include "pagination.hpp"
 #include "rest_api.hpp"
 
@@ -93,10 +94,14 @@ http::HttpResponse list_member_roles(const RestContext& ctx) {
   return json_answer(200, rows.dump());
 }
 
-http::HttpResponse graphql(const RestContext&) {
-  // Only authentication is simulated: a bad token gets GraphQL's 401 (see Simulator).
-  return json_answer(
-      200, R"({"errors":[{"message":"GraphQL is not simulated by gitlab-sim; use REST"}]})");
+http::HttpResponse post_graphql(const RestContext& ctx) {
+  const graphql::ExecContext exec{ctx.world, ctx.viewer, ctx.today(), ctx.render.base_url};
+  graphql::HttpAnswer a = graphql::answer(ctx.request.body, exec);
+  if (ctx.counters != nullptr) {
+    ctx.counters->count_graphql(a.stats.operations, a.stats.multiplexed, a.stats.complexity,
+                                a.stats.refused_for_complexity, a.stats.root_fields);
+  }
+  return json_answer(a.status, std::move(a.body));
 }
 
 }  // namespace provisio::sim

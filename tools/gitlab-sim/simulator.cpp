@@ -45,7 +45,7 @@ http::HttpResponse Simulator::faulted(
   const std::int64_t t = now();
   counters_.count(endpoint, request.path);
   run_due_changes();
-  const FaultInjector::Decision decision = faults_.before(request.path, t);
+  const FaultInjector::Decision decision = faults_.before(endpoint, request.path, t);
   http::HttpResponse response;
   if (decision.answer) {
     response = *decision.answer;
@@ -96,15 +96,16 @@ http::HttpResponse Simulator::serve_rest(const RestRoute& route, const http::Htt
     };
     auto caller = authenticate(world_, request, route.auth, today, lookup);
     if (!caller) {
-      if (route.handler == graphql && caller.error().status == 401) {
+      if (route.handler == post_graphql && caller.error().status == 401) {
         return json_answer(401, R"({"errors":[{"message":"Invalid token"}]})");
       }
       return caller.error();
     }
     const Viewer viewer{caller->user};
-    RestContext ctx{world_,  request,
-                    *caller, RenderContext{world_, base_url_of(request), today, viewer.admin()},
-                    viewer,  cache_};
+    RestContext ctx{world_,    request,
+                    *caller,   RenderContext{world_, base_url_of(request), today, viewer.admin()},
+                    viewer,    cache_,
+                    &counters_};
     return route.handler(ctx);
   });
 }

@@ -5,8 +5,8 @@ import { setUnauthenticatedHandler } from "./api/client";
 import * as api from "./api/endpoints";
 import { Link, navigate, useLocation } from "./components/router";
 import { Notice } from "./components/widgets";
-import { matchRoute, type Route, safeReturnPath } from "./logic/routes";
-import { GitlabPage } from "./pages/gitlab/GitlabPage";
+import { matchRoute, type Route, SETTINGS_PATH, safeReturnPath } from "./logic/routes";
+import { GeneralSettingsPage } from "./pages/admin/GeneralSettingsPage";
 import { GroupsPage } from "./pages/GroupsPage";
 import { LoginPage } from "./pages/LoginPage";
 import { ProjectPermissionsPage } from "./pages/ProjectPermissionsPage";
@@ -16,7 +16,7 @@ import { UsersPage } from "./pages/UsersPage";
 import { type Session, sessionOf } from "./session";
 
 const NAV: { href: string; label: string; pages: Route["page"][] }[] = [
-  { href: "/gitlab", label: "GitLab authentication", pages: ["gitlab"] },
+  { href: SETTINGS_PATH, label: "Administration", pages: ["settings"] },
   { href: "/users", label: "Users", pages: ["users"] },
   { href: "/groups", label: "Groups", pages: ["groups"] },
   { href: "/projects", label: "Projects", pages: ["projects", "project-permissions"] },
@@ -101,8 +101,10 @@ export function App() {
 
 function Page({ route, session }: { route: Route; session: Session }) {
   switch (route.page) {
-    case "gitlab":
-      return <GitlabPage />;
+    case "settings": {
+      const query = new URLSearchParams(location.search);
+      return <GeneralSettingsPage category={query.get("category")} tab={query.get("tab")} />;
+    }
     case "users":
       return <UsersPage session={session} />;
     case "groups":
@@ -118,7 +120,7 @@ function Page({ route, session }: { route: Route; session: Session }) {
         <>
           <h1>Page not found</h1>
           <p>
-            There is no page here. <Link href="/">Go to the GitLab authentication page</Link>.
+            There is no page here. <Link href={SETTINGS_PATH}>Go to Administration</Link>.
           </p>
         </>
       );

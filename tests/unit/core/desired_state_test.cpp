@@ -82,7 +82,9 @@ TEST(DesiredState, SkipsBotsAndBlockedUsersByDefault) {
   const auto d = desired_state(w.snapshot(), {}, default_role_mappings(), {});
   EXPECT_EQ(users_of(d), (std::vector<gl::Id>{1}));
   ASSERT_FALSE(d.warnings.empty());
-  EXPECT_NE(d.warnings[0].find("2 bot users"), std::string::npos);
+  EXPECT_EQ(d.warnings[0],
+            "2 bot users skipped: GitLab bots (access-token users and service accounts) are not "
+            "provisioned");
 
   ProvisioningRules all;
   all.include_bots = true;

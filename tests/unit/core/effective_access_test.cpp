@@ -95,6 +95,22 @@ TEST(EffectiveAccess, CustomRolesSurviveUnlessTheShareLowersTheLevel) {
   EXPECT_EQ(web.at(108).best.custom_role->name, "Security Auditor");
   ASSERT_TRUE(web.at(109).best.custom_role);  // 10 <= cap 20: kept
   EXPECT_EQ(web.at(109).best.custom_role->name, "Viewer");
+
+  // A custom role above the share's cap: the level is lowered to the cap, and the role, which
+  // was defined at the higher level, is dropped (the base role of the cap applies).
+  const gl::CustomRoleRef release_manager{9, "Release Manager", 30};
+  testing::WorldBuilder w;
+  w.group(1, "app").group(2, "guests", 0, /*outside=*/true);
+  w.member(2, 300, 30, std::nullopt, release_manager)
+      .member(2, 301, 20, std::nullopt, kAuditor);  // at the cap: kept
+  w.share_group(1, 2, 20);
+  const auto app = group_access(w.snapshot(), 1, nullptr);
+  ASSERT_EQ(app.count(300), 1u);
+  EXPECT_EQ(app.at(300).level, 20);
+  EXPECT_EQ(app.at(300).best.member_level, 30);
+  EXPECT_FALSE(app.at(300).best.custom_role) << app.at(300).best.custom_role->name;
+  ASSERT_TRUE(app.at(301).best.custom_role);
+  EXPECT_EQ(app.at(301).best.custom_role->name, "Security Auditor");
 }
 
 TEST(EffectiveAccess, OfAProject) {

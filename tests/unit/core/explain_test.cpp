@@ -183,6 +183,15 @@ TEST(Explain, BotsAreExcluded) {
                                            default_role_mappings(), {});
   ASSERT_TRUE(v2.reason);
   EXPECT_TRUE(contains(*v2.reason, "is a bot")) << *v2.reason;
+  // So is a service account, with the same words as the sync's warning.
+  const auto v3 =
+      explain::project_verdict(s, s.projects.at(100), kUser, "service_account_group_164_8f57e9cd",
+                               default_role_mappings(), {});
+  ASSERT_TRUE(v3.reason);
+  EXPECT_TRUE(contains(*v3.reason,
+                       "GitLab bots (access-token users and service accounts) are "
+                       "not provisioned"))
+      << *v3.reason;
 }
 
 TEST(Explain, OutsideOnlyUsersAreExcludedWhenTheSettingSaysSo) {

@@ -21,6 +21,7 @@ TEST(GitlabConfig, TrailingSlashesAreDropped) {
 
 TEST(GitlabConfig, AutomaticProvisioningNeedsATokenAndAllowedGroups) {
   GitlabConfig c;
+  c.enabled = true;
   c.provisioning_type = ProvisioningType::kAutoProvisioning;
   auto r = validate(c);
   ASSERT_FALSE(r);
@@ -31,6 +32,22 @@ TEST(GitlabConfig, AutomaticProvisioningNeedsATokenAndAllowedGroups) {
   EXPECT_NE(r.error().message.find("allowed group"), std::string::npos);
   c.allowed_groups = {"acme"};
   EXPECT_TRUE(validate(c));
+}
+
+TEST(GitlabConfig, AutomaticProvisioningNeedsTheConfigurationEnabled) {
+  GitlabConfig c;
+  c.enabled = false;
+  c.provisioning_type = ProvisioningType::kAutoProvisioning;
+  c.provisioning_token = "t";
+  c.allowed_groups = {"acme"};
+  auto r = validate(c);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().message,
+            "Automatic provisioning needs GitLab authentication enabled: enable the "
+            "configuration first.");
+  c.provisioning_type = ProvisioningType::kJit;
+  EXPECT_TRUE(validate(c)) << "a disabled Just-in-Time configuration is fine";
 }
 
 TEST(GitlabConfig, RefusesBadUrlsAndNestedAllowedGroups) {

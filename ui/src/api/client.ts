@@ -10,10 +10,20 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    // The setting a refusal is about, when the server names one ("provisioningToken",
+    // "allowedGroups"), and for a group its slug.
+    readonly field: string | null = null,
+    readonly allowedGroup: string | null = null,
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+function textField(body: unknown, key: string): string | null {
+  if (!body || typeof body !== "object") return null;
+  const value = (body as Record<string, unknown>)[key];
+  return typeof value === "string" && value ? value : null;
 }
 
 // Called on any 401, so the app can go back to the login page.
@@ -69,7 +79,12 @@ async function call<T>(method: string, path: string, body?: Body): Promise<T> {
   }
   if (!response.ok) {
     if (response.status === 401 && path !== "/api/authentication/login") onUnauthenticated();
-    throw new ApiError(response.status, errorMessage(parsed, response.status));
+    throw new ApiError(
+      response.status,
+      errorMessage(parsed, response.status),
+      textField(parsed, "field"),
+      textField(parsed, "allowedGroup"),
+    );
   }
   return parsed as T;
 }

@@ -2,12 +2,15 @@
 import { ApiError, http } from "./client";
 import type {
   CurrentUser,
+  Explanation,
   GitlabConfiguration,
   Group,
+  HeldPlan,
   LoginProvider,
   Membership,
   Page,
   PermissionHolder,
+  PlanPreview,
   Project,
   RoleMapping,
   RolePermissions,
@@ -72,6 +75,8 @@ export interface TaskQuery {
 }
 export const tasks = (query: TaskQuery = {}) =>
   http.get<{ tasks: Task[]; paging: Page }>("/api/ce/activity", { ...query });
+export const heldPlan = (taskId: string, pageIndex = 1, pageSize = 10) =>
+  http.get<HeldPlan>(`/api/v2/provisioning/plan/${encodeURIComponent(taskId)}`, { pageIndex, pageSize });
 export const confirmHeldPlan = (taskId: string) =>
   http.postJson<{ task: Task }>(`/api/v2/provisioning/plan/${encodeURIComponent(taskId)}/confirm`, {});
 
@@ -159,6 +164,7 @@ export async function optionalEndpoints(): Promise<{ plan: boolean; explain: boo
     return { plan: false, explain: false };
   }
 }
-export const planPreview = () => http.get<unknown>("/api/v2/provisioning/plan");
+export const planPreview = (pageIndex = 1, pageSize = 20, refresh = false) =>
+  http.get<PlanPreview>("/api/v2/provisioning/plan", { pageIndex, pageSize, refresh: refresh || undefined });
 export const explain = (loginName: string, projectKey: string) =>
-  http.get<unknown>("/api/v2/provisioning/explain", { login: loginName, projectKey });
+  http.get<Explanation>("/api/v2/provisioning/explain", { login: loginName, projectKey });

@@ -1,6 +1,7 @@
 // The shapes of the server's answers that the pages use (api.md).
 
 export type ProvisioningType = "JIT" | "AUTO_PROVISIONING";
+export type ProvisioningField = "provisioningToken" | "allowedGroups";
 
 export interface GitlabConfiguration {
   id: string;
@@ -10,9 +11,15 @@ export interface GitlabConfiguration {
   synchronizeGroups: boolean;
   allowedGroups: string[];
   allowUsersToSignUp: boolean;
+  // "JIT may manage these privileged groups": group names (none by default).
+  jitPrivilegedGroups?: string[];
   provisioningType: ProvisioningType;
   isProvisioningTokenSet: boolean;
   errorMessage: string | null;
+  // The setting the error is about ("provisioningToken", "allowedGroups"), and for a group its
+  // slug: the page shows the error there too. Absent on older servers.
+  errorField?: ProvisioningField | null;
+  errorAllowedGroup?: string | null;
   // What will stop the configuration working soon (the provisioning token expires within 14 days).
   warnings?: string[];
 }
@@ -96,6 +103,91 @@ export interface Task {
   infoMessages: string[];
   // How far a task in progress has got; null otherwise (and before its first report).
   progress?: TaskProgress | null;
+  // The guard held the run's plan back (status FAILED): it can be reviewed and applied.
+  held?: boolean;
+  // What the run changed (or, held back, would change); null until it has ended.
+  counts?: SyncCounts | null;
+  // How much a full synchronization covered, changed or not; null when not recorded.
+  totals?: SyncTotals | null;
+}
+
+export interface SyncCounts {
+  usersCreated: number;
+  usersUpdated: number;
+  usersReactivated: number;
+  usersDeactivated: number;
+  groupsCreated: number;
+  groupsAdopted?: number; // servers that adopt same-named local groups
+  groupsRenamed: number;
+  groupsDeleted: number;
+  membershipsAdded: number;
+  membershipsRemoved: number;
+  projectsSynced: number;
+  permissionsGranted: number;
+  permissionsRevoked: number;
+  visibilitiesChanged: number;
+  gitlabRequests: number;
+  durationMs: number;
+}
+
+export interface SyncTotals {
+  users: number;
+  groups: number;
+  projects: number;
+}
+
+// One change of a plan, with the GitLab fact that causes it.
+export interface PlanChange {
+  action: string;
+  entityType: string;
+  entity: string;
+  before: string | null;
+  after: string | null;
+  cause: string | null;
+}
+
+// A plan the guard held back (GET /api/v2/provisioning/plan/{taskId}).
+export interface HeldPlan {
+  taskId: string;
+  held: string | null;
+  counts: SyncCounts;
+  totals: SyncTotals | null;
+  warnings: string[];
+  changes: PlanChange[];
+  page: Page;
+}
+
+// The dry run (GET /api/v2/provisioning/plan): 202 COMPUTING, then READY or FAILED.
+export interface PlanPreview {
+  status: "COMPUTING" | "READY" | "FAILED";
+  computedAt?: string;
+  computingSince?: string | null;
+  message?: string;
+  held?: string | null;
+  counts?: SyncCounts;
+  totals?: SyncTotals | null;
+  warnings?: string[];
+  changes?: PlanChange[];
+  page?: Page;
+}
+
+export interface Explanation {
+  login: string;
+  projectKey: string | null;
+  group: string | null;
+  gitlab: {
+    userId: number;
+    username: string | null;
+    path: string | null;
+    level: string | null;
+    role: string | null;
+    roleNote: string | null;
+    paths: string[];
+  } | null;
+  reasons: string[];
+  permissions?: { permission: string; held: boolean; fromGitlab: boolean; why: string[] }[];
+  member?: boolean;
+  memberFromGitlab?: boolean;
 }
 
 export interface TaskProgress {

@@ -11,10 +11,11 @@ export function navigate(path: string, replace = false): void {
   listeners.forEach((l) => l());
 }
 
+// The path; the component also renders again when only the query changes (a tab chosen).
 export function useLocation(): string {
-  const [path, setPath] = useState(location.pathname);
+  const [address, setAddress] = useState(location.pathname + location.search);
   useEffect(() => {
-    const update = () => setPath(location.pathname);
+    const update = () => setAddress(location.pathname + location.search);
     listeners.add(update);
     window.addEventListener("popstate", update);
     return () => {
@@ -22,7 +23,7 @@ export function useLocation(): string {
       window.removeEventListener("popstate", update);
     };
   }, []);
-  return path;
+  return address.split("?")[0]!;
 }
 
 export function Link({ href, children, current }: { href: string; children: ComponentChildren; current?: boolean }) {

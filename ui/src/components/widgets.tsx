@@ -1,6 +1,6 @@
 // Small pieces every page uses: badges, notices, form fields, paging, a search box, and a
 // button that is disabled with its reason shown.
-import type { ComponentChildren, JSX } from "preact";
+import type { ComponentChildren, JSX, Ref } from "preact";
 import { useId, useState } from "preact/hooks";
 
 export function ManagedBadge() {
@@ -36,6 +36,7 @@ interface FieldProps {
   disabled?: boolean;
   placeholder?: string;
   inputMode?: JSX.HTMLAttributes["inputMode"];
+  inputRef?: Ref<HTMLInputElement>; // to give the field the focus
 }
 
 export function Field(p: FieldProps) {
@@ -45,6 +46,7 @@ export function Field(p: FieldProps) {
     <div class="field">
       <label for={id}>{p.label}</label>
       <input
+        ref={p.inputRef}
         id={id}
         type={p.type ?? "text"}
         value={p.value}

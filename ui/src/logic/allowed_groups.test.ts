@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editBox, groupsFromBoxes, growBoxes, slugError } from "./allowed_groups";
+import { boxProblems, editBox, groupsFromBoxes, growBoxes, removeBox, sameGroups, slugError } from "./allowed_groups";
 
 describe("the allowed groups boxes", () => {
   it("always end with one empty box", () => {
@@ -23,8 +23,28 @@ describe("the allowed groups boxes", () => {
     expect(editBox(["acme", "", "", ""], 0, "acm")).toEqual(["acm", ""]);
   });
 
-  it("become a sorted set of slugs", () => {
-    expect(groupsFromBoxes([" umbrella ", "acme", "", "acme"])).toEqual(["acme", "umbrella"]);
+  it("become slugs in the order typed, without repeats", () => {
+    expect(groupsFromBoxes([" umbrella ", "acme", "", "acme"])).toEqual(["umbrella", "acme"]);
+    expect(sameGroups(["umbrella", "acme"], ["acme", "umbrella"])).toBe(true);
+    expect(sameGroups(["umbrella"], ["acme", "umbrella"])).toBe(false);
+  });
+
+  it("lose a box to its remove button, keeping the others' order and the empty box", () => {
+    expect(removeBox(["umbrella", "acme", "zeta", ""], 1)).toEqual(["umbrella", "zeta", ""]);
+    expect(removeBox(["acme", ""], 0)).toEqual([""]);
+  });
+
+  it("warn about a repeat, and stop one that differs only in case", () => {
+    const problems = boxProblems(["acme", "umbrella", "ACME", "acme", "a/b", ""]);
+    expect(problems.get(0)).toBeUndefined();
+    expect(problems.get(1)).toBeUndefined();
+    expect(problems.get(2)).toEqual({
+      text: '"ACME" and "acme" differ only in case: GitLab paths ignore case, so both name the same group. Remove one.',
+      blocking: true,
+    });
+    expect(problems.get(3)).toEqual({ text: '"acme" is already in the list.', blocking: false });
+    expect(problems.get(4)?.blocking).toBe(true);
+    expect(problems.get(5)).toBeUndefined();
   });
 
   it("refuse paths and spaces", () => {

@@ -6,6 +6,7 @@ import {
   configPayload,
   confirmationsFor,
   emptyConfigForm,
+  jitGroupSyncUnbounded,
   provisioningFormOf,
   provisioningPatch,
   provisioningSavable,
@@ -114,10 +115,26 @@ describe("the provisioning form", () => {
     expect(validateProvisioning(form, c).groups).toMatch(/root group/);
   });
 
-  it("saves sign-up only in Just-in-Time mode, and allowed groups sorted without repeats", () => {
+  it("saves sign-up only in Just-in-Time mode, and allowed groups in the order typed without repeats", () => {
     const c = config();
     const form = { ...provisioningFormOf(c), allowUsersToSignUp: false, groupBoxes: ["b", " a", "b", ""] };
-    expect(provisioningPatch(form, c)).toEqual({ allowUsersToSignUp: false, allowedGroups: ["a", "b"] });
+    expect(provisioningPatch(form, c)).toEqual({ allowUsersToSignUp: false, allowedGroups: ["b", "a"] });
+  });
+
+  it("keeps the order typed once the server holds those groups (sorted)", () => {
+    const typed = { ...provisioningFormOf(config()), groupBoxes: ["umbrella", "acme", ""] };
+    const saved = config({ allowedGroups: ["acme", "umbrella"] });
+    expect(provisioningFormOf(saved, typed).groupBoxes).toEqual(["umbrella", "acme", ""]);
+    expect(provisioningPatch(provisioningFormOf(saved, typed), saved)).toEqual({});
+    // Other groups on the server (changed elsewhere): the server's.
+    const other = config({ allowedGroups: ["acme", "zeta"] });
+    expect(provisioningFormOf(other, typed).groupBoxes).toEqual(["acme", "zeta", ""]);
+  });
+
+  it("refuses two groups that differ only in case", () => {
+    const c = config();
+    const form = { ...provisioningFormOf(c), groupBoxes: ["acme", "Acme", ""] };
+    expect(validateProvisioning(form, c).groups).toMatch(/differ only in case/);
   });
 
   it("asks to confirm a change of mode and a configuration that lets anyone in", () => {
@@ -130,5 +147,19 @@ describe("the provisioning form", () => {
     const open = { ...provisioningFormOf(jit), groupBoxes: [""], allowUsersToSignUp: true };
     expect(confirmationsFor(open, jit)).toEqual(["anyone-in"]);
     expect(confirmationsFor({ ...open, allowUsersToSignUp: false }, jit)).toEqual([]);
+  });
+});
+
+describe("the warning about Just-in-Time group sync without allowed groups", () => {
+  it("is shown when group sync is on in Just-in-Time mode with no allowed groups", () => {
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "JIT", synchronizeGroups: true, allowedGroups: [] }))).toBe(true);
+  });
+  it("is not shown with allowed groups, with group sync off, in automatic mode or when disabled", () => {
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "JIT", synchronizeGroups: true, allowedGroups: ["acme"] }))).toBe(false);
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "JIT", synchronizeGroups: false, allowedGroups: [] }))).toBe(false);
+    expect(jitGroupSyncUnbounded(config({ provisioningType: "AUTO_PROVISIONING", synchronizeGroups: true, allowedGroups: [] }))).toBe(false);
+    expect(
+      jitGroupSyncUnbounded(config({ enabled: false, provisioningType: "JIT", synchronizeGroups: true, allowedGroups: [] })),
+    ).toBe(false);
   });
 });

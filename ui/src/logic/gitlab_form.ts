@@ -2,7 +2,7 @@
 // dialog (application, URL, secret) and the provisioning form (mode, token, allowed groups).
 // A form's Save is enabled only when it changes something and breaks no rule.
 import type { GitlabConfiguration, ProvisioningType } from "../api/types";
-import { groupsFromBoxes, slugError } from "./allowed_groups";
+import { boxProblems, groupsFromBoxes, sameGroups } from "./allowed_groups";
 
 export const DEFAULT_GITLAB_URL = "https://gitlab.com";
 
@@ -86,11 +86,15 @@ export interface ProvisioningForm {
   editingToken: boolean; // the token field is open (always, while no token is stored)
 }
 
-export function provisioningFormOf(c: GitlabConfiguration): ProvisioningForm {
+// The form for a configuration. After a save, `previous` (the form saved) keeps the order the
+// groups were typed in when the server holds the same groups (it keeps them as a sorted set).
+export function provisioningFormOf(c: GitlabConfiguration, previous?: ProvisioningForm): ProvisioningForm {
+  const typed = previous ? groupsFromBoxes(previous.groupBoxes) : [];
+  const groups = previous && sameGroups(typed, c.allowedGroups) ? typed : c.allowedGroups;
   return {
     type: c.provisioningType,
     allowUsersToSignUp: c.allowUsersToSignUp,
-    groupBoxes: [...c.allowedGroups, ""],
+    groupBoxes: [...groups, ""],
     token: "",
     editingToken: !c.isProvisioningTokenSet,
   };
@@ -104,8 +108,8 @@ export interface ProvisioningErrors {
 
 export function validateProvisioning(form: ProvisioningForm, c: GitlabConfiguration): ProvisioningErrors {
   const errors: ProvisioningErrors = {};
-  const bad = form.groupBoxes.map(slugError).find((e) => e !== null);
-  if (bad) errors.groups = bad;
+  const bad = [...boxProblems(form.groupBoxes).values()].find((p) => p.blocking);
+  if (bad) errors.groups = bad.text;
   if (form.type === "AUTO_PROVISIONING") {
     if (!c.enabled) errors.mode = "Enable GitLab authentication before choosing automatic provisioning.";
     if (!c.isProvisioningTokenSet && form.token.trim() === "") {
@@ -125,7 +129,7 @@ export function provisioningPatch(form: ProvisioningForm, c: GitlabConfiguration
   const patch: Record<string, unknown> = {};
   if (form.type !== c.provisioningType) patch.provisioningType = form.type;
   const groups = groupsFromBoxes(form.groupBoxes);
-  if (groups.join("\n") !== [...c.allowedGroups].sort().join("\n")) patch.allowedGroups = groups;
+  if (!sameGroups(groups, c.allowedGroups)) patch.allowedGroups = groups;
   if (form.type === "JIT" && form.allowUsersToSignUp !== c.allowUsersToSignUp) {
     patch.allowUsersToSignUp = form.allowUsersToSignUp;
   }
@@ -157,4 +161,10 @@ export function confirmationsFor(form: ProvisioningForm, c: GitlabConfiguration)
 // can log in and gets an account here.
 export function letsAnyoneIn(form: ProvisioningForm): boolean {
   return form.type === "JIT" && form.allowUsersToSignUp && groupsFromBoxes(form.groupBoxes).length === 0;
+}
+
+// Just-in-Time group sync with no allowlist: a login joins every group here named like one of the
+// user's GitLab groups, and anyone can make a GitLab root group with any name (behaviour.md §2).
+export function jitGroupSyncUnbounded(c: GitlabConfiguration): boolean {
+  return c.enabled && c.provisioningType === "JIT" && c.synchronizeGroups && c.allowedGroups.length === 0;
 }

@@ -56,10 +56,11 @@ export function addMemberBlocked(managedInstance: boolean, group: Group): string
   return managedInstance ? `${INSTANCE}memberships are added by the provisioning.` : null;
 }
 
-export function removeMemberBlocked(managedInstance: boolean, group: Group, user: User): string | null {
+// A provisioned user may still leave a local group by hand: the sync removes it anyway.
+export function removeMemberBlocked(managedInstance: boolean, group: Group, _user: User): string | null {
   if (group.default) return "Nobody can be removed from the default group.";
-  if (managedInstance && (group.managed || user.managed)) {
-    return `${INSTANCE}only local users can be removed from local groups.`;
+  if (managedInstance && group.managed) {
+    return `${INSTANCE}the members of this group follow GitLab.`;
   }
   return null;
 }

@@ -3,11 +3,22 @@ import type { Project, Task } from "../api/types";
 import { expireCookie, readCookie, readServerCookie } from "./cookies";
 import { deleteGroupBlocked, permissionRowMode, untilKnown, visibilityBlocked } from "./managed";
 import { matchRoute, safeReturnPath } from "./routes";
-import { busy, describeProgress, formatDuration, parseServerTime, syncState, timeAgo } from "./sync_status";
+import {
+  changeLines,
+  describeChange,
+  describeProgress,
+  formatDuration,
+  panelRuns,
+  parseServerTime,
+  timeAgo,
+  totalsLines,
+} from "./sync_status";
 
 describe("routes", () => {
   it("match the pages", () => {
-    expect(matchRoute("/")).toEqual({ page: "gitlab" });
+    expect(matchRoute("/")).toEqual({ page: "settings" });
+    expect(matchRoute("/admin/settings")).toEqual({ page: "settings" });
+    expect(matchRoute("/gitlab")).toEqual({ page: "settings" });
     expect(matchRoute("/users/")).toEqual({ page: "users" });
     expect(matchRoute("/projects/my%20key/permissions")).toEqual({ page: "project-permissions", projectKey: "my key" });
     expect(matchRoute("/nope")).toEqual({ page: "not-found" });
@@ -49,12 +60,41 @@ describe("the sync status", () => {
     errorMessage: null, warnings: [], infoMessages: [],
   });
 
-  it("follows the latest task", () => {
-    expect(syncState(undefined).kind).toBe("never");
-    expect(busy(syncState(task("PENDING")))).toBe(true);
-    expect(busy(syncState(task("IN_PROGRESS")))).toBe(true);
-    expect(busy(syncState(task("SUCCESS")))).toBe(false);
-    expect(syncState(task("CANCELED")).kind).toBe("failed");
+  it("shows the run queued or in progress, and the last one that ended under it", () => {
+    const pending = { ...task("PENDING"), id: "3" };
+    const done = { ...task("SUCCESS"), id: "2" };
+    const failed = { ...task("FAILED"), id: "1" };
+    expect(panelRuns([])).toEqual({ current: undefined, last: undefined });
+    expect(panelRuns([pending, done, failed])).toEqual({ current: pending, last: done });
+    expect(panelRuns([done, failed])).toEqual({ current: undefined, last: done });
+    const running = { ...task("IN_PROGRESS"), id: "4" };
+    expect(panelRuns([running, failed])).toEqual({ current: running, last: failed });
+  });
+
+  it("gives the seed's statistics, and the changes one line per kind", () => {
+    expect(totalsLines({ users: 1200, groups: 43, projects: 4 })).toEqual([
+      { label: "Users synchronized from GitLab", value: "1,200" },
+      { label: "Groups synchronized from GitLab", value: "43" },
+      { label: "Projects whose user permissions were synchronized", value: "4" },
+    ]);
+    const none = {
+      usersCreated: 0, usersUpdated: 0, usersReactivated: 0, usersDeactivated: 0, groupsCreated: 0, groupsRenamed: 0,
+      groupsDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, projectsSynced: 0, permissionsGranted: 0,
+      permissionsRevoked: 0, visibilitiesChanged: 0, gitlabRequests: 12, durationMs: 300,
+    };
+    expect(changeLines(none)).toEqual([]);
+    expect(changeLines({ ...none, usersCreated: 1, usersDeactivated: 60, groupsAdopted: 2, membershipsAdded: 3 })).toEqual([
+      "1 user created", "60 users deactivated", "2 local groups adopted", "3 memberships added",
+    ]);
+  });
+
+  it("says a plan's change in words", () => {
+    expect(describeChange({ action: "user.deactivate", entityType: "user", entity: "jane-1234", before: "Jane <j@x>", after: "Jane <j@x> (deactivated)", cause: "no longer a member" }))
+      .toEqual({ action: "Deactivate user", entity: "jane-1234", change: "Jane <j@x> (deactivated)" });
+    expect(describeChange({ action: "group.rename", entityType: "group", entity: "acme/new", before: "acme/old", after: "acme/new", cause: "renamed in GitLab" }))
+      .toEqual({ action: "Rename group", entity: "acme/new", change: "acme/old → acme/new" });
+    expect(describeChange({ action: "membership.remove", entityType: "membership", entity: "umbrella/jane", before: "member", after: null, cause: null }))
+      .toEqual({ action: "Remove from group", entity: "umbrella/jane", change: "member" });
   });
 
   it("reads the server's times and says how long ago", () => {

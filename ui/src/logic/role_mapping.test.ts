@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RoleMapping } from "../api/types";
-import { mappingChanges, newRoleError, noPermissions, rolesWithoutPermission, sortMappings } from "./role_mapping";
+import { mappingChanges, newCustomRole, newRoleError, noPermissions, rolesWithoutPermission, sortMappings } from "./role_mapping";
 
 const role = (name: string, base: boolean, browse = true): RoleMapping => ({
   id: name,
@@ -25,6 +25,15 @@ describe("the role mapping", () => {
     expect(newRoleError("Developer", list)).toMatch(/base role/);
     expect(newRoleError("Security Auditor", list)).toMatch(/already/);
     expect(newRoleError("security auditor", list)).toBeNull(); // names are exact
+  });
+
+  it("starts a new custom role with Browse, as SonarQube does", () => {
+    expect(newCustomRole(" Security Auditor ")).toEqual({
+      id: "Security Auditor",
+      role: "Security Auditor",
+      baseRole: false,
+      permissions: { user: true, codeViewer: false, issueAdmin: false, securityHotspotAdmin: false, admin: false, scan: false },
+    });
   });
 
   it("refuses custom roles without a permission", () => {

@@ -18,6 +18,12 @@ export function noPermissions(): RolePermissions {
   return { user: false, codeViewer: false, issueAdmin: false, securityHotspotAdmin: false, admin: false, scan: false };
 }
 
+// A custom role as "Add" creates it: with Browse, as in SonarQube (a role must give something).
+export function newCustomRole(name: string): RoleMapping {
+  const role = name.trim();
+  return { id: role, role, baseRole: false, permissions: { ...noPermissions(), user: true } };
+}
+
 export function hasAnyPermission(p: RolePermissions): boolean {
   return PERMISSION_KEYS.some((k) => p[k]);
 }

@@ -3,7 +3,7 @@
 
 export type Route =
   | { page: "login" }
-  | { page: "gitlab" }
+  | { page: "settings" }
   | { page: "users" }
   | { page: "groups" }
   | { page: "projects" }
@@ -14,9 +14,13 @@ export type Route =
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   switch (path) {
+    // SonarQube's Administration lands on General Settings; "/" and "/gitlab" (older links)
+    // show the same page.
     case "/":
     case "/gitlab":
-      return { page: "gitlab" };
+    case "/admin":
+    case SETTINGS_PATH:
+      return { page: "settings" };
     case "/login":
       return { page: "login" };
     case "/users":
@@ -37,6 +41,13 @@ export function matchRoute(pathname: string): Route {
     }
   }
   return { page: "not-found" };
+}
+
+export const SETTINGS_PATH = "/admin/settings";
+
+// General Settings with a category and a tab selected, as SonarQube writes it.
+export function settingsPath(category: string, tab: string): string {
+  return `${SETTINGS_PATH}?category=${encodeURIComponent(category)}&tab=${encodeURIComponent(tab)}`;
 }
 
 export function projectPermissionsPath(key: string): string {

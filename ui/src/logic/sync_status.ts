@@ -1,31 +1,82 @@
-// What the provisioning status line says, from the latest full synchronization task.
-import type { Task, TaskProgress } from "../api/types";
+// What the provisioning status panel says, from the latest full synchronization tasks: the run
+// queued or in progress, and the last finished one with its statistics and changes.
+import type { PlanChange, SyncCounts, SyncTotals, Task, TaskProgress } from "../api/types";
 
-export type SyncState =
-  | { kind: "never" }
-  | { kind: "pending"; task: Task }
-  | { kind: "running"; task: Task }
-  | { kind: "success"; task: Task }
-  | { kind: "failed"; task: Task };
-
-// `latest`: the most recent full sync task, if any.
-export function syncState(latest: Task | undefined): SyncState {
-  if (!latest) return { kind: "never" };
-  switch (latest.status) {
-    case "PENDING":
-      return { kind: "pending", task: latest };
-    case "IN_PROGRESS":
-      return { kind: "running", task: latest };
-    case "SUCCESS":
-      return { kind: "success", task: latest };
-    default:
-      return { kind: "failed", task: latest };
-  }
+// The runs the panel shows, from the newest full synchronizations (newest first): the one queued
+// or in progress, if any, and the last that ended (still shown under the pending message).
+export interface PanelRuns {
+  current: Task | undefined;
+  last: Task | undefined;
 }
 
-// A sync is queued or running: "Synchronize now" waits.
-export function busy(state: SyncState): boolean {
-  return state.kind === "pending" || state.kind === "running";
+export function panelRuns(newestFirst: readonly Task[]): PanelRuns {
+  const active = (t: Task) => t.status === "PENDING" || t.status === "IN_PROGRESS";
+  return { current: newestFirst.find(active), last: newestFirst.find((t) => !active(t)) };
+}
+
+// The seed's statistics: how much a run covered, changed or not.
+export function totalsLines(t: SyncTotals): { label: string; value: string }[] {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return [
+    { label: "Users synchronized from GitLab", value: n(t.users) },
+    { label: "Groups synchronized from GitLab", value: n(t.groups) },
+    { label: "Projects whose user permissions were synchronized", value: n(t.projects) },
+  ];
+}
+
+const CHANGE_WORDS: [keyof SyncCounts, string, string][] = [
+  ["usersCreated", "user created", "users created"],
+  ["usersUpdated", "user updated", "users updated"],
+  ["usersReactivated", "user reactivated", "users reactivated"],
+  ["usersDeactivated", "user deactivated", "users deactivated"],
+  ["groupsCreated", "group created", "groups created"],
+  ["groupsAdopted", "local group adopted", "local groups adopted"],
+  ["groupsRenamed", "group renamed", "groups renamed"],
+  ["groupsDeleted", "group deleted", "groups deleted"],
+  ["membershipsAdded", "membership added", "memberships added"],
+  ["membershipsRemoved", "membership removed", "memberships removed"],
+  ["projectsSynced", "project with changes", "projects with changes"],
+  ["permissionsGranted", "permission granted", "permissions granted"],
+  ["permissionsRevoked", "permission revoked", "permissions revoked"],
+  ["visibilitiesChanged", "visibility changed", "visibilities changed"],
+];
+
+// What a run changed (or would change), one line per kind of change; empty when nothing.
+export function changeLines(c: SyncCounts): string[] {
+  const out: string[] = [];
+  for (const [key, one, many] of CHANGE_WORDS) {
+    const n = c[key] ?? 0;
+    if (n > 0) out.push(`${n.toLocaleString("en-US")} ${n === 1 ? one : many}`);
+  }
+  return out;
+}
+
+const ACTION_LABELS: Record<string, string> = {
+  "user.create": "Create user",
+  "user.update": "Update user",
+  "user.reactivate": "Reactivate user",
+  "user.deactivate": "Deactivate user",
+  "group.create": "Create group",
+  "group.adopt": "Adopt local group",
+  "group.rename": "Rename group",
+  "group.delete": "Delete group",
+  "membership.add": "Add to group",
+  "membership.remove": "Remove from group",
+  "permission.grant": "Grant permission",
+  "permission.revoke": "Revoke permission",
+  "project.visibility": "Change visibility",
+};
+
+// A change of a plan in words: what is done, to what, from what to what.
+export function describeChange(c: PlanChange): { action: string; entity: string; change: string } {
+  // "Jane <j@x>" → "Jane <j@x> (deactivated)" says it twice: the new value alone says it all.
+  const change =
+    c.before !== null && c.after !== null
+      ? c.after.startsWith(c.before)
+        ? c.after
+        : `${c.before} → ${c.after}`
+      : (c.after ?? c.before ?? "");
+  return { action: ACTION_LABELS[c.action] ?? c.action, entity: c.entity, change };
 }
 
 // "2025-03-01T10:00:00+0000" (the server's format) -> a Date; null when unreadable.

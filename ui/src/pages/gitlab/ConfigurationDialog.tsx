@@ -51,7 +51,7 @@ export function ConfigurationDialog({ existing, onSaved, onClose }: Props) {
 
   const moved = urlChanged(form, existing);
   return (
-    <Dialog title={existing ? "Edit the GitLab configuration" : "Create a GitLab configuration"} onClose={onClose}>
+    <Dialog title={existing ? "Edit GitLab Configuration" : "Create GitLab Configuration"} onClose={onClose}>
       <form onSubmit={save} class="dialog-body">
         <p class="help">
           Register Provisio as an application in GitLab (Preferences › Applications, or an instance-wide application), with the

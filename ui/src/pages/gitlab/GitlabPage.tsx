@@ -1,10 +1,12 @@
-// Administration › GitLab authentication: the single configuration (create, edit, check, enable,
-// disable, delete) and, once it exists, its provisioning settings.
+// Administration › Configuration › General Settings › Authentication › GitLab: the single
+// configuration (create, edit, check, enable, disable, delete) and, once it exists, its
+// provisioning settings.
 import { useEffect, useState } from "preact/hooks";
 import * as api from "../../api/endpoints";
 import type { GitlabConfiguration } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
 import { Badge, GuardedButton, Notice } from "../../components/widgets";
+import { jitGroupSyncUnbounded } from "../../logic/gitlab_form";
 import { ConfigurationDialog } from "./ConfigurationDialog";
 import { ProvisioningSection } from "./ProvisioningSection";
 
@@ -53,7 +55,6 @@ export function GitlabPage() {
   const auto = config?.provisioningType === "AUTO_PROVISIONING";
   return (
     <>
-      <h1>GitLab authentication</h1>
       <p class="lead">
         Let people log in with their GitLab account, and choose how their accounts, groups and permissions are provisioned.
       </p>
@@ -85,6 +86,13 @@ export function GitlabPage() {
             <dt>Provisioning</dt>
             <dd>{auto ? "Automatic" : "Just-in-Time"}</dd>
           </dl>
+          {jitGroupSyncUnbounded(config) && (
+            <Notice kind="warning">
+              Synchronize user groups is on with no allowed groups: at each login, a user joins every group here named
+              like one of their GitLab groups, and anyone can create a GitLab group with any name. Set the allowed
+              groups to limit it to your GitLab root groups.
+            </Notice>
+          )}
           <CheckResult config={config} />
           <div class="form-actions">
             <button type="button" class="button" onClick={() => setEditing(true)}>

@@ -1,21 +1,24 @@
-// The role permission mapping: GitLab roles (rows) × the six project permissions (columns).
-// Edits stay in the dialog and are saved when it is closed; a custom role needs at least one
-// permission, and its name must match the GitLab custom role exactly.
+// The Global GitLab role mapping: GitLab roles (rows) × the six project permissions (columns).
+// As in SonarQube, edits stay in the dialog and "Close" saves them; "Discard changes" leaves
+// without saving. A custom role is added in "Add custom role" with Browse to start with, needs
+// at least one permission, and its name must match the GitLab custom role exactly.
 import { useEffect, useState } from "preact/hooks";
 import * as api from "../../api/endpoints";
 import { PERMISSION_KEYS, type PermissionKey, type RoleMapping } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { Field, Notice } from "../../components/widgets";
 import {
+  isDirty,
   mappingChanges,
+  newCustomRole,
   newRoleError,
-  noPermissions,
   PERMISSION_LABELS,
   rolesWithoutPermission,
   sortMappings,
 } from "../../logic/role_mapping";
 
-export function RoleMappingDialog({ onClose }: { onClose: () => void }) {
+// onSaved: something was saved (a synchronization applies it while provisioning is automatic).
+export function RoleMappingDialog({ onClose, onSaved }: { onClose: () => void; onSaved?: () => void }) {
   const [before, setBefore] = useState<RoleMapping[] | null>(null);
   const [rows, setRows] = useState<RoleMapping[]>([]);
   const [name, setName] = useState("");
@@ -41,8 +44,7 @@ export function RoleMappingDialog({ onClose }: { onClose: () => void }) {
     const problem = newRoleError(name, rows);
     setNameError(problem);
     if (problem) return;
-    const role = name.trim();
-    setRows(sortMappings([...rows, { id: role, role, baseRole: false, permissions: noPermissions() }]));
+    setRows(sortMappings([...rows, newCustomRole(name)]));
     setName("");
   };
 
@@ -55,11 +57,13 @@ export function RoleMappingDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     const changes = mappingChanges(before, rows);
+    const changed = isDirty(before, rows);
     setBusy(true);
     try {
       for (const role of changes.deleted) await api.deleteRoleMapping(role);
       for (const m of changes.added) await api.addRoleMapping(m.role, m.permissions);
       for (const m of changes.updated) await api.updateRoleMapping(m.role, m.permissions);
+      if (changed) onSaved?.();
       onClose();
     } catch (err) {
       // Some calls may have gone through: show what the server holds now.
@@ -71,11 +75,11 @@ export function RoleMappingDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog title="Role permission mapping" onClose={close} onEscape={close} wide>
+    <Dialog title="Global GitLab role mapping" onClose={close} onEscape={close} wide>
       <div class="dialog-body">
         <p class="help">
           Each GitLab role gives these permissions on the projects bound to GitLab. A custom role without a mapping here
-          falls back to its base role. Changes are saved when you close this window.
+          falls back to its base role. Close saves the changes; Discard changes leaves without saving.
         </p>
         {before === null && !error && <p class="loading">Loading…</p>}
         {before !== null && (
@@ -99,8 +103,9 @@ export function RoleMappingDialog({ onClose }: { onClose: () => void }) {
                 {rows.map((m) => (
                   <tr key={m.role} class={empty.includes(m.role) ? "row-invalid" : undefined}>
                     <th scope="row">
-                      {m.role}
+                      <span class="role-name">{m.role}</span>
                       {!m.baseRole && <span class="badge badge-muted">custom</span>}
+                      {empty.includes(m.role) && <span class="reason">needs a permission</span>}
                     </th>
                     {PERMISSION_KEYS.map((k) => (
                       <td key={k} data-label={PERMISSION_LABELS[k]}>
@@ -131,26 +136,32 @@ export function RoleMappingDialog({ onClose }: { onClose: () => void }) {
             </table>
           </div>
         )}
-        <form class="inline-form" onSubmit={add} aria-label="Add a custom role">
-          <Field
-            label="Custom role name"
-            value={name}
-            onInput={(v) => {
-              setName(v);
-              setNameError(null);
-            }}
-            error={nameError ?? undefined}
-            help="Exactly as in GitLab; names are case-sensitive."
-          />
-          <button type="submit" class="button">
-            Add custom role
-          </button>
-        </form>
+        <section class="add-role" aria-labelledby="add-custom-role-title">
+          <h3 id="add-custom-role-title">Add custom role</h3>
+          <form class="inline-form" onSubmit={add} aria-labelledby="add-custom-role-title">
+            <Field
+              label="Custom role name"
+              value={name}
+              onInput={(v) => {
+                setName(v);
+                setNameError(null);
+              }}
+              error={nameError ?? undefined}
+              help="The exact name of the custom role in GitLab (names are case-sensitive). It starts with Browse."
+            />
+            <button type="submit" class="button">
+              Add
+            </button>
+          </form>
+        </section>
         {error && <Notice kind="error">{error}</Notice>}
       </div>
       <div class="dialog-actions">
         <button type="button" class="button primary" onClick={close} disabled={busy}>
-          Save and close
+          Close
+        </button>
+        <button type="button" class="button" onClick={onClose} disabled={busy || before === null || !isDirty(before, rows)}>
+          Discard changes
         </button>
       </div>
     </Dialog>

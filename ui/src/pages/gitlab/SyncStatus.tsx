@@ -1,32 +1,45 @@
-// The status of automatic provisioning: the latest full synchronization, polled while one is
-// queued or running, and "Synchronize now".
+// The status of automatic provisioning, as SonarQube's page promises it: "Synchronization is
+// pending" with the progress while a run is queued or in progress; after every run, the users and
+// groups synchronized from GitLab and the projects whose permissions were synchronized, then what
+// changed, warnings and errors (the last finished run stays visible under a pending one); a plan
+// the guard held back, reviewed and applied here; and "Synchronize now".
 import { useEffect, useState } from "preact/hooks";
 import * as api from "../../api/endpoints";
 import type { Task } from "../../api/types";
 import { Notice } from "../../components/widgets";
-import { busy, describeProgress, parseServerTime, syncState, timeAgo } from "../../logic/sync_status";
+import {
+  changeLines,
+  describeProgress,
+  type PanelRuns,
+  panelRuns,
+  parseServerTime,
+  timeAgo,
+  totalsLines,
+} from "../../logic/sync_status";
+import { HeldPlanPanel } from "./HeldPlanPanel";
 
 const POLL_BUSY_MS = 1000;
 const POLL_IDLE_MS = 30000; // keeps "N minutes ago" current and sees hourly runs
 
-export function useLatestSync(reloadKey: number): [Task | undefined, (t: Task) => void, boolean] {
-  const [latest, setLatest] = useState<Task | undefined>(undefined);
+// The newest full synchronizations, polled: every second while one is queued or running.
+// `reloadKey` restarts the polling (a save, "Synchronize now", an applied plan).
+export function useSyncRuns(reloadKey: number): [PanelRuns, (t: Task) => void, boolean] {
+  const [runs, setRuns] = useState<PanelRuns>({ current: undefined, last: undefined });
   // The reloadKey of the last answer: after a save, what was read before it is stale.
   const [answered, setAnswered] = useState<number | null>(null);
   const loaded = answered === reloadKey;
-  const state = syncState(latest);
+  const busy = runs.current !== undefined;
   useEffect(() => {
     let stop = false;
     let timer: number | undefined;
     const load = async () => {
       try {
-        const answer = await api.tasks({ type: "GITLAB_AUTH_PROVISIONING", ps: 1 });
+        const answer = await api.tasks({ type: "GITLAB_AUTH_PROVISIONING", ps: 5 });
         if (stop) return;
-        const task = answer.tasks[0];
-        setLatest(task);
+        const next = panelRuns(answer.tasks);
+        setRuns(next);
         setAnswered(reloadKey);
-        const next = busy(syncState(task)) ? POLL_BUSY_MS : POLL_IDLE_MS;
-        timer = window.setTimeout(load, next);
+        timer = window.setTimeout(load, next.current ? POLL_BUSY_MS : POLL_IDLE_MS);
       } catch {
         if (!stop) timer = window.setTimeout(load, POLL_IDLE_MS);
       }
@@ -37,8 +50,10 @@ export function useLatestSync(reloadKey: number): [Task | undefined, (t: Task) =
       window.clearTimeout(timer);
     };
     // Restart polling when a save or "Synchronize now" changed things, or a run ends.
-  }, [reloadKey, busy(state)]);
-  return [latest, setLatest, loaded];
+  }, [reloadKey, busy]);
+  // A run queued here is shown at once, before the next answer.
+  const queued = (t: Task) => setRuns((r) => ({ ...r, current: t }));
+  return [runs, queued, loaded];
 }
 
 function Progress({ text, fraction }: { text: string; fraction: number | null }) {
@@ -54,63 +69,107 @@ function Progress({ text, fraction }: { text: string; fraction: number | null })
   );
 }
 
-interface Props {
-  latest: Task | undefined;
-  loaded: boolean; // false until the first answer: say nothing rather than "never ran"
-  onSyncNow: () => void;
-  syncing: boolean;
+const when = (t: Task, now: Date) => {
+  const at = parseServerTime(t.executedAt ?? t.startedAt ?? t.submittedAt);
+  return at ? timeAgo(at, now) : "";
+};
+
+// A run queued or in progress: the seed's message, and the progress under it.
+function Pending({ task, now }: { task: Task; now: Date }) {
+  return (
+    <div class="sync-pending">
+      <p>
+        <strong>Synchronization is pending</strong>
+      </p>
+      {task.status === "PENDING" ? (
+        <p class="sync-progress">Queued; it starts in a moment.</p>
+      ) : task.progress ? (
+        <Progress {...describeProgress(task.progress)} />
+      ) : (
+        <p class="sync-progress">Started {when(task, now)}.</p>
+      )}
+    </div>
+  );
 }
 
-export function SyncStatus({ latest, loaded, onSyncNow, syncing }: Props) {
-  const state = syncState(latest);
-  const now = new Date();
-  const when = (t: Task) => {
-    const at = parseServerTime(t.executedAt ?? t.startedAt ?? t.submittedAt);
-    return at ? timeAgo(at, now) : "";
-  };
+// The last run that ended: its outcome, statistics, changes, warnings and error.
+function LastRun({ task, now, onApplied }: { task: Task; now: Date; onApplied: () => void }) {
+  const succeeded = task.status === "SUCCESS";
+  const changes = task.counts ? changeLines(task.counts) : [];
   return (
-    <section class="sync-status" aria-labelledby="sync-status-title">
-      <h3 id="sync-status-title">Synchronization</h3>
-      <div role="status" aria-live="polite" class={`status status-${state.kind}`}>
-        {loaded && state.kind === "never" && <p>No synchronization has run yet.</p>}
-        {state.kind === "pending" && <p><strong>Pending:</strong> a synchronization is queued and starts shortly.</p>}
-        {state.kind === "running" && (
-          <>
-            <p>
-              <strong>In progress:</strong> a synchronization started {when(state.task)}.
-            </p>
-            {state.task.progress && <Progress {...describeProgress(state.task.progress)} />}
-          </>
-        )}
-        {state.kind === "success" && (
-          <>
-            <p>
-              <strong>Last synchronization succeeded</strong> {when(state.task)}.
-            </p>
-            <ul class="summary" aria-label="Summary of the last synchronization">
-              {state.task.infoMessages.map((m) => (
+    <div class="last-run" aria-label="Last synchronization" role="group">
+      {succeeded ? (
+        <p class="outcome outcome-success">
+          <strong>Last synchronization succeeded</strong> {when(task, now)}.
+        </p>
+      ) : task.held ? null : (
+        <Notice kind="error">
+          <strong>Last synchronization failed</strong> {when(task, now)}: {task.errorMessage ?? "no message"}
+        </Notice>
+      )}
+      {task.held && <HeldPlanPanel task={task} onApplied={onApplied} />}
+      {task.totals && (
+        <dl class="facts statistics" aria-label="Statistics of the last synchronization">
+          {totalsLines(task.totals).flatMap((l) => [
+            <dt key={`${l.label}-t`}>{l.label}</dt>,
+            <dd key={`${l.label}-d`}>{l.value}</dd>,
+          ])}
+        </dl>
+      )}
+      {succeeded && task.counts && (
+        <>
+          <p class="summary-title">{changes.length > 0 ? "Changes:" : "No changes: everything was already as in GitLab."}</p>
+          {changes.length > 0 && (
+            <ul class="summary" aria-label="Changes of the last synchronization">
+              {changes.map((m) => (
                 <li key={m}>{m}</li>
               ))}
             </ul>
-          </>
-        )}
-        {state.kind === "failed" && (
-          <Notice kind="error">
-            <strong>Last synchronization failed</strong> {when(state.task)}: {state.task.errorMessage ?? "no message"}
-          </Notice>
-        )}
-      </div>
-      {latest && latest.warnings.length > 0 && (state.kind === "success" || state.kind === "failed") && (
+          )}
+        </>
+      )}
+      {!task.counts && task.infoMessages.length > 0 && (
+        // A run of an older server: its summary as it wrote it.
+        <ul class="summary" aria-label="Changes of the last synchronization">
+          {task.infoMessages.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
+      {task.warnings.length > 0 && (
         <details class="warnings">
-          <summary>Warnings ({latest.warnings.length})</summary>
+          <summary>Warnings ({task.warnings.length})</summary>
           <ul>
-            {latest.warnings.map((w, i) => (
+            {task.warnings.map((w, i) => (
               <li key={i}>{w}</li>
             ))}
           </ul>
         </details>
       )}
-      <button type="button" class="button" onClick={onSyncNow} disabled={!loaded || busy(state) || syncing}>
+    </div>
+  );
+}
+
+interface Props {
+  runs: PanelRuns;
+  loaded: boolean; // false until the first answer: say nothing rather than "never ran"
+  onSyncNow: () => void;
+  syncing: boolean;
+  onApplied: () => void; // a held plan was applied: read the runs again
+}
+
+export function SyncStatus({ runs, loaded, onSyncNow, syncing, onApplied }: Props) {
+  const now = new Date();
+  const { current, last } = runs;
+  return (
+    <section class="sync-status" aria-labelledby="sync-status-title">
+      <h3 id="sync-status-title">Synchronization</h3>
+      <div role="status" aria-live="polite" class="status">
+        {loaded && !current && !last && <p>No synchronization has run yet.</p>}
+        {current && <Pending task={current} now={now} />}
+        {last && <LastRun task={last} now={now} onApplied={onApplied} />}
+      </div>
+      <button type="button" class="button" onClick={onSyncNow} disabled={!loaded || current !== undefined || syncing}>
         Synchronize now
       </button>
     </section>
