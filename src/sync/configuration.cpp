@@ -161,7 +161,9 @@ Result<ConfigChange> GitlabConfiguration::create_or_update(const GitlabConfigPat
 Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>& before,
                                                const GitlabConfig& after, const std::string& who,
                                                const ConfigVerifier& verify) {
-  if (auto valid = validate(after, policy_.allow_http); !valid) return tl::unexpected(valid.error());
+  if (auto valid = validate(after, policy_.allow_http); !valid) {
+    return tl::unexpected(valid.error());
+  }
   if (verify) {
     if (auto verified = verify(before, after); !verified) return tl::unexpected(verified.error());
   }
