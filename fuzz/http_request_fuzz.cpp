@@ -5,7 +5,9 @@
 // table). Each route's handler reads the request the way the real handlers do (v1 parameters,
 // pages, flags, cookies, a JSON body), so all of it runs on input no client would send. Checks
 // that the router never throws, that a matched route gets exactly its parameters, decoded and
-// non-empty, and that a 405 names the allowed methods.
+// non-empty, that a 405 names the allowed methods, that a method HTTP does not define for
+// resources is answered 501 before routing (as the server does) and never becomes a label of the
+// request metrics, and that a JSON body nested past the limit is refused before it is walked.
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -23,6 +25,7 @@
 #include "http/request_input.hpp"
 #include "http/router.hpp"
 #include "http/target.hpp"
+#include "metrics/registry.hpp"
 
 namespace {
 
@@ -56,6 +59,8 @@ HttpResponse read_input(const HttpRequest& r, const std::string& pattern) {
     if (r.method == "POST" || r.method == "PATCH") {
       auto fields = JsonFields::parse(r.body, {"name", "description", "login", "email", "active",
                                                "groups", "scm", "url", "token"});
+      require(!fields || !json_nested_deeper_than(r.body, kMaxJsonDepth),
+              "a body nested past the limit is refused");
       if (!fields) return error_response(r.path, fields.error());
       (void)fields->text("name", true);
       (void)fields->flag("active");
@@ -123,12 +128,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   HttpRequest in = to_request(request, std::move(*parsed), "127.0.0.1");
   const std::string path = in.path;
+  const std::string method = in.method;
   HttpResponse out;
-  try {
-    out = router().handle(std::move(in));
-  } catch (...) {
-    require(false, "the router never throws");
+  if (!is_known_method(method)) {
+    // The server's answer, before any routing.
+    out = error_response(path, 501, "This method is not implemented.");
+  } else {
+    try {
+      out = router().handle(std::move(in));
+    } catch (...) {
+      require(false, "the router never throws");
+    }
   }
+  // What the server's route observer records: never a series for an unknown method.
+  static metrics::Registry registry;
+  registry.http_request(method, "(fuzz)", out.status, 0.0);
+  require(
+      is_known_method(method) || registry.value("provisio_http_requests_total",
+                                                {{"method", method},
+                                                 {"route", "(fuzz)"},
+                                                 {"status", std::to_string(out.status)}}) == 0.0,
+      "an unknown method is never a metrics label");
   if (out.status == 405) {
     bool allow = false;
     for (const auto& [name, value] : out.headers) allow |= name == "Allow" && !value.empty();

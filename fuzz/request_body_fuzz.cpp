@@ -7,8 +7,9 @@
 //   the rest: the body
 //
 // Checks, beyond "no crash, no sanitizer report": every refusal is a 400 whose answer is JSON;
-// valid_utf8 agrees with the JSON library's own UTF-8 check; a parameter read as an integer is
-// within its bounds; a cookie we set is read back as we wrote it.
+// valid_utf8 agrees with the JSON library's own UTF-8 check; a body nested deeper than the limit
+// is refused, saying so, before anything walks it; a parameter read as an integer is within its
+// bounds; a cookie we set is read back as we wrote it.
 
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +45,10 @@ const std::set<std::string> kFields = {"name", "login", "email", "active", "grou
 
 void read_json(std::string_view body) {
   auto fields = JsonFields::parse(body, kFields);
+  if (json_nested_deeper_than(body, kMaxJsonDepth)) {
+    require(!fields && fields.error().message.find("nested") != std::string::npos,
+            "a body nested past the limit is refused as such");
+  }
   if (!fields) return refused(fields.error());
   for (const auto& name : kFields) {
     if (auto t = fields->text(name, true); !t) refused(t.error());

@@ -27,6 +27,11 @@ std::string key_path(const Settings& settings) {
   return (fs::path(settings.data_dir) / "secret.key").string();
 }
 
+// A database copy holds password hashes and sealed secrets: every file the command creates (the
+// copy, SQLite's journal beside it, the key) is its owner's only, from the moment it exists,
+// whatever the umask of the shell that runs it.
+void owner_only_files() { ::umask(077); }
+
 std::optional<std::string> read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -49,6 +54,7 @@ Status copy_key(const std::string& from, const std::string& to) {
 
 int run_backup(const Settings& settings, const std::string& output) {
   const std::string cmd = "backup";
+  owner_only_files();
   auto url = store::parse_database_url(settings.db);
   if (!url) return fail(cmd, url.error().message);
   if (url->kind == store::DatabaseUrl::Kind::kPostgresql) {
@@ -89,6 +95,7 @@ int run_backup(const Settings& settings, const std::string& output) {
 
 int run_restore(const Settings& settings, const std::string& input) {
   const std::string cmd = "restore";
+  owner_only_files();
   auto url = store::parse_database_url(settings.db);
   if (!url) return fail(cmd, url.error().message);
   if (url->kind == store::DatabaseUrl::Kind::kPostgresql) {

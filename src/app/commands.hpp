@@ -27,6 +27,15 @@ int run_export(const Settings& settings);
 // runs) and the key file to `output`.key. For PostgreSQL, says to use pg_dump instead.
 int run_backup(const Settings& settings, const std::string& output);
 
+// `provisio admin reset-password`: a new password for a local user (`login`, default admin),
+// generated and printed once, or read from standard input; the user's sessions end, and an
+// inactive user is reactivated. Works on the database, whether the server runs or not.
+struct ResetPasswordOptions {
+  std::string login;  // empty: admin
+  bool password_stdin = false;
+};
+int run_reset_password(const Settings& settings, const ResetPasswordOptions& options);
+
 // Restores a backup made by run_backup into the settings' database, which must not exist yet;
 // refuses a file that is not a Provisio database or was made by a newer version.
 int run_restore(const Settings& settings, const std::string& input);

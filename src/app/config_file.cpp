@@ -47,6 +47,40 @@ Result<FileValues> parse_config_text(std::string_view text, std::string_view sou
       target = &out.log_level;
     } else if (key == "ui_dir") {
       target = &out.ui_dir;
+    } else if (key == "trusted_proxies") {
+      // A string, or an array of strings.
+      if (const auto* list = node.as_array()) {
+        std::string joined;
+        for (const auto& item : *list) {
+          const auto* text = item.as_string();
+          if (text == nullptr) {
+            return make_error(ErrorCode::kInvalidArgument,
+                              where(source, item.source()) +
+                                  ": 'trusted_proxies' holds addresses and networks as strings.");
+          }
+          joined += (joined.empty() ? "" : ",") + text->get();
+        }
+        out.trusted_proxies = joined;
+        continue;
+      }
+      target = &out.trusted_proxies;
+    } else if (key == "max_connections" || key == "max_connections_per_address") {
+      if (const auto* n = node.as_integer()) {
+        (key == "max_connections" ? out.max_connections : out.max_connections_per_address) =
+            n->get();
+        continue;
+      }
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          where(source, node.source()) + ": '" + std::string(key) + "' must be an integer.");
+    } else if (key == "gitlab_allow_http") {
+      if (const auto* b = node.as_boolean()) {
+        out.gitlab_allow_http = b->get();
+        continue;
+      }
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          where(source, node.source()) + ": 'gitlab_allow_http' must be true or false.");
     } else if (key == "port") {
       if (const auto* n = node.as_integer()) {
         out.port = n->get();
@@ -55,9 +89,11 @@ Result<FileValues> parse_config_text(std::string_view text, std::string_view sou
       return make_error(ErrorCode::kInvalidArgument,
                         where(source, node.source()) + ": 'port' must be an integer.");
     } else {
-      return make_error(ErrorCode::kInvalidArgument,
-                        where(source, key_node.source()) + ": unknown key '" + std::string(key) +
-                            "' (known: db, port, data_dir, server_url, bind, log_level, ui_dir).");
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          where(source, key_node.source()) + ": unknown key '" + std::string(key) +
+              "' (known: db, port, data_dir, server_url, bind, log_level, ui_dir, trusted_proxies, "
+              "max_connections, max_connections_per_address, gitlab_allow_http).");
     }
     auto value = string_value(node, key, source);
     if (!value) return tl::unexpected(value.error());

@@ -19,6 +19,10 @@ EnvValues read_environment(const Getenv& getenv) {
   out.bind = getenv("PROVISIO_BIND");
   out.log_level = getenv("PROVISIO_LOG_LEVEL");
   out.ui_dir = getenv("PROVISIO_UI_DIR");
+  out.trusted_proxies = getenv("PROVISIO_TRUSTED_PROXIES");
+  out.max_connections = getenv("PROVISIO_MAX_CONNECTIONS");
+  out.max_connections_per_address = getenv("PROVISIO_MAX_CONNECTIONS_PER_ADDRESS");
+  out.gitlab_allow_http = getenv("PROVISIO_GITLAB_ALLOW_HTTP");
   return out;
 }
 

@@ -27,7 +27,8 @@ namespace {
 
 // The options every subcommand takes, so that each one's --help lists them.
 struct CommonOptions {
-  std::string config, db, port, data_dir, server_url, bind, log_level, ui_dir;
+  std::string config, db, port, data_dir, server_url, bind, log_level, ui_dir, trusted_proxies,
+      max_connections, max_connections_per_address, gitlab_allow_http;
   CLI::Option* config_option = nullptr;
   std::vector<std::pair<CLI::Option*, std::optional<std::string>*>> bindings;
   FlagValues flags;
@@ -54,6 +55,18 @@ struct CommonOptions {
         "trace, debug, info, warn or error [default: info; env PROVISIO_LOG_LEVEL]");
     add("--ui-dir", ui_dir, flags.ui_dir, "DIR",
         "The built web admin that serve serves [default: ui/dist; env PROVISIO_UI_DIR]");
+    add("--trusted-proxies", trusted_proxies, flags.trusted_proxies, "LIST",
+        "Proxies (addresses, CIDR networks) allowed to set X-Forwarded-For and "
+        "X-Forwarded-Proto [default: none; env PROVISIO_TRUSTED_PROXIES]");
+    add("--max-connections", max_connections, flags.max_connections, "N",
+        "Connections at once, in all [default: 4096; env PROVISIO_MAX_CONNECTIONS]");
+    add("--max-connections-per-address", max_connections_per_address,
+        flags.max_connections_per_address, "N",
+        "Connections at once from one client address [default: 256; env "
+        "PROVISIO_MAX_CONNECTIONS_PER_ADDRESS]");
+    add("--gitlab-allow-http", gitlab_allow_http, flags.gitlab_allow_http, "BOOL",
+        "Accept http:// GitLab URLs to hosts other than loopback ones [default: false; env "
+        "PROVISIO_GITLAB_ALLOW_HTTP]");
   }
 
   // Copies the options given on the command line into flags.
@@ -119,6 +132,18 @@ int run_unguarded(int argc, char** argv) {
       .add_option("--input", backup_file, "the backup file (FILE.key is read when present)")
       ->required();
 
+  CLI::App& admin = *app.add_subcommand("admin", "Recovering access from the machine itself");
+  admin.require_subcommand(1);
+  ResetPasswordOptions reset_options;
+  CLI::App& reset = add_command_to(
+      admin, "reset-password",
+      "A new password for a local user (the server may be running): printed once, or read from "
+      "standard input; the user's sessions end",
+      [&](const Settings& s) { return run_reset_password(s, reset_options); });
+  reset.add_option("--login", reset_options.login, "the local user [default: admin]");
+  reset.add_flag("--password-stdin", reset_options.password_stdin,
+                 "read the new password from standard input instead of generating one");
+
   // Options of the provisioning commands: CLI11 writes into these; an option given on the
   // command line is copied into the optional that the command reads.
   struct Text {
@@ -149,14 +174,24 @@ int run_unguarded(int argc, char** argv) {
         o.sync_groups = text["configure--sync-groups"].get();
         o.allow_signup = text["configure--allow-signup"].get();
         o.webhook_secret = text["configure--webhook-secret"].get();
+        o.secret_file = text["configure--secret-file"].get();
+        o.token_file = text["configure--token-file"].get();
+        o.webhook_secret_file = text["configure--webhook-secret-file"].get();
         o.jit_privileged_groups = text["configure--jit-privileged-groups"].get();
         return run_gitlab_configure(s, o);
       });
   text_option(configure, "--enabled", "true or false");
   text_option(configure, "--url", "GitLab's address, e.g. https://gitlab.example.com");
   text_option(configure, "--application-id", "the OAuth application's id");
-  text_option(configure, "--secret", "the OAuth application's secret (needed with --url)");
-  text_option(configure, "--token", "the provisioning token (read_api)");
+  text_option(configure, "--secret",
+              "the OAuth application's secret (needed with --url); visible to `ps` and kept in "
+              "shell history: prefer --secret-file");
+  text_option(configure, "--secret-file",
+              "read the OAuth application's secret from FILE ('-': standard input)");
+  text_option(configure, "--token",
+              "the provisioning token (read_api); visible to `ps`: prefer --token-file");
+  text_option(configure, "--token-file",
+              "read the provisioning token from FILE ('-': standard input)");
   text_option(configure, "--allowed-groups", "root-group slugs, comma-separated");
   text_option(configure, "--jit-privileged-groups",
               "groups holding global administrative permissions that Just-in-Time group sync "
@@ -164,7 +199,11 @@ int run_unguarded(int argc, char** argv) {
   text_option(configure, "--mode", "jit or auto");
   text_option(configure, "--sync-groups", "true or false: synchronize user groups at login");
   text_option(configure, "--allow-signup", "true or false: Just-in-Time sign-up");
-  text_option(configure, "--webhook-secret", "the secret GitLab sends in X-Gitlab-Token");
+  text_option(configure, "--webhook-secret",
+              "the secret GitLab sends in X-Gitlab-Token; visible to `ps`: prefer "
+              "--webhook-secret-file");
+  text_option(configure, "--webhook-secret-file",
+              "read the webhook secret from FILE ('-': standard input)");
 
   CLI::App& project = *app.add_subcommand("project", "Projects and their GitLab binding");
   project.require_subcommand(1);

@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <functional>
 #include <iostream>
 
 #include "app/admin_user.hpp"
@@ -14,6 +16,7 @@
 #include "app/sync_wiring.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/login_limiter.hpp"
+#include "core/ip_address.hpp"
 #include "gitlab/curl_transport.hpp"
 #include "http/api_routes.hpp"
 #include "http/router.hpp"
@@ -47,9 +50,12 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   // start-up step in progress is done, instead of killing it halfway through a migration.
   boost::asio::io_context signals_io(1);
   boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  // Forgets what the login limits no longer need, once a minute (armed once serving).
+  boost::asio::steady_timer sweeper(signals_io);
   int received = 0;
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (!ec) received = signal;
+    sweeper.cancel();
   });
 
   const auto lease_ms = sync_lease_ms();
@@ -125,6 +131,7 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   api.webhook_secret = process_getenv("PROVISIO_GITLAB_WEBHOOK_SECRET");
   sync::PlanPreview plan_preview([&sync_service] { return sync_service->plan_full(); }, clock);
   api.plan_preview = [&plan_preview](bool refresh) { return plan_preview.get(refresh); };
+  api.allow_http_gitlab = settings.gitlab_allow_http;
   http::Router router;
   http::add_api_routes(router, api);
   // The web admin answers whatever the API does not.
@@ -138,6 +145,15 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   options.bind_address = settings.bind;
   options.port = settings.port;
   options.access_log = log_access;
+  options.max_connections = settings.max_connections;
+  options.max_connections_per_address = settings.max_connections_per_address;
+  options.trusted_proxies =
+      parse_address_ranges(settings.trusted_proxies)
+          .value_or(std::vector<AddressRange>{});  // checked with the other settings
+  if (!options.trusted_proxies.empty()) {
+    spdlog::info(logfmt("trusting X-Forwarded-For and X-Forwarded-Proto",
+                        {{"from", settings.trusted_proxies}}));
+  }
   http::Server server(std::move(options), std::move(router));
 
   signals_io.poll();
@@ -150,6 +166,16 @@ int run_serve(const Settings& settings, const std::optional<std::string>& admin_
   spdlog::info(logfmt("listening", {{"addr", settings.bind}, {"port", std::to_string(*port)}}));
   std::cout << "Provisio is listening on http://" << settings.bind << ":" << *port << std::endl;
   worker.start();
+  std::function<void()> arm_sweeper = [&] {
+    sweeper.expires_after(std::chrono::minutes(1));
+    sweeper.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      limiter.sweep();
+      api.gitlab_login_throttle->sweep(clock.now());
+      arm_sweeper();
+    });
+  };
+  arm_sweeper();
 
   signals_io.run();
   spdlog::info(logfmt("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}}));

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/ip_address.hpp"
+
 namespace provisio::app {
 namespace {
 
@@ -69,6 +71,8 @@ Result<Settings> resolve_settings(const FileValues& file, const EnvValues& env,
        file.log_level, "log_level", false},
       {out.ui_dir, flags.ui_dir, "--ui-dir", env.ui_dir, "PROVISIO_UI_DIR", file.ui_dir, "ui_dir",
        false},
+      {out.trusted_proxies, flags.trusted_proxies, "--trusted-proxies", env.trusted_proxies,
+       "PROVISIO_TRUSTED_PROXIES", file.trusted_proxies, "trusted_proxies", true},
   };
   for (const StringSetting& s : strings) {
     auto picked = pick(s.flag, s.flag_name, s.env, s.env_name);
@@ -86,6 +90,70 @@ Result<Settings> resolve_settings(const FileValues& file, const EnvValues& env,
         ErrorCode::kInvalidArgument,
         "'" + out.log_level + "' is not a log level (trace, debug, info, warn or error).");
   }
+  {
+    auto picked = pick(flags.trusted_proxies, "--trusted-proxies", env.trusted_proxies,
+                       "PROVISIO_TRUSTED_PROXIES");
+    if (!picked.value && file.trusted_proxies)
+      picked = {&*file.trusted_proxies, in_file("trusted_proxies")};
+    if (auto ranges = parse_address_ranges(out.trusted_proxies); !ranges) {
+      return make_error(ErrorCode::kInvalidArgument, picked.source + ": " + ranges.error().message);
+    }
+  }
+
+  // Connection limits: a count from 1 to 1,000,000.
+  struct CountSetting {
+    std::size_t& target;
+    const std::optional<std::string>& flag;
+    std::string_view flag_name;
+    const std::optional<std::string>& env;
+    std::string_view env_name;
+    const std::optional<std::int64_t>& from_file;
+    std::string_view key;
+  };
+  const CountSetting counts[] = {
+      {out.max_connections, flags.max_connections, "--max-connections", env.max_connections,
+       "PROVISIO_MAX_CONNECTIONS", file.max_connections, "max_connections"},
+      {out.max_connections_per_address, flags.max_connections_per_address,
+       "--max-connections-per-address", env.max_connections_per_address,
+       "PROVISIO_MAX_CONNECTIONS_PER_ADDRESS", file.max_connections_per_address,
+       "max_connections_per_address"},
+  };
+  constexpr std::int64_t kMaxCount = 1'000'000;
+  for (const CountSetting& c : counts) {
+    std::int64_t value = 0;
+    std::string source;
+    const auto picked = pick(c.flag, c.flag_name, c.env, c.env_name);
+    if (picked.value) {
+      source = picked.source;
+      const std::string& text = *picked.value;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || end != text.data() + text.size()) value = 0;
+    } else if (c.from_file) {
+      source = in_file(c.key);
+      value = *c.from_file;
+    } else {
+      continue;
+    }
+    if (value < 1 || value > kMaxCount) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        source + " must be a number of connections from 1 to 1000000.");
+    }
+    c.target = static_cast<std::size_t>(value);
+  }
+
+  const auto allow_http = pick(flags.gitlab_allow_http, "--gitlab-allow-http",
+                               env.gitlab_allow_http, "PROVISIO_GITLAB_ALLOW_HTTP");
+  if (allow_http.value) {
+    if (*allow_http.value != "true" && *allow_http.value != "false") {
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          allow_http.source + " must be true or false, not '" + *allow_http.value + "'.");
+    }
+    out.gitlab_allow_http = *allow_http.value == "true";
+  } else if (file.gitlab_allow_http) {
+    out.gitlab_allow_http = *file.gitlab_allow_http;
+  }
+
   // The default database lives in the data directory, wherever that is.
   if (out.db.empty()) out.db = "sqlite:" + out.data_dir + "/provisio.db";
 

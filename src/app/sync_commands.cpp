@@ -1,10 +1,12 @@
 #include "app/sync_commands.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "app/commands.hpp"
 #include "app/database.hpp"
@@ -196,6 +198,37 @@ void print_task(const Task& t) {
 
 }  // namespace
 
+// A secret given as an option, or read from its file ("-": standard input, read once): the first
+// line, without its line end. Empty input is refused: an empty token is no token.
+Result<std::optional<std::string>> secret_value(const std::optional<std::string>& value,
+                                                const std::optional<std::string>& file,
+                                                const std::string& option, bool& stdin_used) {
+  if (value && file) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "give " + option + " or " + option + "-file, not both");
+  }
+  if (!file) return value;
+  std::string line;
+  if (*file == "-") {
+    if (stdin_used) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "only one secret can be read from standard input");
+    }
+    stdin_used = true;
+    std::getline(std::cin, line);
+  } else {
+    std::ifstream in(*file);
+    if (!in) return make_error(ErrorCode::kInvalidArgument, "cannot read " + *file);
+    std::getline(in, line);
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      option + "-file: " + (*file == "-" ? "standard input" : *file) + " is empty");
+  }
+  return std::optional<std::string>(line);
+}
+
 int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
   const std::string cmd = "gitlab configure";
   sync::GitlabConfigPatch patch;
@@ -216,9 +249,16 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
   }
   patch.url = o.url;
   patch.application_id = o.application_id;
-  patch.secret = o.secret;
-  patch.provisioning_token = o.token;
-  patch.webhook_secret = o.webhook_secret;
+  bool stdin_used = false;
+  for (auto [value, file, option, target] :
+       {std::tuple{&o.secret, &o.secret_file, "--secret", &patch.secret},
+        std::tuple{&o.token, &o.token_file, "--token", &patch.provisioning_token},
+        std::tuple{&o.webhook_secret, &o.webhook_secret_file, "--webhook-secret",
+                   &patch.webhook_secret}}) {
+    auto read = secret_value(*value, *file, option, stdin_used);
+    if (!read) return usage(cmd, read.error().message);
+    *target = std::move(*read);
+  }
   if (o.mode) {
     if (*o.mode == "jit") {
       patch.provisioning_type = ProvisioningType::kJit;
@@ -249,7 +289,8 @@ int run_gitlab_configure(const Settings& settings, const ConfigureOptions& o) {
   auto store = open_migrated(settings);
   if (!store) return fail(cmd, store.error().message);
   const SystemClock clock;
-  sync::GitlabConfiguration configuration(**store, clock);
+  sync::GitlabConfiguration configuration(**store, clock,
+                                          sync::ConfigurationPolicy{settings.gitlab_allow_http});
   // As the API does: a new token or new allowed groups for automatic provisioning are checked
   // against GitLab first, and nothing is saved when GitLab refuses them.
   const sync::ConfigVerifier verify = [&clock](const std::optional<GitlabConfig>& before,

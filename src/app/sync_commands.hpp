@@ -9,9 +9,12 @@
 
 namespace provisio::app {
 
+// Secrets can come from a file (or standard input, "-") instead of the command line, where `ps`
+// and the shell's history would show them; a secret and its file together are refused.
 struct ConfigureOptions {
   std::optional<std::string> enabled, url, application_id, secret, token, allowed_groups, mode,
       sync_groups, allow_signup, webhook_secret, jit_privileged_groups;
+  std::optional<std::string> secret_file, token_file, webhook_secret_file;
 };
 int run_gitlab_configure(const Settings& settings, const ConfigureOptions& options);
 

@@ -23,6 +23,9 @@ Authenticator::Authenticator(store::Store& store, const Clock& clock, LoginLimit
 
 Result<User> Authenticator::check_password(std::string_view login, std::string_view password,
                                            std::string_view address) {
+  // No login is that long; refusing it first keeps such names out of the limiter and the
+  // database.
+  if (login.size() > kMaxLoginBytes) return tl::unexpected(refused());
   if (auto allowed = limiter_.check(login, address); !allowed) {
     return tl::unexpected(allowed.error());
   }
@@ -39,7 +42,7 @@ Result<User> Authenticator::check_password(std::string_view login, std::string_v
     limiter_.record_failure(login, address);
     return tl::unexpected(refused());
   }
-  limiter_.record_success(login);
+  limiter_.record_success(login, address);
   return user;
 }
 

@@ -20,6 +20,8 @@
 namespace provisio::auth {
 
 inline constexpr Millis kDefaultSessionTtl = Millis{3} * 24 * 60 * 60 * 1000;  // as SonarQube
+// The longest login name a password check looks at (the login form and HTTP Basic alike).
+inline constexpr std::size_t kMaxLoginBytes = 255;
 
 struct Identity {
   User user;
@@ -45,7 +47,7 @@ class Authenticator {
 
   // Checks a local user's password (slowed down by the limiter: kRateLimited) and returns the
   // user; kUnauthenticated with one message for every reason (unknown login, wrong password,
-  // inactive or non-local user), so the answer does not tell which.
+  // inactive or non-local user, a login over kMaxLoginBytes), so the answer does not tell which.
   Result<User> check_password(std::string_view login, std::string_view password,
                               std::string_view address);
 

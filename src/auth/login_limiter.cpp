@@ -1,54 +1,69 @@
 #include "auth/login_limiter.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "core/ip_address.hpp"
 
 namespace provisio::auth {
+namespace {
+
+static_assert(crypto_shorthash_BYTES == 8 && crypto_shorthash_KEYBYTES == 16);
+
+}  // namespace
 
 LoginLimiter::LoginLimiter(const Clock& clock, LoginLimits limits)
-    : clock_(clock), limits_(limits) {}
-
-Millis LoginLimiter::wait_for(Failures& failures, std::string_view key, int limit, Millis now) {
-  const auto it = failures.find(key);
-  if (it == failures.end()) return 0;
-  std::deque<Millis>& times = it->second;
-  while (!times.empty() && times.front() + limits_.window_ms <= now) times.pop_front();
-  if (times.empty()) {
-    failures.erase(it);
-    return 0;
-  }
-  if (static_cast<int>(times.size()) < limit) return 0;
-  // The oldest failure that keeps the count at the limit must leave the window.
-  const Millis frees_at = times[times.size() - static_cast<std::size_t>(limit)] + limits_.window_ms;
-  return std::max<Millis>(1, frees_at - now);
+    : clock_(clock), limits_(limits) {
+  if (sodium_init() < 0) std::abort();  // libsodium cannot fail to start on a supported system
+  crypto_shorthash_keygen(hash_key_);
 }
 
-void LoginLimiter::add(Failures& failures, std::string_view key, Millis now) {
-  if (failures.size() >= limits_.max_keys && failures.find(key) == failures.end()) {
-    // Sweep what has expired; if that is not enough, forget the key with the oldest failure.
-    for (auto it = failures.begin(); it != failures.end();) {
-      it = it->second.empty() || it->second.back() + limits_.window_ms <= now ? failures.erase(it)
-                                                                              : std::next(it);
-    }
-    if (failures.size() >= limits_.max_keys) {
-      const auto oldest = std::min_element(
-          failures.begin(), failures.end(),
-          [](const auto& a, const auto& b) { return a.second.back() < b.second.back(); });
-      failures.erase(oldest);
-    }
+std::uint64_t LoginLimiter::key(std::string_view kind, std::string_view a,
+                                std::string_view b) const {
+  // Each part's length first, so that no two different (kind, a, b) give the same bytes.
+  std::string bytes;
+  for (const std::string_view part : {kind, a, b}) {
+    bytes += std::to_string(part.size());
+    bytes += ':';
+    bytes.append(part);
   }
-  std::deque<Millis>& times = failures[std::string(key)];
-  times.push_back(now);
-  // Only the last `limit`-many failures matter; keep a bounded history per key.
-  const auto keep = static_cast<std::size_t>(
-      std::max(limits_.failures_per_account, limits_.failures_per_address));
-  while (times.size() > keep) times.pop_front();
+  unsigned char out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                   hash_key_);
+  std::uint64_t value = 0;
+  for (const unsigned char byte : out) value = (value << 8) | byte;
+  return value;
+}
+
+int LoginLimiter::count(const Table& table, std::uint64_t key, Millis now) const {
+  const auto it = table.find(key);
+  if (it == table.end() || it->second.last + limits_.window_ms <= now) return 0;
+  return it->second.count;
+}
+
+Millis LoginLimiter::wait(const Table& table, std::uint64_t key, int free_failures,
+                          Millis now) const {
+  const int failures = count(table, key, now);
+  if (failures < std::max(1, free_failures)) return 0;
+  // The first failure over the allowance waits first_delay, each further one twice as long.
+  const int doublings = std::min(failures - std::max(1, free_failures), 30);
+  const Millis delay = std::min(limits_.max_delay_ms, limits_.first_delay_ms << doublings);
+  const Millis until = table.at(key).last + delay;
+  return until > now ? until - now : 0;
 }
 
 Millis LoginLimiter::retry_after(std::string_view account, std::string_view address) {
+  const std::string where = limit_key(address);
   std::lock_guard lock(mutex_);
   const Millis now = clock_.now();
-  return std::max(wait_for(accounts_, account, limits_.failures_per_account, now),
-                  wait_for(addresses_, address, limits_.failures_per_address, now));
+  const bool under_attack =
+      count(accounts_, key("account", account), now) >= limits_.account_under_attack;
+  const int pair_allowance = under_attack ? 1 : limits_.free_failures_per_pair;
+  return std::max(wait(pairs_, key("pair", account, where), pair_allowance, now),
+                  wait(addresses_, key("address", where), limits_.free_failures_per_address, now));
 }
 
 Status LoginLimiter::check(std::string_view account, std::string_view address) {
@@ -59,17 +74,54 @@ Status LoginLimiter::check(std::string_view account, std::string_view address) {
                                                  std::to_string(seconds) + " seconds.");
 }
 
-void LoginLimiter::record_failure(std::string_view account, std::string_view address) {
-  std::lock_guard lock(mutex_);
-  const Millis now = clock_.now();
-  add(accounts_, account, now);
-  add(addresses_, address, now);
+void LoginLimiter::add(Table& table, std::uint64_t key, Millis now) {
+  if (table.size() >= limits_.max_keys && table.find(key) == table.end()) {
+    sweep(table, now);
+    if (table.size() >= limits_.max_keys) {
+      const auto oldest = std::min_element(
+          table.begin(), table.end(),
+          [](const auto& a, const auto& b) { return a.second.last < b.second.last; });
+      table.erase(oldest);
+    }
+  }
+  Failures& f = table[key];
+  if (f.last + limits_.window_ms <= now) f.count = 0;
+  f.count = std::min(f.count + 1, 1'000'000);
+  f.last = now;
 }
 
-void LoginLimiter::record_success(std::string_view account) {
+void LoginLimiter::record_failure(std::string_view account, std::string_view address) {
+  const std::string where = limit_key(address);
   std::lock_guard lock(mutex_);
-  const auto it = accounts_.find(account);
-  if (it != accounts_.end()) accounts_.erase(it);
+  const Millis now = clock_.now();
+  add(pairs_, key("pair", account, where), now);
+  add(addresses_, key("address", where), now);
+  add(accounts_, key("account", account), now);
+}
+
+void LoginLimiter::record_success(std::string_view account, std::string_view address) {
+  const std::string where = limit_key(address);
+  std::lock_guard lock(mutex_);
+  pairs_.erase(key("pair", account, where));
+}
+
+void LoginLimiter::sweep(Table& table, Millis now) {
+  for (auto it = table.begin(); it != table.end();) {
+    it = it->second.last + limits_.window_ms <= now ? table.erase(it) : std::next(it);
+  }
+}
+
+void LoginLimiter::sweep() {
+  std::lock_guard lock(mutex_);
+  const Millis now = clock_.now();
+  sweep(pairs_, now);
+  sweep(addresses_, now);
+  sweep(accounts_, now);
+}
+
+std::size_t LoginLimiter::size() {
+  std::lock_guard lock(mutex_);
+  return pairs_.size() + addresses_.size() + accounts_.size();
 }
 
 }  // namespace provisio::auth

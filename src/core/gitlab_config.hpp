@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -33,13 +34,20 @@ struct GitlabConfig {
   // "JIT may manage these privileged groups" (behaviour.md §2): names of our groups holding a
   // global administrative permission that Just-in-Time group sync may still join and leave.
   std::set<std::string> jit_privileged_groups;
+  // Set by the store when a stored secret could not be decrypted (the URL was changed in the
+  // database, or the key file is not the database's): that secret reads as unset.
+  bool secrets_unreadable = false;
 };
 
 // Drops trailing slashes: "https://gitlab.example.com/" -> "https://gitlab.example.com".
 std::string normalize_gitlab_url(std::string url);
 
-// The rules that hold for any stored configuration: an http(s) URL, automatic provisioning only
-// when enabled, with a token and at least one allowed group.
-Status validate(const GitlabConfig& config);
+// True for a URL whose host is a loopback address ("localhost", 127.0.0.0/8, "[::1]").
+bool is_loopback_url(std::string_view url);
+
+// The rules that hold for any stored configuration: an https URL (http only to a loopback
+// address, where nothing crosses a network, or when `allow_http` says the operator accepts it),
+// automatic provisioning only when enabled, with a token and at least one allowed group.
+Status validate(const GitlabConfig& config, bool allow_http = false);
 
 }  // namespace provisio

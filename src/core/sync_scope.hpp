@@ -2,6 +2,7 @@
 // What a partial sync re-reads from GitLab: the groups, projects and users that GitLab events
 // named (by GitLab id). Events only say where to look; the sync decides what changed.
 
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <utility>
@@ -23,6 +24,11 @@ struct SyncScope {
   bool empty() const {
     return groups.empty() && projects.empty() && users.empty() && group_members.empty() &&
            project_members.empty();
+  }
+  // How many things the scope names: what bounds a pending event scope.
+  std::size_t size() const {
+    return groups.size() + projects.size() + users.size() + group_members.size() +
+           project_members.size();
   }
   // True when the scope names members only: the sync recomputes just their users.
   bool members_only() const {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/address_throttle.hpp"
 #include "auth/authenticator.hpp"
 #include "core/error.hpp"
 #include "core/gitlab_check_result.hpp"
@@ -74,7 +75,7 @@ struct ApiContext {
   auth::Authenticator& authenticator;
   SyncRequester request_sync;
   GitlabCheck check_gitlab;     // empty: no live check, errorMessage stays null
-  bool secure_cookies = false;  // cookies get Secure (the server URL is https)
+  bool secure_cookies = false;  // cookies get Secure and __Host- (the server URL is https)
   SystemInfo system;
   PlanConfirmer confirm_plan;  // empty: confirming answers 503
   // "Log in with GitLab": the login service and the key that seals the flow's cookie; without
@@ -95,6 +96,12 @@ struct ApiContext {
   // secret of the GitLab configuration.
   std::optional<std::string> webhook_secret;
   PlanPreviewer plan_preview;  // empty: the plan preview answers 503
+  // gitlab_allow_http: GitLab URLs may be http:// to hosts other than loopback ones.
+  bool allow_http_gitlab = false;
+  // The GitLab login's start and callback, per client address: an anonymous caller makes the
+  // server write a row (start) or call GitLab (callback) with each.
+  std::shared_ptr<auth::AddressThrottle> gitlab_login_throttle =
+      std::make_shared<auth::AddressThrottle>(30, 60'000);
 };
 
 using ApiHandler = std::function<Result<HttpResponse>(const HttpRequest&, const Caller&)>;

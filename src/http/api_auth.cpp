@@ -1,6 +1,7 @@
 #include "http/api_auth.hpp"
 
 #include "auth/tokens.hpp"
+#include "http/cookies.hpp"
 #include "http/error_response.hpp"
 #include "http/request_input.hpp"
 
@@ -54,7 +55,53 @@ Result<auth::Identity> from_authorization(ApiContext& context, const HttpRequest
   return auth::Identity{*user, std::nullopt};
 }
 
-bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD"; }
+bool changes_state(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "https://Host:8443/path" -> "host:8443"; "http://host:80" -> "host" (a default port is not
+// written by browsers either); nothing when it is not an http(s) URL.
+std::optional<std::string> authority_of(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::nullopt;
+  const std::string scheme = lower(url.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  std::string authority = lower(
+      url.substr(scheme_end + 3, url.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3)));
+  if (authority.empty()) return std::nullopt;
+  const std::string default_port = scheme == "https" ? ":443" : ":80";
+  if (authority.size() > default_port.size() &&
+      authority.compare(authority.size() - default_port.size(), default_port.size(),
+                        default_port) == 0) {
+    authority.resize(authority.size() - default_port.size());
+  }
+  return authority;
+}
+
+// A browser names the page a request comes from in Origin (always on a cross-site POST) or at
+// least Referer; a script or an API client sends neither. The request is same-site when that
+// page is on this server: the address it was reached at (Host) or the configured server URL.
+Status check_same_origin(const ApiContext& context, const HttpRequest& request) {
+  const auto origin = request.header("origin");
+  const auto referer = request.header("referer");
+  if (!origin && !referer) return {};
+  const Error cross_site{ErrorCode::kPermissionDenied,
+                         "Cross-site request refused: it comes from a page that is not this "
+                         "server's (Origin or Referer)."};
+  const auto page = authority_of(origin ? *origin : *referer);
+  if (!page) return tl::unexpected(cross_site);  // "null", or not a web page
+  if (const auto host = request.header("host"); host) {
+    if (authority_of("http://" + std::string(*host)) == page) return {};
+  }
+  if (!context.server_url.empty() && authority_of(context.server_url) == page) return {};
+  return tl::unexpected(cross_site);
+}
 
 // Path and query values reach handlers decoded; refuse the ones that are not text, and U+0000,
 // which PostgreSQL cannot store (request_input.cpp refuses it in bodies).
@@ -87,6 +134,10 @@ Status check_utf8(const HttpRequest& request) {
 }
 
 }  // namespace
+
+bool secure_request(const ApiContext& context, const HttpRequest& request) {
+  return context.secure_cookies || request.over_tls;
+}
 
 std::string_view to_string(Access access) {
   switch (access) {
@@ -124,7 +175,9 @@ Result<Caller> identify(ApiContext& context, const HttpRequest& request) {
   Result<auth::Identity> identity = tl::unexpected(Error{});
   if (auto header = request.header("authorization")) {
     identity = from_authorization(context, request, *header);
-  } else if (auto session = cookie(request, kSessionCookie); session && !session->empty()) {
+  } else if (auto session =
+                 cookie(request, wire_name(kSessionCookie, secure_request(context, request)));
+             session && !session->empty()) {
     identity = context.authenticator.from_session(*session);
   } else {
     return caller;
@@ -140,6 +193,11 @@ Result<Caller> identify(ApiContext& context, const HttpRequest& request) {
 
 HttpResponse call_route(ApiContext& context, const ApiRoute& route, const HttpRequest& request) {
   if (auto text = check_utf8(request); !text) return error_response(request.path, text.error());
+  if (changes_state(request.method) && !request.header("authorization")) {
+    if (auto same = check_same_origin(context, request); !same) {
+      return error_response(request.path, same.error());
+    }
+  }
   auto caller = identify(context, request);
   if (!caller) {
     // Wrong credentials on a public route (login, health) are ignored: the caller is anonymous.

@@ -7,8 +7,11 @@
 // CSRF: a state-changing request (any method but GET and HEAD) to a non-public route,
 // authenticated by the session cookie, must echo the session's XSRF-TOKEN cookie in the
 // X-XSRF-TOKEN header, else 403. Bearer and Basic callers are exempt: a browser never adds those
-// headers by itself. The public routes (login, which rotates the session anyway, and logout) are
-// exempt too.
+// headers by itself. The public routes (login and logout, which have no session to bind a token
+// to yet) are exempt from the token, but not from the origin check: a state-changing request
+// without an Authorization header whose Origin (or, without one, Referer) names another site
+// gets a 403, so no page elsewhere can log a browser in or out (an API client sends neither
+// header and is not concerned).
 
 #include <string_view>
 
@@ -20,6 +23,10 @@ namespace provisio::http {
 inline constexpr std::string_view kSessionCookie = "PROVISIO_SESSION";
 inline constexpr std::string_view kCsrfCookie = "XSRF-TOKEN";
 inline constexpr std::string_view kCsrfHeader = "X-XSRF-TOKEN";
+
+// Whether the server's cookies are Secure (and prefixed, cookies.hpp) for this request: the
+// server URL is https, or a trusted proxy received the request over TLS.
+bool secure_request(const ApiContext& context, const HttpRequest& request);
 
 // Identifies the caller. Presented credentials that are wrong (an unknown token, a bad
 // password, an expired session) are kUnauthenticated; no credentials at all is an anonymous

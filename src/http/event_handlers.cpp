@@ -85,9 +85,14 @@ Result<HttpResponse> receive_gitlab_event(ApiContext& context, const HttpRequest
     }
     return fail(task);
   }
-  return ok(Json{{"action", action_name(effect->action)},
+  // A flood of events becomes one full sync (Store::queue_event_scope): say so.
+  const bool full = task->type == TaskType::kGitlabAuthProvisioning;
+  return ok(Json{{"action", action_name(full ? EventAction::kFull : effect->action)},
                  {"taskId", std::to_string(task->id)},
-                 {"message", effect->reason}},
+                 {"message", full && effect->action != EventAction::kFull
+                                 ? effect->reason + " (with the other pending changes, by a full "
+                                                    "synchronization)"
+                                 : effect->reason}},
             202);
 }
 

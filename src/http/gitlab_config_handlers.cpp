@@ -91,9 +91,20 @@ Result<sync::GitlabConfigPatch> read_patch(const JsonFields& body) {
   return p;
 }
 
+sync::GitlabConfiguration configuration(ApiContext& context) {
+  return sync::GitlabConfiguration(context.store, context.clock,
+                                   sync::ConfigurationPolicy{context.allow_http_gitlab});
+}
+
 Json config_resource(ApiContext& context, const GitlabConfig& config) {
   GitlabCheckResult check;
   if (config.enabled && context.check_gitlab) check = context.check_gitlab(config);
+  if (config.secrets_unreadable && !check.error) {
+    check.error =
+        "A stored GitLab secret cannot be decrypted (the GitLab URL was changed outside Provisio, "
+        "or the key file is not this database's): give the OAuth secret and the provisioning "
+        "token again.";
+  }
   return gitlab_config_json(config, check);
 }
 
@@ -177,7 +188,7 @@ Result<HttpResponse> list_gitlab_configs(ApiContext& context, const HttpRequest&
                                          const Caller&) {
   auto page = v2_page(request);
   if (!page) return fail(page);
-  auto config = sync::GitlabConfiguration(context.store, context.clock).get();
+  auto config = configuration(context).get();
   if (!config) return fail(config);
   Json list = Json::array();
   if (*config && page->index == 1) list.push_back(config_resource(context, **config));
@@ -195,8 +206,7 @@ Result<HttpResponse> create_gitlab_config(ApiContext& context, const HttpRequest
   auto patch = read_patch(*body);
   if (!patch) return fail(patch);
   CheckedSave checked(context);
-  auto change = sync::GitlabConfiguration(context.store, context.clock)
-                    .create(*patch, caller.login(), checked.verifier());
+  auto change = configuration(context).create(*patch, caller.login(), checked.verifier());
   if (!change) return checked.refusal().value_or(fail(change));
   return ok(config_resource(context, change->config));
 }
@@ -204,7 +214,7 @@ Result<HttpResponse> create_gitlab_config(ApiContext& context, const HttpRequest
 Result<HttpResponse> get_gitlab_config(ApiContext& context, const HttpRequest& request,
                                        const Caller&) {
   if (auto id = check_config_id(request); !id) return fail(id);
-  auto config = sync::GitlabConfiguration(context.store, context.clock).get();
+  auto config = configuration(context).get();
   if (!config) return fail(config);
   if (!*config) return tl::unexpected(not_found("There is no GitLab configuration."));
   return ok(config_resource(context, **config));
@@ -218,8 +228,7 @@ Result<HttpResponse> patch_gitlab_config(ApiContext& context, const HttpRequest&
   auto patch = read_patch(*body);
   if (!patch) return fail(patch);
   CheckedSave checked(context);
-  auto change = sync::GitlabConfiguration(context.store, context.clock)
-                    .update(*patch, caller.login(), checked.verifier());
+  auto change = configuration(context).update(*patch, caller.login(), checked.verifier());
   if (!change) return checked.refusal().value_or(fail(change));
   return ok(config_resource(context, change->config));
 }
@@ -227,8 +236,7 @@ Result<HttpResponse> patch_gitlab_config(ApiContext& context, const HttpRequest&
 Result<HttpResponse> delete_gitlab_config(ApiContext& context, const HttpRequest& request,
                                           const Caller& caller) {
   if (auto id = check_config_id(request); !id) return fail(id);
-  if (auto removed = sync::GitlabConfiguration(context.store, context.clock).remove(caller.login());
-      !removed) {
+  if (auto removed = configuration(context).remove(caller.login()); !removed) {
     return fail(removed);
   }
   return no_content();

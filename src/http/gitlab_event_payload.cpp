@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "http/request_input.hpp"
+
 namespace provisio::http {
 namespace {
 
@@ -16,6 +18,11 @@ std::optional<std::int64_t> id_field(const nlohmann::json& body, const char* key
 
 std::optional<GitlabEvent> read_gitlab_event(std::string hook, std::string_view body,
                                              std::string& problem) {
+  if (json_nested_deeper_than(body, kMaxJsonDepth)) {
+    problem = "The body is nested deeper than " + std::to_string(kMaxJsonDepth) +
+              " levels: it is not a GitLab hook.";
+    return std::nullopt;
+  }
   const auto json = nlohmann::json::parse(body, nullptr, false);
   if (!json.is_object()) {
     problem = "The body is not a JSON object: it is not a GitLab hook.";

@@ -140,6 +140,13 @@ Result<HttpResponse> delete_group(ApiContext& context, const HttpRequest& reques
   auto managed = managed_instance(context.store);
   if (!managed) return fail(managed);
   if (auto allowed = may_delete_group(*managed, *group); !allowed) return fail(allowed);
+  auto lock = admin_change_lock();
+  AdminLoss loss;
+  loss.groups.insert(group->id);
+  if (auto kept = keeps_an_administrator(context, loss, "Deleting the group '" + group->name + "'");
+      !kept) {
+    return fail(kept);
+  }
   if (auto deleted = context.store.delete_group(group->id); !deleted) return fail(deleted);
   audit(context, caller, "group.delete", "group", group->name);
   return no_content();
@@ -216,6 +223,14 @@ Result<HttpResponse> remove_membership(ApiContext& context, const HttpRequest& r
     return tl::unexpected(
         invalid("Every active user belongs to the default group 'sonar-users'; nobody can be "
                 "removed from it."));
+  }
+  auto lock = admin_change_lock();
+  AdminLoss loss;
+  loss.memberships.insert({group->id, user->id});
+  if (auto kept = keeps_an_administrator(
+          context, loss, "Removing '" + user->login + "' from the group '" + group->name + "'");
+      !kept) {
+    return fail(kept);
   }
   if (auto removed = context.store.remove_membership(group->id, user->id); !removed) {
     return fail(removed);

@@ -56,6 +56,17 @@ void audit(ApiContext& context, const Caller& caller, std::string action, std::s
   }
 }
 
+std::unique_lock<std::mutex> admin_change_lock() {
+  static std::mutex mutex;
+  return std::unique_lock<std::mutex>(mutex);
+}
+
+Status keeps_an_administrator(ApiContext& context, const AdminLoss& loss, std::string_view change) {
+  auto holdings = context.store.admin_holdings();
+  if (!holdings) return tl::unexpected(holdings.error());
+  return provisio::keeps_an_administrator(*holdings, loss, change);
+}
+
 Result<std::vector<std::string>> global_permissions(store::Store& store, const User& user) {
   auto global = store.grants(std::nullopt);
   if (!global) return fail(global);

@@ -2,6 +2,7 @@
 // Small helpers shared by the handler files: answers, the managed-instance flag, the audit line
 // of an administrator's change. Internal to src/http.
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,14 @@ Result<bool> managed_instance(store::Store& store);
 void audit(ApiContext& context, const Caller& caller, std::string action, std::string entity_type,
            std::string entity, std::optional<std::string> before = std::nullopt,
            std::optional<std::string> after = std::nullopt);
+
+// "Never without an administrator" (core/admin_guard.hpp) for a change made through the API:
+// kFailedPrecondition (400) when the change would leave no active holder of global `admin`.
+// Hold admin_change_lock() from the check until the change is written, so that two changes on
+// this node cannot each see the other's holder still there. (Two nodes at the same instant can;
+// docs/security.md says how to recover.)
+[[nodiscard]] std::unique_lock<std::mutex> admin_change_lock();
+Status keeps_an_administrator(ApiContext& context, const AdminLoss& loss, std::string_view change);
 
 // The global permissions `user` holds, directly or through a group, sorted.
 Result<std::vector<std::string>> global_permissions(store::Store& store, const User& user);

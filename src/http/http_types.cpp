@@ -5,6 +5,14 @@
 
 namespace provisio::http {
 
+bool is_known_method(std::string_view method) {
+  for (const std::string_view known :
+       {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return true;
+  }
+  return false;
+}
+
 std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
   std::string key(name);
   std::transform(key.begin(), key.end(), key.begin(),

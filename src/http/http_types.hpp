@@ -20,13 +20,21 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;      // names in lower case; repeats joined by ", "
   std::map<std::string, std::string> path_params;  // decoded `{param}` segments, set by Router
   std::string body;
-  std::string remote_address;  // the peer's IP address, as text
+  // The client's IP address, as text: the peer's, or the one a trusted proxy forwarded for
+  // (client_origin.hpp).
+  std::string remote_address;
+  bool over_tls = false;  // a trusted proxy received it over https (X-Forwarded-Proto)
 
   // The header's value, looked up case-insensitively; nothing when absent.
   std::optional<std::string_view> header(std::string_view name) const;
   // The query parameter's value; nothing when absent.
   std::optional<std::string_view> query_param(std::string_view name) const;
 };
+
+// True for the methods HTTP defines for resources (GET, HEAD, POST, PUT, PATCH, DELETE,
+// OPTIONS), as sent (upper case). The server answers any other with 501 before routing: Beast
+// accepts any token as a method, and nothing built from it may become a log route or a label.
+bool is_known_method(std::string_view method);
 
 struct HttpResponse {
   int status = 200;

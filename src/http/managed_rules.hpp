@@ -20,6 +20,8 @@ bool is_managed_instance(const std::optional<GitlabConfig>& config);
 Status may_create_user(bool managed_instance);
 Status may_update_user(bool managed_instance, const User& user);
 Status may_deactivate_user(bool managed_instance, const User& user);
+// A managed instance changes no password (spec section 5); a lost local admin password is reset
+// on the machine with `provisio admin reset-password`.
 Status may_change_password(bool managed_instance);
 
 Status may_create_group(bool managed_instance);

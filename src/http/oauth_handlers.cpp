@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "auth/oauth_flow.hpp"
+#include "auth/tokens.hpp"
 #include "core/url.hpp"
 #include "http/api_auth.hpp"
 #include "http/cookies.hpp"
@@ -32,20 +33,22 @@ HttpResponse redirect(const std::string& location) {
 }
 
 // The login page, with the reason in a cookie its script reads (and clears).
-HttpResponse to_login_page(const ApiContext& context, const std::string& message) {
+HttpResponse to_login_page(bool secure, const std::string& message) {
   HttpResponse response = redirect(std::string(kLoginPage));
-  response.headers.emplace_back(
-      "Set-Cookie", cookie_line(kAuthErrorCookie, percent_encode(message),
-                                CookieOptions{kAuthErrorTtl, false, context.secure_cookies}));
+  response.headers.emplace_back("Set-Cookie",
+                                cookie_line(kAuthErrorCookie, percent_encode(message),
+                                            CookieOptions{kAuthErrorTtl, false, secure}));
   return response;
 }
 
-void clear_flow_cookie(HttpResponse& response, const ApiContext& context) {
+void clear_flow_cookie(HttpResponse& response, bool secure) {
   response.headers.emplace_back(
       "Set-Cookie",
-      cookie_line(auth::kOAuthCookie, "",
-                  CookieOptions{0, true, context.secure_cookies, auth::kCallbackPath}));
+      cookie_line(auth::kOAuthCookie, "", CookieOptions{0, true, secure, auth::kCallbackPath}));
 }
+
+constexpr std::string_view kTooMany =
+    "Too many sign-in attempts from your network address. Wait a minute, then log in again.";
 
 // A Host header fit to build a URL from: a name or address and an optional port.
 bool plausible_host(std::string_view host) {
@@ -99,41 +102,59 @@ Result<HttpResponse> identity_providers(ApiContext& context, const HttpRequest&,
 
 Result<HttpResponse> start_gitlab_login(ApiContext& context, const HttpRequest& request,
                                         const Caller&) {
+  const bool secure = secure_request(context, request);
+  if (!context.gitlab_login_throttle->allow(request.remote_address, context.clock.now())) {
+    log_refusal("throttled", "too many sign-in starts from the address", request);
+    return to_login_page(secure, std::string(kTooMany));
+  }
   auto config = context.store.load_gitlab_config();
   if (!config) return fail(config);
   if (!*config || !(*config)->enabled || context.gitlab_login == nullptr || !context.secrets) {
     log_refusal("not enabled", "no enabled GitLab configuration", request);
-    return to_login_page(context, "Logging in with GitLab is not enabled on this server.");
+    return to_login_page(secure, "Logging in with GitLab is not enabled on this server.");
   }
   const auth::PendingLogin pending =
       auth::new_pending_login(request.query_param("return_to").value_or("/"), context.clock.now());
   const auth::AuthorizeRequest authorize{(*config)->url, (*config)->application_id,
                                          redirect_uri(context, request),
                                          sync::login_scope(**config)};
+  // The state, hashed, on the server too: the callback consumes it, so a flow completes once
+  // even if its cookie and a fresh code are replayed, on whichever node.
+  if (auto saved = context.store.save_oauth_state(auth::secret_hash(pending.state),
+                                                  pending.expires_at, context.clock.now());
+      !saved) {
+    return fail(saved);
+  }
   HttpResponse response = redirect(auth::authorize_url(authorize, pending));
   response.headers.emplace_back(
-      "Set-Cookie", cookie_line(auth::kOAuthCookie, auth::seal_pending(*context.secrets, pending),
-                                CookieOptions{auth::kOAuthFlowTtl, true, context.secure_cookies,
-                                              auth::kCallbackPath}));
+      "Set-Cookie",
+      cookie_line(auth::kOAuthCookie, auth::seal_pending(*context.secrets, pending),
+                  CookieOptions{auth::kOAuthFlowTtl, true, secure, auth::kCallbackPath}));
   return response;
 }
 
 Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& request,
                                      const Caller&) {
+  const bool secure = secure_request(context, request);
   const auto fail_to_login = [&](const std::string& message, const std::string& why,
                                  const std::string& detail) {
     log_refusal(why, detail, request);
     if (context.metrics != nullptr) context.metrics->login("gitlab", "failure");
-    HttpResponse response = to_login_page(context, message);
-    clear_flow_cookie(response, context);  // good once, whatever happened
+    HttpResponse response = to_login_page(secure, message);
+    clear_flow_cookie(response, secure);  // good once, whatever happened
     return response;
   };
+  if (!context.gitlab_login_throttle->allow(request.remote_address, context.clock.now())) {
+    return fail_to_login(std::string(kTooMany), "throttled",
+                         "too many sign-in callbacks from the address");
+  }
   if (context.gitlab_login == nullptr || !context.secrets) {
     return fail_to_login("Logging in with GitLab is not enabled on this server.", "not enabled",
                          "no login service");
   }
-  auto pending = auth::open_pending(*context.secrets, cookie(request, auth::kOAuthCookie),
-                                    context.clock.now());
+  auto pending = auth::open_pending(
+      *context.secrets, cookie(request, wire_name(auth::kOAuthCookie, secure, auth::kCallbackPath)),
+      context.clock.now());
   if (!pending) {
     return fail_to_login(pending.error().message, "no valid sign-in in progress",
                          "missing, altered or expired flow cookie");
@@ -143,6 +164,15 @@ Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& req
         "This GitLab sign-in is no longer valid (it expired, was already used, or was started in "
         "another browser). Please log in again.",
         "state mismatch", "the state in the callback is not the one this browser was sent with");
+  }
+  auto fresh =
+      context.store.consume_oauth_state(auth::secret_hash(pending->state), context.clock.now());
+  if (!fresh) return fail(fresh);
+  if (!*fresh) {
+    return fail_to_login(
+        "This GitLab sign-in is no longer valid (it expired, was already used, or was started in "
+        "another browser). Please log in again.",
+        "state already used", "the flow's state was consumed before (a replay) or expired");
   }
   if (auto error = request.query_param("error")) {
     const std::string word = oauth_error_word(*error);
@@ -164,7 +194,8 @@ Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& req
   if (!outcome) {
     return fail_to_login(outcome.error().message, "refused", outcome.error().detail);
   }
-  auto session = context.authenticator.open_session(outcome->user, cookie(request, kSessionCookie));
+  auto session = context.authenticator.open_session(
+      outcome->user, cookie(request, wire_name(kSessionCookie, secure)));
   if (!session) {
     return fail_to_login("The server could not complete your sign-in. Please try again.", "session",
                          session.error().message);
@@ -177,9 +208,8 @@ Result<HttpResponse> gitlab_callback(ApiContext& context, const HttpRequest& req
   }
   if (context.metrics != nullptr) context.metrics->login("gitlab", "success");
   HttpResponse response = redirect(pending->return_to);
-  clear_flow_cookie(response, context);
-  add_session_cookies(response, *session, session->expires_at - context.clock.now(),
-                      context.secure_cookies);
+  clear_flow_cookie(response, secure);
+  add_session_cookies(response, *session, session->expires_at - context.clock.now(), secure);
   return response;
 }
 

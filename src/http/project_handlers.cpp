@@ -117,6 +117,22 @@ Result<HttpResponse> change_permission(ApiContext& context, const HttpRequest& r
     g.group_id = holder->group->id;
   }
   g.permission = target->permission;
+  auto lock = admin_change_lock();
+  if (change == Change::kRevoke && !g.project_id && g.permission == "admin") {
+    AdminLoss loss;
+    if (user != nullptr) {
+      loss.direct_grants.insert(user->id);
+    } else {
+      loss.groups.insert(holder->group->id);
+    }
+    if (auto kept = keeps_an_administrator(
+            context, loss,
+            "Revoking 'admin' from " + std::string(user != nullptr ? "the user '" : "the group '") +
+                holder->name() + "'");
+        !kept) {
+      return fail(kept);
+    }
+  }
   auto done = change == Change::kGrant ? context.store.grant(g) : context.store.revoke(g);
   if (!done) return fail(done);
   audit(context, caller, change == Change::kGrant ? "permission.grant" : "permission.revoke",

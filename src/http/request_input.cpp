@@ -108,6 +108,32 @@ Result<std::int64_t> parse_integer(std::string_view name, std::string_view text,
 
 }  // namespace
 
+bool json_nested_deeper_than(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 bool valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t n = sequence_length(text, i);
@@ -191,6 +217,10 @@ Result<std::int64_t> Params::integer(std::string_view name, std::int64_t fallbac
 }
 
 Result<JsonFields> JsonFields::parse(std::string_view body, const std::set<std::string>& allowed) {
+  if (json_nested_deeper_than(body, kMaxJsonDepth)) {
+    return tl::unexpected(invalid("The request body is nested deeper than " +
+                                  std::to_string(kMaxJsonDepth) + " levels."));
+  }
   const bool malformed_utf8 = !valid_utf8(body);
   const std::string text = malformed_utf8 ? replace_malformed(body) : std::string(body);
   auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -21,6 +21,14 @@ namespace provisio::http {
 // True when text is well-formed UTF-8.
 bool valid_utf8(std::string_view text);
 
+// How deep a request body's JSON may nest (objects and arrays): far more than any body of the API
+// needs, and little enough that nothing that walks a document recursively can run out of stack.
+inline constexpr int kMaxJsonDepth = 32;
+
+// True when the arrays and objects of `text` nest deeper than `limit`, counted outside strings in
+// one pass, without parsing: checked before any parser or recursive walk sees the body.
+bool json_nested_deeper_than(std::string_view text, int limit);
+
 // The value of cookie `name` in the Cookie header; nothing when absent.
 std::optional<std::string> cookie(const HttpRequest& request, std::string_view name);
 
@@ -44,7 +52,8 @@ class Params {
 };
 
 // A JSON object body, read field by field. Unknown fields are refused at parse time, so a typo
-// never passes silently. Nested objects are named "outer.inner" in messages.
+// never passes silently; so is a body nested deeper than kMaxJsonDepth. Nested objects are named
+// "outer.inner" in messages.
 class JsonFields {
  public:
   static Result<JsonFields> parse(std::string_view body, const std::set<std::string>& allowed);

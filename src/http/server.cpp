@@ -1,18 +1,22 @@
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
 #include "http/beast_request.hpp"
+#include "http/client_origin.hpp"
 #include "http/error_response.hpp"
 #include "http/target.hpp"
 
@@ -34,14 +38,56 @@ constexpr std::chrono::seconds kDrainTimeout{5};
 // A failing accept (e.g. out of file descriptors) is retried after this pause instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
+// What a connection is doing, for the connection limits: only kIdle and kHeader connections may
+// be closed to make room for a new one.
+enum class Phase {
+  kIdle,    // waiting for the first byte of a request
+  kHeader,  // receiving a request's header
+  kBody,    // receiving its body
+  kBusy,    // its request is being handled or answered
+};
+
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser;
-  bool reading = false;  // waiting in async_read
-  std::string remote_address;
+  Phase phase = Phase::kIdle;
+  std::chrono::steady_clock::time_point since;  // when the phase began
+  std::string peer;                             // the TCP peer's address
+  std::string client;     // the client's address (the peer's, or forwarded by a trusted proxy)
+  std::string limit_key;  // its per-address limit's key; empty for a trusted proxy (exempt)
+  bool counted = false;   // counts against the limits; false once closed to make room
 };
+
+// The first read of a request: whatever has arrived, up to this much, before the header timer.
+constexpr std::size_t kFirstRead = 4096;
+// At least this many file descriptors (and a quarter of the limit) stay for everything else.
+constexpr std::size_t kReservedDescriptors = 64;
+
+// The whole answer to a connection over a limit, written without waiting (it fits the empty
+// send buffer of a new socket).
+const std::string& busy_answer() {
+  static const std::string answer = [] {
+    const std::string body =
+        R"({"errors":[{"msg":"The server has too many connections; try again shortly."}],)"
+        R"("message":"The server has too many connections; try again shortly."})";
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: Provisio\r\nContent-Type: "
+           "application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return answer;
+}
+
+// The connection limit the file descriptor limit leaves room for.
+std::size_t descriptor_bound(std::size_t wanted) {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+  const auto available = static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t reserve = std::max(kReservedDescriptors, available / 4);
+  const std::size_t bound = available > reserve + 1 ? available - reserve : 1;
+  return std::min(wanted, bound);
+}
 
 bool expects_continue(const BeastRequest& request) {
   return beast::iequals(request[bhttp::field::expect], "100-continue");
@@ -56,7 +102,9 @@ bool is_http_error(const error_code& ec) {
 class Server::Impl {
  public:
   Impl(ServerOptions options, Router router)
-      : options_(std::move(options)), router_(std::move(router)) {
+      : options_(std::move(options)),
+        router_(std::move(router)),
+        max_connections_(std::max<std::size_t>(1, options_.max_connections)) {
     if (options_.worker_threads > 0) {
       pool_ = std::make_unique<asio::thread_pool>(options_.worker_threads);
     }
@@ -94,6 +142,13 @@ class Server::Impl {
     if (ec) return fail("Listening on");
     const std::uint16_t port = acceptor_.local_endpoint(ec).port();
     if (ec) return fail("Reading the address of");
+    if (const std::size_t bound = descriptor_bound(max_connections_); bound < max_connections_) {
+      spdlog::warn(
+          "http: at most {} connections instead of {}: the file descriptor limit (ulimit -n, "
+          "LimitNOFILE) leaves no room for more",
+          bound, max_connections_);
+      max_connections_ = bound;
+    }
 
     asio::co_spawn(io_, accept_loop(),
                    [](const std::exception_ptr& e) { log_failure("acceptor", e); });
@@ -101,6 +156,8 @@ class Server::Impl {
     state_ = State::kRunning;
     return port;
   }
+
+  std::size_t max_connections() const { return max_connections_; }
 
   void stop() {
     std::lock_guard lock(mutex_);
@@ -147,9 +204,7 @@ class Server::Impl {
     error_code ignored;
     acceptor_.close(ignored);
     for (Connection* connection : connections_) {
-      const bool idle = connection->reading &&
-                        !(connection->parser.has_value() && connection->parser->got_some());
-      if (idle) connection->stream.cancel();
+      if (connection->phase == Phase::kIdle) connection->stream.cancel();
     }
     for (asio::steady_timer* timer : delays_) timer->cancel();
   }
@@ -162,6 +217,8 @@ class Server::Impl {
       if (stopping_ || !acceptor_.is_open()) co_return;
       if (ec) {
         spdlog::warn("http accept failed: {}", ec.message());
+        // Out of file descriptors: an idle connection gives one back for the next client.
+        if (ec == asio::error::no_descriptors) evict([](const Connection&) { return true; });
         asio::steady_timer pause(io_, kAcceptRetryDelay);
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
@@ -169,29 +226,136 @@ class Server::Impl {
       // Answers are written whole; Nagle would only delay them.
       socket.set_option(tcp::no_delay(true), ec);
       auto connection = std::make_shared<Connection>(std::move(socket));
+      Connection& c = *connection;
+      c.peer = unmapped_address(c.stream.socket().remote_endpoint(ec).address().to_string());
+      c.client = c.peer;
+      if (!in_ranges(c.peer, options_.trusted_proxies)) c.limit_key = limit_key(c.peer);
+      if (!admit(c)) {
+        refuse(c);
+        continue;
+      }
       asio::co_spawn(io_, serve(connection),
                      [](const std::exception_ptr& e) { log_failure("connection", e); });
     }
   }
 
-  asio::awaitable<void> serve(std::shared_ptr<Connection> connection) {
-    Connection& c = *connection;
+  // Counts a new connection against the limits, first closing an idle one where a limit is
+  // reached. False when every connection in its way is busy with a request.
+  bool admit(Connection& c) {
+    if (!c.limit_key.empty()) {
+      const auto it = per_address_.find(c.limit_key);
+      const bool full = it != per_address_.end() && it->second >= max_per_address();
+      if (full && !evict([&](const Connection& o) { return o.limit_key == c.limit_key; })) {
+        return false;
+      }
+    }
+    if (counted_ >= max_connections_ && !evict([](const Connection&) { return true; })) {
+      return false;
+    }
+    c.counted = true;
+    ++counted_;
+    if (!c.limit_key.empty()) ++per_address_[c.limit_key];
+    // Known at once (serve() starts later): the next accept may have to close it to make room.
+    enter(c, Phase::kIdle);
     connections_.insert(&c);
+    return true;
+  }
+
+  void uncount(Connection& c) {
+    if (!c.counted) return;
+    c.counted = false;
+    --counted_;
+    if (c.limit_key.empty()) return;
+    const auto it = per_address_.find(c.limit_key);
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+  }
+
+  // Closes the connection among `eligible` that has waited the longest between requests, or else
+  // the one that has been sending its header the longest. False when there is none.
+  template <typename Eligible>
+  bool evict(const Eligible& eligible) {
+    Connection* victim = nullptr;
+    for (Connection* o : connections_) {
+      if (!o->counted || !eligible(*o)) continue;
+      if (o->phase != Phase::kIdle && o->phase != Phase::kHeader) continue;
+      if (victim == nullptr) {
+        victim = o;
+        continue;
+      }
+      const bool idler = o->phase == Phase::kIdle && victim->phase != Phase::kIdle;
+      const bool same = o->phase == victim->phase;
+      if (idler || (same && o->since < victim->since)) victim = o;
+    }
+    if (victim == nullptr) return false;
+    uncount(*victim);
+    victim->stream.cancel();  // its read ends; serve() closes it
+    ++evicted_;
+    log_limits();
+    return true;
+  }
+
+  // A connection over the limits: a 503, written without waiting, and closed.
+  void refuse(Connection& c) {
+    error_code ec;
+    tcp::socket& socket = c.stream.socket();
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(busy_answer()), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    ++refused_;
+    log_limits();
+  }
+
+  // Once a minute at most: the limits are doing their job, and someone may be attacking.
+  void log_limits() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_limit_log_ < std::chrono::minutes(1)) return;
+    last_limit_log_ = now;
+    spdlog::warn(
+        "http: connection limits reached ({} in all, {} per address): {} idle connections closed "
+        "and {} new ones refused since the last report",
+        max_connections_, max_per_address(), evicted_, refused_);
+    evicted_ = refused_ = 0;
+  }
+
+  std::size_t max_per_address() const {
+    return std::max<std::size_t>(1, options_.max_connections_per_address);
+  }
+
+  static void enter(Connection& c, Phase phase) {
+    c.phase = phase;
+    c.since = std::chrono::steady_clock::now();
+  }
+
+  asio::awaitable<void> serve(std::shared_ptr<Connection> connection) {
+    Connection& c = *connection;  // admit() registered it
     struct Unregister {
-      std::set<Connection*>& set;
+      Impl& impl;
       Connection* c;
-      ~Unregister() { set.erase(c); }
-    } unregister{connections_, &c};
+      ~Unregister() {
+        impl.uncount(*c);
+        impl.connections_.erase(c);
+      }
+    } unregister{*this, &c};
 
     error_code ec;
-    c.remote_address = c.stream.socket().remote_endpoint(ec).address().to_string();
-    while (!stopping_) {
+    while (!stopping_ && c.counted) {
       c.parser.emplace();
       c.parser->body_limit(options_.body_limit);
-      c.stream.expires_after(options_.read_timeout);
-      c.reading = true;
+      if (c.buffer.size() == 0) {
+        enter(c, Phase::kIdle);
+        c.stream.expires_after(options_.idle_timeout);
+        const std::size_t n = co_await c.stream.async_read_some(
+            c.buffer.prepare(kFirstRead), asio::redirect_error(asio::use_awaitable, ec));
+        // A clean close between requests, the idle timeout, or closed to make room: silently.
+        if (ec || !c.counted) break;
+        c.buffer.commit(n);
+      }
+      enter(c, Phase::kHeader);
+      c.stream.expires_after(options_.header_timeout);
       co_await bhttp::async_read_header(c.stream, c.buffer, *c.parser,
                                         asio::redirect_error(asio::use_awaitable, ec));
+      if (!c.counted) break;
       if (!ec && expects_continue(c.parser->get())) {
         // The client waits for this before sending its body (curl does for large bodies).
         bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_,
@@ -199,10 +363,12 @@ class Server::Impl {
         co_await bhttp::async_write(c.stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
       }
       if (!ec) {
+        enter(c, Phase::kBody);
+        c.stream.expires_after(options_.read_timeout);
         co_await bhttp::async_read(c.stream, c.buffer, *c.parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
       }
-      c.reading = false;
+      enter(c, Phase::kBusy);
       const auto started = std::chrono::steady_clock::now();
       if (ec == bhttp::error::body_limit) {
         const auto& header = c.parser->get();
@@ -235,10 +401,20 @@ class Server::Impl {
       const std::string target(request.target());
       HttpResponse response;
       auto parsed = parse_target(target);
-      if (!parsed) {
+      if (!is_known_method(method)) {
+        // Before routing: an unknown method never reaches a handler, a log line's route or a
+        // metric's label (Beast accepts any token as a method).
+        response = error_response(path_of(target), 501, "This method is not implemented.");
+      } else if (!parsed) {
         response = error_response(path_of(target), 400, "Malformed request target.");
       } else {
-        response = co_await handle(to_request(request, std::move(*parsed), c.remote_address));
+        HttpRequest in = to_request(request, std::move(*parsed), c.peer);
+        const ClientOrigin origin =
+            client_origin(c.peer, in.header("x-forwarded-for"), in.header("x-forwarded-proto"),
+                          options_.trusted_proxies);
+        in.remote_address = c.client = origin.address;
+        in.over_tls = origin.over_tls;
+        response = co_await handle(std::move(in));
       }
       if (response.delay.count() > 0 && !stopping_) co_await hold(response.delay);
       // Checked after the handler: a stop that began meanwhile closes this connection.
@@ -284,8 +460,8 @@ class Server::Impl {
     out.body() = std::move(response.body);
     out.prepare_payload();
 
-    AccessLogEntry entry{c.remote_address, std::string(method), std::string(path),
-                         response.status,  out.body().size(),   std::chrono::microseconds(0)};
+    AccessLogEntry entry{c.client,        std::string(method), std::string(path),
+                         response.status, out.body().size(),   std::chrono::microseconds(0)};
     error_code ec;
     c.stream.expires_after(options_.write_timeout);
     if (response.truncate_body_at && *response.truncate_body_at < out.body().size()) {
@@ -350,7 +526,13 @@ class Server::Impl {
   std::mutex mutex_;  // serialises start() and stop()
   State state_ = State::kNew;
   std::atomic<bool> stopping_{false};
-  std::set<Connection*> connections_;        // touched on the I/O thread only
+  std::set<Connection*> connections_;  // touched on the I/O thread only
+  // The connection limits' counts, the per-address ones by limit key; I/O thread only.
+  std::size_t max_connections_;
+  std::size_t counted_ = 0;
+  std::map<std::string, std::size_t> per_address_;
+  std::size_t evicted_ = 0, refused_ = 0;  // since the last report
+  std::chrono::steady_clock::time_point last_limit_log_{};
   std::set<asio::steady_timer*> delays_;     // responses held back; touched on the I/O thread only
   std::unique_ptr<asio::thread_pool> pool_;  // runs the handlers; null: on the I/O thread
 };
@@ -361,6 +543,8 @@ Server::Server(ServerOptions options, Router router)
 Server::~Server() = default;
 
 Result<std::uint16_t> Server::start() { return impl_->start(); }
+
+std::size_t Server::max_connections() const { return impl_->max_connections(); }
 
 void Server::stop() { impl_->stop(); }
 

@@ -48,10 +48,15 @@ Result<HttpResponse> login(ApiContext& context, const HttpRequest& request, cons
   if (!params) return fail(params);
   auto name = params->required("login");
   if (!name) return fail(name);
+  if (name->size() > auth::kMaxLoginBytes) {
+    return tl::unexpected(invalid("The parameter 'login' is at most " +
+                                  std::to_string(auth::kMaxLoginBytes) + " bytes."));
+  }
   auto password = params->required("password");
   if (!password) return fail(password);
+  const bool secure = secure_request(context, request);
   auto session = context.authenticator.login(*name, *password, request.remote_address,
-                                             cookie(request, kSessionCookie));
+                                             cookie(request, wire_name(kSessionCookie, secure)));
   if (context.metrics != nullptr) {
     context.metrics->login("local", session                                           ? "success"
                                     : session.error().code == ErrorCode::kRateLimited ? "throttled"
@@ -71,19 +76,20 @@ Result<HttpResponse> login(ApiContext& context, const HttpRequest& request, cons
   HttpResponse response;
   response.content_type.clear();
   const Millis ttl = session->expires_at - context.clock.now();
-  add_session_cookies(response, *session, ttl, context.secure_cookies);
+  add_session_cookies(response, *session, ttl, secure);
   return response;
 }
 
 Result<HttpResponse> logout(ApiContext& context, const HttpRequest& request, const Caller&) {
-  if (auto session = cookie(request, kSessionCookie); session && !session->empty()) {
+  const bool secure = secure_request(context, request);
+  if (auto session = cookie(request, wire_name(kSessionCookie, secure));
+      session && !session->empty()) {
     if (auto dropped = context.authenticator.logout(*session); !dropped) return fail(dropped);
   }
   HttpResponse response = no_content();
-  response.headers.emplace_back(
-      "Set-Cookie", cookie_line(kSessionCookie, "", session_cookie(0, context.secure_cookies)));
-  response.headers.emplace_back(
-      "Set-Cookie", cookie_line(kCsrfCookie, "", csrf_cookie(0, context.secure_cookies)));
+  response.headers.emplace_back("Set-Cookie",
+                                cookie_line(kSessionCookie, "", session_cookie(0, secure)));
+  response.headers.emplace_back("Set-Cookie", cookie_line(kCsrfCookie, "", csrf_cookie(0, secure)));
   return response;
 }
 
@@ -147,6 +153,11 @@ Result<HttpResponse> change_password(ApiContext& context, const HttpRequest& req
   auto hash = auth::hash_password(*password);
   if (!hash) return fail(hash);
   if (auto saved = context.store.set_password_hash(target->id, *hash); !saved) return fail(saved);
+  // Whoever knew the old password may hold a session: every other one of the user's ends (the
+  // one this change was made from stays).
+  std::optional<std::string> keep;
+  if (target->id == caller.user->id && caller.session) keep = caller.session->id_hash;
+  if (auto ended = context.store.delete_sessions_of(target->id, keep); !ended) return fail(ended);
   audit(context, caller, "user.password", "user", target->login);
   return no_content();
 }

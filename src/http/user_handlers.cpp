@@ -56,8 +56,16 @@ Result<HttpResponse> list_users(ApiContext& context, const HttpRequest& request,
   if (!active) return fail(active);
   auto managed = query_flag(request, "managed");
   if (!managed) return fail(managed);
+  // What a non-administrator cannot see (email, active, managed), it cannot search or filter on
+  // either: a filter would tell it the hidden value one user at a time.
+  if (!caller.admin && (*active || *managed)) {
+    return tl::unexpected(forbidden("Filtering users on '" +
+                                    std::string(*active ? "active" : "managed") +
+                                    "' needs the global 'admin' permission."));
+  }
   store::UserQuery query;
   query.q = std::string(request.query_param("q").value_or(""));
+  query.search_email = caller.admin;
   query.active = *active;
   query.managed = *managed;
   query.page_index = page->index;
@@ -164,6 +172,16 @@ Result<HttpResponse> deactivate_user(ApiContext& context, const HttpRequest& req
   if (!managed) return fail(managed);
   if (auto allowed = may_deactivate_user(*managed, *user); !allowed) return fail(allowed);
   if (!user->active) return no_content();
+  auto lock = admin_change_lock();
+  // Checked first for a message that names the change; the store checks again in its
+  // transaction.
+  AdminLoss loss;
+  loss.users.insert(user->id);
+  if (auto kept =
+          keeps_an_administrator(context, loss, "Deactivating the user '" + user->login + "'");
+      !kept) {
+    return fail(kept);
+  }
   // One transaction: the store takes an inactive user out of every group and removes every
   // permission (each with its audit row), drops the user's sessions and tokens, and refuses a
   // change that would leave no active administrator.

@@ -14,6 +14,20 @@ using prometheus::Labels;
 
 std::string text(std::string_view s) { return std::string(s); }
 
+// Labels come from a closed set: a label built from what a client sent would make a new series,
+// never freed, for every value an attacker invents.
+std::string method_label(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return std::string(known);
+  }
+  return "OTHER";
+}
+
+// A status as three digits from 100 to 599, else "other" (a GitLab answering nonsense).
+std::string status_label(int status) {
+  return status >= 100 && status <= 599 ? std::to_string(status) : "other";
+}
+
 // A sync takes from a second (nothing to change, small world) to many minutes (world L).
 const prometheus::Histogram::BucketBoundaries kSyncBuckets = {0.5, 1,   2,   5,   10,   30,
                                                               60,  120, 300, 600, 1800, 3600};
@@ -100,7 +114,7 @@ Registry::Registry() : impl_(std::make_unique<Impl>()) {}
 Registry::~Registry() = default;
 
 void Registry::gitlab_request(std::string_view endpoint, int status) {
-  impl_->gitlab_requests.Add({{"endpoint", text(endpoint)}, {"status", std::to_string(status)}})
+  impl_->gitlab_requests.Add({{"endpoint", text(endpoint)}, {"status", status_label(status)}})
       .Increment();
 }
 
@@ -130,7 +144,9 @@ void Registry::set_managed(std::int64_t active_users, std::int64_t groups) {
 void Registry::http_request(std::string_view method, std::string_view route, int status,
                             double seconds) {
   impl_->http_requests
-      .Add({{"method", text(method)}, {"route", text(route)}, {"status", std::to_string(status)}})
+      .Add({{"method", method_label(method)},
+            {"route", text(route)},
+            {"status", status_label(status)}})
       .Increment();
   impl_->http_duration.Add({{"route", text(route)}}, kHttpBuckets).Observe(seconds);
 }

@@ -41,7 +41,8 @@ class Registry {
   void set_managed(std::int64_t active_users, std::int64_t groups);
 
   // ---- HTTP and logins
-  // `route` is the matched route template, or "(unmatched)" / "(static)".
+  // `route` is the matched route template, or "(unmatched)" / "(fallback)"; a method outside
+  // GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS is labelled OTHER.
   void http_request(std::string_view method, std::string_view route, int status, double seconds);
   // `method` local or gitlab; `result` success or failure.
   void login(std::string_view method, std::string_view result);

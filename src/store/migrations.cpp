@@ -209,6 +209,15 @@ std::vector<Migration> build() {
                      "ALTER TABLE tasks ADD COLUMN groups_total {bigint}",
                      "ALTER TABLE tasks ADD COLUMN projects_total {bigint}",
                  }});
+  all.push_back({10,
+                 "GitLab login states, so that each sign-in completes once across every node",
+                 {
+                     R"(CREATE TABLE oauth_states (
+  state_hash TEXT PRIMARY KEY,
+  expires_at {bigint} NOT NULL
+))",
+                     "CREATE INDEX oauth_states_expiry ON oauth_states (expires_at)",
+                 }});
   return all;
 }
 

@@ -58,6 +58,7 @@ Status SociStore::migrate() {
           soci::use(m.version), soci::use(m.name), soci::use(at);
       tx.commit();
     }
+    reseal_legacy_secrets(lease);
     return {};
   });
 }
@@ -195,8 +196,12 @@ Result<Page<User>> SociStore::list_users(const UserQuery& query) {
       if (!query.q.empty()) {
         const std::string p = b.add(like_pattern(query.q));
         w += " AND (LOWER(login) LIKE " + p + " ESCAPE '\\' OR LOWER(name) LIKE " +
-             b.add(like_pattern(query.q)) + " ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE " +
-             b.add(like_pattern(query.q)) + " ESCAPE '\\')";
+             b.add(like_pattern(query.q)) + " ESCAPE '\\'";
+        if (query.search_email) {
+          w += " OR LOWER(COALESCE(email, '')) LIKE " + b.add(like_pattern(query.q)) +
+               " ESCAPE '\\'";
+        }
+        w += ")";
       }
       if (query.active) w += " AND active = " + b.add(static_cast<long long>(*query.active));
       if (query.managed) w += " AND managed = " + b.add(static_cast<long long>(*query.managed));
@@ -707,6 +712,31 @@ Result<Page<UserPermissions>> SociStore::list_permission_users(const PermissionU
       page.items.push_back({std::move(u), std::move(held[id])});
     }
     return page;
+  });
+}
+
+Result<std::vector<AdminHolding>> SociStore::admin_holdings() {
+  return guarded([&]() -> Result<std::vector<AdminHolding>> {
+    Lease lease(*db_);
+    Binder b(*lease);
+    long long user = 0, local = 0, group = 0;
+    soci::indicator group_ind = soci::i_ok;
+    b.statement().exchange(soci::into(user));
+    b.statement().exchange(soci::into(local));
+    b.statement().exchange(soci::into(group, group_ind));
+    std::vector<AdminHolding> out;
+    // Direct grants, then memberships of granted groups; active users only.
+    if (b.query("SELECT u.id, u.is_local, NULL FROM permissions p JOIN users u ON u.id = "
+                "p.user_id WHERE p.project_id IS NULL AND p.permission = 'admin' AND u.active = 1 "
+                "UNION ALL SELECT u.id, u.is_local, p.group_id FROM permissions p JOIN "
+                "group_members m ON m.group_id = p.group_id JOIN users u ON u.id = m.user_id "
+                "WHERE p.project_id IS NULL AND p.permission = 'admin' AND u.active = 1")) {
+      do {
+        out.push_back({user, local != 0,
+                       group_ind == soci::i_null ? std::nullopt : std::optional<GroupId>(group)});
+      } while (b.statement().fetch());
+    }
+    return out;
   });
 }
 

@@ -43,6 +43,7 @@ class SociStore final : public Store {
   Result<std::vector<UserId>> group_members(GroupId group) override;
   Result<Page<MembershipRow>> list_memberships(const MembershipQuery& query) override;
   Result<Page<UserPermissions>> list_permission_users(const PermissionUsersQuery& query) override;
+  Result<std::vector<AdminHolding>> admin_holdings() override;
   Result<std::vector<GroupId>> user_groups(UserId user) override;
   Result<std::vector<std::string>> user_group_names(UserId user) override;
 
@@ -63,8 +64,8 @@ class SociStore final : public Store {
   Result<SyncScope> rows_of_gitlab_users(const std::set<std::int64_t>& users) override;
   Status save_share_links(const std::vector<ShareLink>& links) override;
   Result<std::vector<ShareLink>> share_links_of(const std::set<std::int64_t>& invited) override;
-  Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter,
-                                 Millis now) override;
+  Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter, Millis now,
+                                 std::size_t max_ids) override;
   Result<ApplyResult> apply(const ChangeSet& changes) override;
   Result<ApplyResult> apply_for_task(const ChangeSet& changes, TaskId task,
                                      std::string_view node_id) override;
@@ -99,6 +100,9 @@ class SociStore final : public Store {
   Result<SessionRecord> find_session(std::string_view id_hash, Millis now) override;
   Status delete_session(std::string_view id_hash) override;
   Status delete_user_credentials(UserId user) override;
+  Status delete_sessions_of(UserId user, std::optional<std::string> keep_id_hash) override;
+  Status save_oauth_state(std::string_view state_hash, Millis expires_at, Millis now) override;
+  Result<bool> consume_oauth_state(std::string_view state_hash, Millis now) override;
   Result<UserToken> create_user_token(const UserToken& token) override;
   Result<UserToken> find_user_token(std::string_view token_hash) override;
   Result<std::vector<UserToken>> list_user_tokens(UserId user) override;
@@ -111,6 +115,8 @@ class SociStore final : public Store {
   // Serialises writers that must not interleave across nodes (task claims, migrations):
   // PostgreSQL takes a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already did.
   void lock_queue(sql::Lease& lease);
+  // GitLab secrets sealed before they were bound to the URL (SecretBox v1) sealed again, bound.
+  void reseal_legacy_secrets(sql::Lease& lease);
   // Deletes the sessions and user tokens of `user`, inside the caller's transaction.
   static void drop_credentials(sql::Lease& lease, UserId user);
   // True while an active user holds the global `admin` permission, directly or through a group

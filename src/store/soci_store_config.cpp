@@ -64,15 +64,21 @@ Result<std::optional<GitlabConfig>> SociStore::load_gitlab_config() {
     for (std::string& name : rows::decode_strings(privileged)) {
       c.jit_privileged_groups.insert(std::move(name));
     }
+    // Each secret is bound to the URL it was given for (SecretBox v2): one that does not open
+    // with the stored URL (changed in the database, or a key file that is not the database's)
+    // reads as unset, so it is never sent anywhere, and the configuration says so.
     const auto unseal = [&](const std::string& v, soci::indicator ind,
                             std::optional<std::string>& out) -> Status {
       if (ind == soci::i_null) return {};
       if (!secrets_) {
         return make_error(ErrorCode::kFailedPrecondition, "No key to decrypt stored secrets.");
       }
-      auto plain = secrets_->open(v);
-      if (!plain) return tl::unexpected(plain.error());
-      out = *plain;
+      auto plain = secrets_->open(v, c.url);
+      if (plain) {
+        out = *plain;
+      } else {
+        c.secrets_unreadable = true;
+      }
       return {};
     };
     if (auto s = unseal(secret, secret_ind, c.secret); !s) return tl::unexpected(s.error());
@@ -93,7 +99,7 @@ Status SociStore::save_gitlab_config(const GitlabConfig& c) {
   return guarded([&]() -> Status {
     const auto seal = [&](const std::optional<std::string>& v) -> std::optional<std::string> {
       if (!v) return std::nullopt;
-      return secrets_->seal(*v);
+      return secrets_->seal(*v, c.url);
     };
     Lease lease(*db_);
     Binder b(*lease);
@@ -120,6 +126,36 @@ Status SociStore::save_gitlab_config(const GitlabConfig& c) {
         "updated_at = excluded.updated_at");
     return {};
   });
+}
+
+void SociStore::reseal_legacy_secrets(Lease& lease) {
+  if (!secrets_) return;
+  std::string url, secret, token, webhook;
+  soci::indicator secret_ind = soci::i_ok, token_ind = soci::i_ok, webhook_ind = soci::i_ok;
+  *lease << "SELECT url, secret_sealed, token_sealed, webhook_secret_sealed FROM gitlab_config "
+            "WHERE id = 1",
+      soci::into(url), soci::into(secret, secret_ind), soci::into(token, token_ind),
+      soci::into(webhook, webhook_ind);
+  if (!lease->got_data()) return;
+  // A value that does not open stays as it is: a wrong key file is the operator's to fix.
+  const auto bound = [&](const std::string& v, soci::indicator ind) -> std::optional<std::string> {
+    if (ind == soci::i_null || SecretBox::is_bound(v)) return std::nullopt;
+    auto plain = secrets_->open(v);
+    if (!plain) return std::nullopt;
+    return secrets_->seal(*plain, url);
+  };
+  // The value to write back: bound anew, or as it was.
+  const auto column = [&](const std::string& v, soci::indicator ind) {
+    if (auto resealed = bound(v, ind)) return std::optional<std::string>(std::move(resealed));
+    return ind == soci::i_null ? std::optional<std::string>() : std::optional<std::string>(v);
+  };
+  if (!bound(secret, secret_ind) && !bound(token, token_ind) && !bound(webhook, webhook_ind)) {
+    return;
+  }
+  Binder b(*lease);
+  b.execute("UPDATE gitlab_config SET secret_sealed = " + b.add(column(secret, secret_ind)) +
+            ", token_sealed = " + b.add(column(token, token_ind)) +
+            ", webhook_secret_sealed = " + b.add(column(webhook, webhook_ind)) + " WHERE id = 1");
 }
 
 Status SociStore::delete_gitlab_config() {

@@ -117,6 +117,44 @@ Status SociStore::delete_user_credentials(UserId user) {
   });
 }
 
+Status SociStore::delete_sessions_of(UserId user, std::optional<std::string> keep_id_hash) {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    Binder b(*lease);
+    std::string sql = "DELETE FROM sessions WHERE user_id = " + b.add(static_cast<long long>(user));
+    if (keep_id_hash) sql += " AND id_hash <> " + b.add(*keep_id_hash);
+    b.execute(sql);
+    return {};
+  });
+}
+
+Status SociStore::save_oauth_state(std::string_view state_hash, Millis expires_at, Millis now) {
+  return guarded([&]() -> Status {
+    Lease lease(*db_);
+    Tx tx(lease);
+    Binder sweep(*lease);
+    sweep.execute("DELETE FROM oauth_states WHERE expires_at < " +
+                  sweep.add(static_cast<long long>(now)));
+    Binder b(*lease);
+    b.execute("INSERT INTO oauth_states (state_hash, expires_at) VALUES (" +
+              b.add(std::string(state_hash)) + ", " + b.add(static_cast<long long>(expires_at)) +
+              ")");
+    tx.commit();
+    return {};
+  });
+}
+
+Result<bool> SociStore::consume_oauth_state(std::string_view state_hash, Millis now) {
+  return guarded([&]() -> Result<bool> {
+    Lease lease(*db_);
+    Binder b(*lease);
+    // One statement: of two callbacks racing with the same state, one deletes the row.
+    return b.execute(
+               "DELETE FROM oauth_states WHERE state_hash = " + b.add(std::string(state_hash)) +
+               " AND expires_at >= " + b.add(static_cast<long long>(now))) == 1;
+  });
+}
+
 Result<UserToken> SociStore::create_user_token(const UserToken& token) {
   return guarded([&]() -> Result<UserToken> {
     Lease lease(*db_);

@@ -94,19 +94,55 @@ Result<Task> SociStore::enqueue_task(const Task& task, bool only_if_idle) {
 }
 
 Result<Task> SociStore::queue_event_scope(const SyncScope& scope, const std::string& submitter,
-                                          Millis now) {
+                                          Millis now, std::size_t max_ids) {
   const std::string type(to_string(TaskType::kGitlabEventProvisioning));
+  const std::string full_type(to_string(TaskType::kGitlabAuthProvisioning));
   return guarded([&]() -> Result<Task> {
     Lease lease(*db_);
     Tx tx(lease);
     lock_queue(lease);  // a claim cannot start the task between the read and the write
+    // A full sync still pending reads GitLab after this event: it covers it.
+    long long full = 0;
+    *lease << "SELECT id FROM tasks WHERE task_type = :t AND status = 'PENDING' ORDER BY id "
+              "LIMIT 1",
+        soci::use(full_type), soci::into(full);
+    if (lease->got_data()) {
+      auto task = read_task(lease, full);
+      if (!task) return tl::unexpected(task.error());
+      tx.commit();
+      return *task;
+    }
     long long id = 0;
     std::string text;
     soci::indicator ind = soci::i_ok;
     *lease << "SELECT id, scope FROM tasks WHERE task_type = :t AND status = 'PENDING' "
               "ORDER BY id LIMIT 1",
         soci::use(type), soci::into(id), soci::into(text, ind);
-    if (!lease->got_data()) {
+    const bool pending = lease->got_data();
+    SyncScope all =
+        pending && ind == soci::i_ok ? rows::decode_scope(text).value_or(SyncScope{}) : SyncScope{};
+    all.merge(scope);
+    if (all.size() > max_ids) {
+      // A flood of events (or one naming more than the bound): one full sync instead of an
+      // ever-growing scope kept in a row and re-read from GitLab piece by piece.
+      if (pending) {
+        const std::string why =
+            "Replaced by a full synchronization: GitLab events named more than " +
+            std::to_string(max_ids) + " groups, projects, users and members before it started.";
+        Binder b(*lease);
+        b.execute("UPDATE tasks SET status = 'CANCELED', finished_at = " +
+                  b.add(static_cast<long long>(now)) + ", info_messages = " +
+                  b.add(rows::encode_strings({why})) + " WHERE id = " + b.add(id));
+      }
+      Task t;
+      t.type = TaskType::kGitlabAuthProvisioning;
+      t.submitter = submitter;
+      t.submitted_at = now;
+      t = insert_task(lease, t);
+      tx.commit();
+      return t;
+    }
+    if (!pending) {
       // None pending: a new one, in the same transaction, so two nodes receiving events at
       // the same instant queue one task between them.
       Task t;
@@ -118,9 +154,6 @@ Result<Task> SociStore::queue_event_scope(const SyncScope& scope, const std::str
       tx.commit();
       return t;
     }
-    SyncScope all =
-        ind == soci::i_ok ? rows::decode_scope(text).value_or(SyncScope{}) : SyncScope{};
-    all.merge(scope);
     const std::string encoded = rows::encode_scope(all);
     *lease << "UPDATE tasks SET scope = :s WHERE id = :id", soci::use(encoded), soci::use(id);
     auto task = read_task(lease, id);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/admin_guard.hpp"
 #include "core/audit.hpp"
 #include "core/change_set.hpp"
 #include "core/error.hpp"
@@ -37,7 +38,8 @@ struct Page {
 };
 
 struct UserQuery {
-  std::string q;  // substring of login, name or email
+  std::string q;             // substring of login, name or (with search_email) email
+  bool search_email = true;  // false for callers who may not see emails
   std::optional<bool> active;
   std::optional<bool> managed;
   int page_index = 1;  // 1-based
@@ -201,6 +203,9 @@ class Store {
   // instance has thousands.
   virtual Result<Page<UserPermissions>> list_permission_users(
       const PermissionUsersQuery& query) = 0;
+  // Every holding of the global `admin` permission by an active user, directly or through a
+  // group (core/admin_guard.hpp): what a change that may take it away is checked against.
+  virtual Result<std::vector<AdminHolding>> admin_holdings() = 0;
 
   // ---- the whole state, for export and for the sync's plan
   virtual Result<AuthorizationState> load_state() = 0;
@@ -268,9 +273,13 @@ class Store {
   virtual Status finish_task(TaskId id, std::string_view node_id, Millis now,
                              const TaskOutcome& outcome) = 0;
   // Queues the event sync of `scope`: merged into the event task still pending if there is one
-  // (a burst of events becomes one run), else a new pending task. Atomic across nodes.
+  // (a burst of events becomes one run), else a new pending task. Atomic across nodes. The
+  // pending scope stays bounded: when the merge would name more than `max_ids` groups, projects,
+  // users and members in all, the pending event task is canceled and one full sync is queued instead
+  // (or the one already pending is returned); while a full sync is pending, it covers any event
+  // and is returned. The returned task's type says which it is.
   virtual Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter,
-                                         Millis now) = 0;
+                                         Millis now, std::size_t max_ids) = 0;
   virtual Result<Task> get_task(TaskId id) = 0;
   virtual Result<Page<Task>> list_tasks(const TaskQuery& query) = 0;
   // The syncs queued after task `after` up to task `upto` (ids in (after, upto]), whatever their
@@ -296,6 +305,15 @@ class Store {
   virtual Result<SessionRecord> find_session(std::string_view id_hash, Millis now) = 0;
   virtual Status delete_session(std::string_view id_hash) = 0;  // idempotent
   virtual Status delete_user_credentials(UserId user) = 0;      // sessions and tokens
+  // Ends every session of `user` but the one with the hash `keep_id_hash` (a password change
+  // keeps the session it was made from). Tokens stay.
+  virtual Status delete_sessions_of(UserId user, std::optional<std::string> keep_id_hash) = 0;
+
+  // ---- the GitLab login's states, so that a flow completes once across every node
+  // Records a flow's state (its hash) until `expires_at`; drops the states expired before `now`.
+  virtual Status save_oauth_state(std::string_view state_hash, Millis expires_at, Millis now) = 0;
+  // Deletes the state and says whether it was there and had not expired: true once per state.
+  virtual Result<bool> consume_oauth_state(std::string_view state_hash, Millis now) = 0;
   // kAlreadyExists when the user has a token of that name; the stored token (with its id).
   virtual Result<UserToken> create_user_token(const UserToken& token) = 0;
   virtual Result<UserToken> find_user_token(std::string_view token_hash) = 0;  // kNotFound

@@ -1,5 +1,7 @@
 #include "sync/configuration.hpp"
 
+#include "core/admin_guard.hpp"
+
 namespace provisio::sync {
 namespace {
 
@@ -112,13 +114,38 @@ Result<ConfigChange> GitlabConfiguration::update(const GitlabConfigPatch& patch,
                       "request.");
   }
   GitlabConfig after = before;
+  const bool new_host = patch.url && normalize_gitlab_url(*patch.url) != before.url;
+  if (new_host) {
+    // Secrets were given for the old host: none goes to the new one unless given again.
+    after.provisioning_token.reset();
+    after.webhook_secret.reset();
+  }
+  after.secrets_unreadable = false;
   apply_patch(after, patch);
+  if (new_host && after.provisioning_type == ProvisioningType::kAutoProvisioning &&
+      !after.provisioning_token) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Changing the GitLab URL clears the stored provisioning token (it was given "
+                      "for the old host): give the token for " +
+                          after.url + " in the same request.");
+  }
   if (before.enabled && !after.enabled &&
       before.provisioning_type == ProvisioningType::kAutoProvisioning &&
       after.provisioning_type == ProvisioningType::kAutoProvisioning) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "GitLab authentication cannot be disabled while automatic provisioning is "
                       "on: switch to Just-in-Time provisioning first.");
+  }
+  if (before.enabled && !after.enabled) {
+    // Users who log in through GitLab could no longer log in.
+    auto holdings = store_.admin_holdings();
+    if (!holdings) return tl::unexpected(holdings.error());
+    AdminLoss loss;
+    loss.gitlab_logins = true;
+    if (auto kept = keeps_an_administrator(*holdings, loss, "Disabling GitLab authentication");
+        !kept) {
+      return tl::unexpected(kept.error());
+    }
   }
   return save(before, after, who, verify);
 }
@@ -134,7 +161,9 @@ Result<ConfigChange> GitlabConfiguration::create_or_update(const GitlabConfigPat
 Result<ConfigChange> GitlabConfiguration::save(const std::optional<GitlabConfig>& before,
                                                const GitlabConfig& after, const std::string& who,
                                                const ConfigVerifier& verify) {
-  if (auto valid = validate(after); !valid) return tl::unexpected(valid.error());
+  if (auto valid = validate(after, policy_.allow_http); !valid) {
+    return tl::unexpected(valid.error());
+  }
   if (verify) {
     if (auto verified = verify(before, after); !verified) return tl::unexpected(verified.error());
   }

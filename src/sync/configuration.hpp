@@ -1,10 +1,13 @@
 #pragma once
 // The rules of the single GitLab configuration (behaviour.md §2, api.md), shared by the HTTP API
 // and `provisio gitlab configure`: only one configuration; changing the URL needs the secret
-// again; automatic provisioning needs a token and allowed groups; enabling it queues the first
-// sync; leaving it clears the managed flags; a configuration is disabled only in JIT mode and
-// deleted only when disabled (which also clears the managed flags); a change of token or allowed
-// groups while automatic provisioning is on queues a sync.
+// again and clears every other stored secret the change does not give again (they were given
+// for the old host, and the change's own check must not send them to the new one); an https URL
+// unless loopback or allowed; automatic provisioning needs a token and allowed groups; enabling
+// it queues the first sync; leaving it clears the managed flags; a configuration is disabled only
+// in JIT mode, and not while every administrator logs in through GitLab (core/admin_guard.hpp),
+// and deleted only when disabled (which also clears the managed flags); a change of token or
+// allowed groups while automatic provisioning is on queues a sync.
 
 #include <functional>
 #include <optional>
@@ -40,6 +43,11 @@ struct ConfigChange {
   std::optional<Task> queued_sync;
 };
 
+// What the server's settings allow.
+struct ConfigurationPolicy {
+  bool allow_http = false;  // gitlab_allow_http: http:// URLs to hosts other than loopback
+};
+
 // Looks at a configuration about to be saved (before: the stored one, if any): an error stops
 // the save, with nothing written. The API checks a new token or allowed groups against GitLab
 // this way.
@@ -59,7 +67,8 @@ Result<std::optional<Task>> queue_sync_for_new_settings(store::Store& store, con
 
 class GitlabConfiguration {
  public:
-  GitlabConfiguration(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  GitlabConfiguration(store::Store& store, const Clock& clock, ConfigurationPolicy policy = {})
+      : store_(store), clock_(clock), policy_(policy) {}
 
   Result<std::optional<GitlabConfig>> get();
   // kAlreadyExists when a configuration exists.
@@ -80,6 +89,7 @@ class GitlabConfiguration {
 
   store::Store& store_;
   const Clock& clock_;
+  ConfigurationPolicy policy_;
 };
 
 }  // namespace provisio::sync

@@ -373,7 +373,7 @@ Result<PlannedSync> SyncService::plan_full() {
 }
 
 Result<Task> SyncService::request_scoped(const SyncScope& scope, const std::string& submitter) {
-  return store_.queue_event_scope(scope, submitter, clock_.now());
+  return store_.queue_event_scope(scope, submitter, clock_.now(), options_.max_event_scope);
 }
 
 Result<Task> SyncService::request_full(const std::string& submitter) {

@@ -34,6 +34,9 @@ struct SyncOptions {
   Millis lease_ms = 120'000;     // a node that stops renewing loses its task after this
   Millis heartbeat_ms = 20'000;  // how often a running sync renews its lease
   Millis progress_ms = 1'000;    // how often a running sync writes its progress on its task
+  // The most groups, projects, users and members that GitLab events may leave pending for one
+  // partial sync; past it the pending events become one full sync (Store::queue_event_scope).
+  std::size_t max_event_scope = 1'000;
   // Where runs are counted (GET /metrics); not owned. GitLab requests are counted through
   // engine.metrics, which the wiring points at the same registry.
   metrics::Registry* metrics = nullptr;
@@ -64,7 +67,8 @@ class SyncService {
   Result<Task> request_full(const std::string& submitter);
 
   // Queues the partial sync of what GitLab events named, merged into the event sync still
-  // pending if there is one (sync/scoped_reader.hpp says what is re-read).
+  // pending if there is one (sync/scoped_reader.hpp says what is re-read); a full sync instead
+  // when that would name more than options().max_event_scope (the task's type says which).
   Result<Task> request_scoped(const SyncScope& scope, const std::string& submitter);
 
   // Runs a task this node has claimed to its end: records its outcome (and holds its plan back

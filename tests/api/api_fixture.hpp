@@ -2,7 +2,8 @@
 // The Web API in-process: a Store on a temporary SQLite file or a fresh PostgreSQL database (the
 // test's parameter), the route table behind the real HTTP server on 127.0.0.1 and a free port,
 // an administrator and a plain user with a user token each. The GitLab check is a fake that
-// answers what the test says.
+// answers what the test says; GitLab events are queued as the server queues them (the sync
+// service's queue) and nothing runs them.
 
 #include <gtest/gtest.h>
 
@@ -107,11 +108,9 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
                                 std::nullopt};
     };
     context_->queue_event = [this](const EventEffect& e) {
-      Task t;
-      t.type = TaskType::kGitlabEventProvisioning;
-      t.scope = e.scope;
-      t.submitter = "gitlab-events";
-      return store_->enqueue_task(t, false);
+      return e.action == EventAction::kFull
+                 ? sync_service_->request_full("gitlab-events")
+                 : sync_service_->request_scoped(e.scope, "gitlab-events");
     };
     start_server();
   }

@@ -35,8 +35,8 @@ TEST_P(ApiTest, AManagedInstanceRefusesHandMadeChangesToWhatTheSyncOwns) {
   expect_managed_refusal(call(As::kAdmin, "DELETE", kUsers + managed.uuid),
                          "deactivate a managed user");
   expect_managed_refusal(form_call(As::kAdmin, "/api/users/change_password",
-                                   "login=local-user&password=another-password-1"),
-                         "change a local user's password");
+                                   "login=gitlab-user&password=another-password-1"),
+                         "set a managed user's password");
   expect_managed_refusal(
       json_call(As::kAdmin, "POST", "/api/v2/authorizations/groups", {{"name", "g"}}),
       "create a group");

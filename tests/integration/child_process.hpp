@@ -30,15 +30,17 @@ using EnvChanges = std::map<std::string, std::optional<std::string>>;
 
 class ChildProcess {
  public:
+  // `stdin_path`: the file the child reads as its standard input.
   ChildProcess(const std::string& program, const std::vector<std::string>& args,
-               const EnvChanges& env, const std::string& stderr_path) {
+               const EnvChanges& env, const std::string& stderr_path,
+               const std::string& stdin_path = "/dev/null") {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
     stdout_fd_ = fds[0];
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                      0600);
@@ -166,10 +168,11 @@ inline std::string read_file(const std::string& path) {
 // Runs a command to its end, with a bound on the time it may take.
 inline Completed run_command(const std::string& program, const std::vector<std::string>& args,
                              const EnvChanges& env, const std::string& stderr_path,
-                             std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+                             std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                             const std::string& stdin_path = "/dev/null") {
   Completed out;
   {
-    ChildProcess child(program, args, env, stderr_path);
+    ChildProcess child(program, args, env, stderr_path, stdin_path);
     out.out = child.read_rest(timeout);
     out.exit_code = child.wait(std::chrono::seconds(5)).value_or(-1);
   }

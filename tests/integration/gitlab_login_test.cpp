@@ -548,6 +548,33 @@ TEST_F(GitlabLoginTest, AReplayedCallbackIsRefused) {
       << login_error();
 }
 
+TEST_F(GitlabLoginTest, AFlowCompletesOnceEvenWithItsCookieAndAFreshCode) {
+  // Issue 21: someone who kept a browser's flow cookie (from its disk, a shared machine) asks
+  // GitLab for a fresh code for the same state and challenge, then replays the callback. The
+  // cookie still opens and the state still matches it: only the server's own record of the state,
+  // deleted at the first callback, refuses the second.
+  const json user = groupless_user();
+  configure({});
+  sign_in_at_gitlab_as(user["username"]);
+  const auto to_gitlab = browser_.get("/sessions/init/gitlab");
+  const std::string authorize = to_gitlab.headers.at("Location");
+  const auto flow_cookie = browser_.cookie(port_, "provisio_oauth");
+  ASSERT_TRUE(flow_cookie);
+  const std::string first = browser_.get(authorize).headers.at("Location");
+  browser_.navigate(first);
+  ASSERT_TRUE(logged_in()) << login_error();
+
+  Browser attacker;
+  attacker.home_port = port_;
+  const std::string second = attacker.get(authorize).headers.at("Location");
+  ASSERT_NE(second.find("code="), std::string::npos) << second;
+  ASSERT_NE(query_value(second, "code"), query_value(first, "code"));
+  attacker.set_cookie(port_, "provisio_oauth", *flow_cookie);
+  attacker.navigate(second);
+  EXPECT_EQ(attacker.visited.back(), home("/login"));
+  EXPECT_FALSE(attacker.cookie(port_, "PROVISIO_SESSION")) << "a second session from one flow";
+}
+
 TEST_F(GitlabLoginTest, ADeactivatedUserCannotLogInAgain) {
   const json user = groupless_user();
   configure({});

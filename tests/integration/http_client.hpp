@@ -25,9 +25,17 @@ struct ClientResponse {
 // GoogleTest reports as a failure of the test.
 class HttpClient {
  public:
-  explicit HttpClient(std::uint16_t port, std::chrono::seconds timeout = std::chrono::seconds(10))
+  // `source`: the local address to connect from (any of 127.0.0.0/8 on Linux), so that one test
+  // can be several clients as the server sees them; empty: the system's choice.
+  explicit HttpClient(std::uint16_t port, std::chrono::seconds timeout = std::chrono::seconds(10),
+                      const std::string& source = "")
       : stream_(io_) {
     stream_.expires_after(timeout);
+    if (!source.empty()) {
+      stream_.socket().open(boost::asio::ip::tcp::v4());
+      stream_.socket().bind(
+          boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(source), 0));
+    }
     stream_.connect(
         boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
     timeout_ = timeout;

@@ -8,10 +8,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http/json_response.hpp"
 #include "http/server.hpp"
@@ -179,14 +181,119 @@ TEST_F(ServerTest, AMalformedRequestGets400) {
   EXPECT_EQ(client.read_response().status, 400);
 }
 
-TEST_F(ServerTest, ASlowClientIsDisconnectedAfterTheReadTimeout) {
+TEST_F(ServerTest, ASlowClientIsDisconnectedAfterTheHeaderTimeout) {
   ServerOptions options = loopback();
-  options.read_timeout = 1s;
+  options.header_timeout = 1s;
   const auto port = start(options);
   // The client gives up only after a minute: closed before that, it was the server's timeout.
   HttpClient client(port, 60s);
   client.write_raw("GET /api/system/health HTTP/1.1\r\nHost: x\r\n");  // never finished
   EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions options = loopback();
+  options.idle_timeout = 1s;
+  const auto port = start(options);
+  HttpClient client(port, 10s);
+  EXPECT_EQ(client.request("GET", "/api/system/health").status, 200);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, AHeaderSentOneByteAtATimeStillMeetsTheHeaderTimeout) {
+  // The header timer runs from the request's first byte, not from each byte: a slowloris that
+  // keeps sending cannot hold the connection longer.
+  ServerOptions options = loopback();
+  options.header_timeout = 1s;
+  options.idle_timeout = 30s;
+  const auto port = start(options);
+  HttpClient client(port, 10s);
+  client.write_raw("GET /api/system/health HTTP/1.1\r\n");
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    try {
+      for (int i = 0; i < 100 && !stop; ++i) {
+        client.write_raw("X");
+        std::this_thread::sleep_for(100ms);
+      }
+    } catch (const std::exception&) {
+      // the server closed the connection
+    }
+  });
+  EXPECT_TRUE(client.closed_by_server());
+  stop = true;
+  trickle.join();
+}
+
+TEST_F(ServerTest, UnknownMethodsGet501BeforeRouting) {
+  const auto port = start();
+  for (const char* method : {"PROPFIND", "TRACE", "CONNECT", "FLOOD"}) {
+    HttpClient client(port);
+    client.write_raw(std::string(method) + " /api/system/health HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(client.read_response().status, 501) << method;
+  }
+  EXPECT_EQ(HttpClient(port).request("OPTIONS", "/api/system/health").status, 405);
+}
+
+TEST_F(ServerTest, AtThePerAddressLimitANewConnectionTakesThePlaceOfAnIdleOne) {
+  ServerOptions options = loopback();
+  options.max_connections_per_address = 4;
+  const auto port = start(options);
+  std::vector<std::unique_ptr<HttpClient>> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(std::make_unique<HttpClient>(port, 10s, "127.0.0.3"));
+    EXPECT_EQ(idle.back()->request("GET", "/api/system/health").status, 200);
+  }
+  // A fifth from the same address is served, and the connection idle the longest was closed.
+  EXPECT_EQ(HttpClient(port, 10s, "127.0.0.3").request("GET", "/api/system/health").status, 200);
+  EXPECT_TRUE(idle.front()->closed_by_server());
+  // Another address is not concerned.
+  EXPECT_EQ(HttpClient(port, 10s, "127.0.0.4").request("GET", "/api/system/health").status, 200);
+}
+
+TEST_F(ServerTest, WhenEveryConnectionIsBusyANewOneGets503) {
+  std::promise<void> entered_first, entered_second;
+  std::atomic<int> entered{0};
+  std::atomic<bool> release{false};
+  Router router = test_router();
+  router.add("GET", "/slow", [&](const HttpRequest&) {
+    (++entered == 1 ? entered_first : entered_second).set_value();
+    while (!release) std::this_thread::sleep_for(5ms);
+    return json_response(200, {{"done", true}});
+  });
+  ServerOptions options = loopback();
+  options.max_connections = 2;
+  const auto port = start(options, std::move(router));
+  auto first = std::async(std::launch::async, [port] { return http_get(port, "/slow"); });
+  ASSERT_EQ(entered_first.get_future().wait_for(10s), std::future_status::ready);
+  auto second = std::async(std::launch::async, [port] { return http_get(port, "/slow"); });
+  ASSERT_EQ(entered_second.get_future().wait_for(10s), std::future_status::ready);
+  HttpClient third(port);
+  const auto refused = third.read_response();  // written at once, before any request
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.headers.count("Retry-After"), 1u);
+  release = true;
+  EXPECT_EQ(first.get().status, 200);
+  EXPECT_EQ(second.get().status, 200);
+}
+
+TEST_F(ServerTest, OnlyATrustedProxyNamesTheClient) {
+  Router router;
+  router.add("GET", "/who", [](const HttpRequest& r) {
+    return json_response(200, {{"address", r.remote_address}, {"tls", r.over_tls}});
+  });
+  ServerOptions options = loopback();
+  options.trusted_proxies = *parse_address_ranges("127.0.0.1");
+  const auto port = start(options, std::move(router));
+  const auto ask = [&](const std::string& source) {
+    return nlohmann::json::parse(
+        HttpClient(port, 10s, source)
+            .request("GET", "/who", "",
+                     {{"X-Forwarded-For", "203.0.113.9"}, {"X-Forwarded-Proto", "https"}})
+            .body);
+  };
+  EXPECT_EQ(ask("127.0.0.1"), (nlohmann::json{{"address", "203.0.113.9"}, {"tls", true}}));
+  EXPECT_EQ(ask("127.0.0.2"), (nlohmann::json{{"address", "127.0.0.2"}, {"tls", false}}));
 }
 
 TEST_F(ServerTest, SlowClientsDoNotHoldUpOthers) {

@@ -40,9 +40,20 @@ grep -q '^ui_dir = "/usr/share/provisio/ui"$' "$conf" || fail "ui_dir in the con
 unit=$dest/etc/systemd/system/provisio.service
 for line in "User=provisio" "Group=provisio" \
   "ExecStart=/usr/bin/provisio serve --config /etc/provisio/provisio.toml" \
-  "ReadWritePaths=/var/lib/provisio" "NoNewPrivileges=yes" "WorkingDirectory=/var/lib/provisio"; do
+  "ReadWritePaths=/var/lib/provisio" "NoNewPrivileges=yes" "WorkingDirectory=/var/lib/provisio" \
+  "ProtectSystem=strict" "ProtectHome=yes" "PrivateTmp=yes" "PrivateDevices=yes" \
+  "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" "SystemCallFilter=@system-service" \
+  "CapabilityBoundingSet=" "LimitNOFILE=65536"; do
   grep -qxF "$line" "$unit" || fail "the unit lacks $line"
 done
+# systemd's own rating of the sandbox (it reads the file; no running systemd needed): 7.0
+# before issue 21's hardening, 1.2 after.
+if command -v systemd-analyze >/dev/null; then
+  exposure=$(systemd-analyze security --offline=true "$unit" 2>/dev/null |
+    sed -n 's/.*Overall exposure level for provisio.service: \([0-9.]*\).*/\1/p')
+  [ -n "$exposure" ] || fail "systemd-analyze security gave no exposure level"
+  awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' || fail "the unit's exposure is $exposure (over 2.0)"
+fi
 ! grep -qE "@[A-Z]+@" "$unit" "$conf" || fail "a placeholder was left unsubstituted"
 if command -v systemd-analyze >/dev/null; then
   # Offline, with the installed binary under DESTDIR. A staged root has no system units, so

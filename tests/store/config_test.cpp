@@ -29,7 +29,7 @@ TEST_P(StoreTest, TheGitlabConfigurationRoundTripsWithSecretsSealed) {
       soci::into(token);
   EXPECT_EQ(secret.find("oauth-secret-value"), std::string::npos);
   EXPECT_EQ(token.find("glpat"), std::string::npos);
-  EXPECT_EQ(secret.rfind("v1:", 0), 0u);
+  EXPECT_EQ(secret.rfind("v2:", 0), 0u) << "bound to the URL";
 
   c.enabled = false;  // saving again replaces the single configuration
   ASSERT_TRUE(store_->save_gitlab_config(c));
@@ -45,9 +45,47 @@ TEST_P(StoreTest, AnotherKeyCannotReadTheSecrets) {
   auto url = parse_database_url(url_);
   auto other = open_store(*url, std::make_shared<SecretBox>(SecretBox::Key{9}));
   auto read = (*other)->load_gitlab_config();
-  ASSERT_FALSE(read);
-  EXPECT_EQ(read.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(read.error().message.find("\"s\""), std::string::npos);
+  ASSERT_TRUE(read && *read) << (read ? "" : read.error().message);
+  EXPECT_FALSE((*read)->secret) << "unreadable, so unset: never sent anywhere";
+  EXPECT_TRUE((*read)->secrets_unreadable);
+  EXPECT_FALSE((*store_->load_gitlab_config())->secrets_unreadable);
+}
+
+TEST_P(StoreTest, SecretsAreBoundToTheUrlTheyWereGivenFor) {
+  GitlabConfig c;
+  c.url = "https://gitlab.example.com";
+  c.secret = "oauth-secret";
+  c.provisioning_token = "token";
+  c.webhook_secret = "hook";
+  ASSERT_TRUE(store_->save_gitlab_config(c));
+  // Someone with write access to the database points the configuration at another host.
+  *raw_session() << "UPDATE gitlab_config SET url = 'https://attacker.example'";
+  auto read = store_->load_gitlab_config();
+  ASSERT_TRUE(read && *read) << (read ? "" : read.error().message);
+  EXPECT_EQ((*read)->url, "https://attacker.example");
+  EXPECT_FALSE((*read)->secret);
+  EXPECT_FALSE((*read)->provisioning_token);
+  EXPECT_FALSE((*read)->webhook_secret);
+  EXPECT_TRUE((*read)->secrets_unreadable);
+  // Back to the URL they were given for, they open again.
+  *raw_session() << "UPDATE gitlab_config SET url = 'https://gitlab.example.com'";
+  EXPECT_EQ((*store_->load_gitlab_config())->provisioning_token, "token");
+}
+
+TEST_P(StoreTest, SecretsSealedBeforeTheyWereBoundAreBoundAtMigration) {
+  GitlabConfig c;
+  c.url = "https://gitlab.example.com";
+  ASSERT_TRUE(store_->save_gitlab_config(c));
+  const std::string legacy = box_->seal("legacy-token");  // v1, as an older Provisio wrote it
+  *raw_session() << "UPDATE gitlab_config SET token_sealed = :t", soci::use(legacy);
+  EXPECT_EQ((*store_->load_gitlab_config())->provisioning_token, "legacy-token");
+  ASSERT_TRUE(store_->migrate());
+  std::string token;
+  *raw_session() << "SELECT token_sealed FROM gitlab_config", soci::into(token);
+  EXPECT_EQ(token.rfind("v2:", 0), 0u);
+  EXPECT_EQ((*store_->load_gitlab_config())->provisioning_token, "legacy-token");
+  *raw_session() << "UPDATE gitlab_config SET url = 'https://attacker.example'";
+  EXPECT_FALSE((*store_->load_gitlab_config())->provisioning_token);
 }
 
 TEST_P(StoreTest, CustomRolesAreAddedChangedAndDeletedButBaseRolesStay) {

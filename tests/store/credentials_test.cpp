@@ -1,4 +1,6 @@
 // Sessions and user tokens: stored as hashes, gone with their user's deactivation.
+#include <algorithm>
+
 #include "store_fixture.hpp"
 
 namespace provisio::store {
@@ -112,6 +114,75 @@ TEST_P(StoreTest, DeleteUserCredentialsDropsBoth) {
   ASSERT_TRUE(store_->delete_user_credentials(u->id));
   EXPECT_FALSE(store_->find_session("s1", 0));
   EXPECT_TRUE(store_->list_user_tokens(u->id)->empty());
+}
+
+TEST_P(StoreTest, DeleteSessionsOfAUserKeepsTheOneNamedAndEveryToken) {
+  auto u = store_->create_user(make_user("alice"), std::nullopt);
+  auto v = store_->create_user(make_user("bob"), std::nullopt);
+  for (const char* s : {"s1", "s2", "s3"})
+    ASSERT_TRUE(store_->create_session(session_of(u->id, s)));
+  ASSERT_TRUE(store_->create_session(session_of(v->id, "other")));
+  ASSERT_TRUE(store_->create_user_token(token_of(u->id, "ci")));
+  ASSERT_TRUE(store_->delete_sessions_of(u->id, std::string("s2")));
+  EXPECT_FALSE(store_->find_session("s1", 0));
+  EXPECT_TRUE(store_->find_session("s2", 0));
+  EXPECT_FALSE(store_->find_session("s3", 0));
+  EXPECT_TRUE(store_->find_session("other", 0));
+  EXPECT_EQ(store_->list_user_tokens(u->id)->size(), 1u);
+  ASSERT_TRUE(store_->delete_sessions_of(u->id, std::nullopt));
+  EXPECT_FALSE(store_->find_session("s2", 0));
+}
+
+TEST_P(StoreTest, AGitlabLoginStateIsConsumedOnceAndOnlyBeforeItExpires) {
+  ASSERT_TRUE(store_->save_oauth_state("h1", 10'000, 1'000));
+  ASSERT_TRUE(store_->save_oauth_state("h2", 10'000, 1'000));
+  EXPECT_EQ(store_->consume_oauth_state("h1", 5'000), true);
+  EXPECT_EQ(store_->consume_oauth_state("h1", 5'000), false) << "a replay";
+  EXPECT_EQ(store_->consume_oauth_state("unknown", 5'000), false);
+  EXPECT_EQ(store_->consume_oauth_state("h2", 10'001), false) << "expired";
+  // Saving sweeps what expired.
+  ASSERT_TRUE(store_->save_oauth_state("h3", 30'000, 1'000));
+  ASSERT_TRUE(store_->save_oauth_state("h4", 40'000, 35'000));
+  EXPECT_EQ(store_->consume_oauth_state("h3", 20'000), false) << "swept when h4 was saved";
+  EXPECT_EQ(store_->consume_oauth_state("h4", 20'000), true);
+}
+
+TEST_P(StoreTest, AdminHoldingsAreTheActiveUsersWithGlobalAdminDirectlyOrThroughAGroup) {
+  const User ann = *store_->create_user(make_user("ann"), std::nullopt);
+  const User bob = *store_->create_user(make_user("bob", true), std::nullopt);
+  User off = make_user("cy");
+  off.active = false;
+  off = *store_->create_user(off, std::nullopt);
+  const User dan = *store_->create_user(make_user("dan"), std::nullopt);
+  Group admins;
+  admins.name = "admins";
+  admins = *store_->create_group(admins);
+  ASSERT_TRUE(store_->add_membership(admins.id, bob.id));
+  ASSERT_TRUE(store_->add_membership(admins.id, off.id));
+  const auto grant = [&](std::optional<UserId> user, std::optional<GroupId> group,
+                         std::optional<ProjectId> project = std::nullopt) {
+    PermissionGrant g;
+    g.user_id = user;
+    g.group_id = group;
+    g.project_id = project;
+    g.permission = "admin";
+    ASSERT_TRUE(store_->grant(g));
+  };
+  grant(ann.id, std::nullopt);
+  grant(std::nullopt, admins.id);
+  grant(off.id, std::nullopt);
+  Project p;
+  p.key = "p";
+  p.name = "P";
+  p = *store_->create_project(p);
+  grant(dan.id, std::nullopt, p.id);  // a project's admin, not the instance's
+  auto holdings = store_->admin_holdings();
+  ASSERT_TRUE(holdings) << holdings.error().message;
+  std::sort(holdings->begin(), holdings->end(),
+            [](const AdminHolding& a, const AdminHolding& b) { return a.user < b.user; });
+  const std::vector<AdminHolding> expected = {{ann.id, ann.local, std::nullopt},
+                                              {bob.id, bob.local, admins.id}};
+  EXPECT_EQ(*holdings, expected);
 }
 
 TEST_P(StoreTest, FindsUsersByEmailIgnoringCase) {

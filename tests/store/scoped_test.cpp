@@ -12,10 +12,11 @@ SyncScope groups(std::set<std::int64_t> ids) { return SyncScope{std::move(ids), 
 }  // namespace
 
 TEST_P(StoreTest, EventScopesMergeIntoThePendingTaskAndStartAFreshOneOnceItRuns) {
-  auto first = store_->queue_event_scope(groups({1, 2}), "gitlab-events", 1'000);
+  auto first = store_->queue_event_scope(groups({1, 2}), "gitlab-events", 1'000, 100);
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(first->type, TaskType::kGitlabEventProvisioning);
-  auto second = store_->queue_event_scope(SyncScope{{2, 3}, {10}, {7}}, "gitlab-events", 2'000);
+  auto second =
+      store_->queue_event_scope(SyncScope{{2, 3}, {10}, {7}}, "gitlab-events", 2'000, 100);
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_EQ(second->id, first->id);
   ASSERT_TRUE(second->scope);
@@ -26,10 +27,38 @@ TEST_P(StoreTest, EventScopesMergeIntoThePendingTaskAndStartAFreshOneOnceItRuns)
   ASSERT_TRUE(claimed && *claimed);
   EXPECT_EQ((*claimed)->id, first->id);
   // Running: the next event waits in a task of its own.
-  auto third = store_->queue_event_scope(groups({4}), "gitlab-events", 4'000);
+  auto third = store_->queue_event_scope(groups({4}), "gitlab-events", 4'000, 100);
   ASSERT_TRUE(third);
   EXPECT_NE(third->id, first->id);
   EXPECT_EQ(third->scope, groups({4}));
+}
+
+TEST_P(StoreTest, AFloodOfEventsBecomesOneFullSyncThatCoversTheEventsAfterIt) {
+  auto first = store_->queue_event_scope(SyncScope{{1, 2}, {10}, {}}, "gitlab-events", 1'000, 4);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->type, TaskType::kGitlabEventProvisioning);
+  // Five ids in all: over the bound of four.
+  auto over = store_->queue_event_scope(SyncScope{{}, {}, {7, 8}}, "gitlab-events", 2'000, 4);
+  ASSERT_TRUE(over) << over.error().message;
+  EXPECT_EQ(over->type, TaskType::kGitlabAuthProvisioning);
+  EXPECT_EQ(over->status, TaskStatus::kPending);
+  EXPECT_EQ(over->submitter, "gitlab-events");
+  const auto replaced = store_->get_task(first->id);
+  EXPECT_EQ(replaced->status, TaskStatus::kCanceled);
+  EXPECT_EQ(replaced->scope, (SyncScope{{1, 2}, {10}, {}})) << "never grew past the bound";
+  ASSERT_EQ(replaced->info_messages.size(), 1u);
+  EXPECT_NE(replaced->info_messages[0].find("full synchronization"), std::string::npos);
+  // While the full sync is pending, it covers every further event.
+  auto later = store_->queue_event_scope(groups({3}), "gitlab-events", 3'000, 4);
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->id, over->id);
+  // One event naming more than the bound, with nothing pending: a full sync at once.
+  auto claimed = store_->claim_task("node-a", 4'000, 30'000);
+  ASSERT_TRUE(claimed && *claimed);
+  ASSERT_TRUE(store_->finish_task((*claimed)->id, "node-a", 5'000, {}));
+  auto big = store_->queue_event_scope(groups({1, 2, 3, 4, 5}), "gitlab-events", 6'000, 4);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->type, TaskType::kGitlabAuthProvisioning);
 }
 
 TEST_P(StoreTest, APartOfTheStateIsReadByGitlabIds) {

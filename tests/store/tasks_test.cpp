@@ -285,7 +285,7 @@ TEST_P(StoreTest, ConcurrentEventsFromManyNodesMergeIntoOnePendingTask) {
       scope.groups = {100 + i};
       scope.users = {i};
       start.arrive_and_wait();
-      if (!nodes[i]->queue_event_scope(scope, "gitlab-events", 1'000)) ++errors;
+      if (!nodes[i]->queue_event_scope(scope, "gitlab-events", 1'000, 1'000)) ++errors;
     });
   }
   for (auto& t : threads) t.join();
@@ -305,12 +305,12 @@ TEST_P(StoreTest, ConcurrentEventsFromManyNodesMergeIntoOnePendingTask) {
 TEST_P(StoreTest, MemberEventScopesAreKeptAndMerged) {
   SyncScope first;
   first.group_members = {{100, 7}};
-  ASSERT_TRUE(store_->queue_event_scope(first, "gitlab-events", 1'000));
+  ASSERT_TRUE(store_->queue_event_scope(first, "gitlab-events", 1'000, 1'000));
   SyncScope second;
   second.group_members = {{100, 8}};
   second.project_members = {{300, 7}};
   second.projects = {301};
-  auto merged = store_->queue_event_scope(second, "gitlab-events", 1'001);
+  auto merged = store_->queue_event_scope(second, "gitlab-events", 1'001, 1'000);
   ASSERT_TRUE(merged) << merged.error().message;
   const auto read = store_->get_task(merged->id);
   ASSERT_TRUE(read && read->scope);
@@ -327,7 +327,7 @@ TEST_P(StoreTest, ListsTheSyncsQueuedBetweenTwoTasks) {
   for (int i = 0; i < 3; ++i) {
     SyncScope scope;
     scope.group_members = {{100 + i, 7}};
-    auto t = store_->queue_event_scope(scope, "gitlab-events", 1'000 + i);
+    auto t = store_->queue_event_scope(scope, "gitlab-events", 1'000 + i, 1'000);
     ASSERT_TRUE(t) << t.error().message;
     ids.push_back(t->id);
     // Each claimed, so that the next event queues a task of its own.

@@ -385,7 +385,7 @@ TEST_P(ManagedMeetsLocalTest, BotsAndServiceAccountsAreNeverProvisioned) {
     SyncScope scope;
     scope.groups = {sub["id"].get<gl::Id>()};
     if (name_the_users) scope.users = bots;
-    ASSERT_TRUE(store_->queue_event_scope(scope, "test", clock_.now()));
+    ASSERT_TRUE(store_->queue_event_scope(scope, "test", clock_.now(), 1'000));
     auto ran = service_->run_next();
     ASSERT_TRUE(ran && *ran);
     const Task e = **ran;

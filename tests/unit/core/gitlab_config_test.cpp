@@ -61,5 +61,23 @@ TEST(GitlabConfig, RefusesBadUrlsAndNestedAllowedGroups) {
   EXPECT_FALSE(validate(c));
 }
 
+TEST(GitlabConfig, PlainHttpOnlyToALoopbackAddressOrWhenAllowed) {
+  GitlabConfig c;
+  for (const char* url :
+       {"http://gitlab.example.com", "http://10.0.0.5:8080", "http://127.0.0.1.evil.example",
+        "http://127.0.0.1@evil.example", "http://localhost.evil.example"}) {
+    c.url = url;
+    const auto refused = validate(c);
+    ASSERT_FALSE(refused) << url;
+    EXPECT_NE(refused.error().message.find("https://"), std::string::npos);
+    EXPECT_TRUE(validate(c, /*allow_http=*/true)) << url;
+  }
+  for (const char* url : {"http://127.0.0.1:8929", "http://localhost", "http://[::1]:80/gitlab",
+                          "http://127.1.2.3", "https://gitlab.example.com"}) {
+    c.url = url;
+    EXPECT_TRUE(validate(c)) << url;
+  }
+}
+
 }  // namespace
 }  // namespace provisio

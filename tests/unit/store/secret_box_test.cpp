@@ -69,6 +69,24 @@ TEST(SecretBox, SealsWithAFreshNonceAndDetectsTampering) {
   EXPECT_EQ(*box.open(box.seal("")), "");
 }
 
+TEST(SecretBox, ABoundValueOpensOnlyWithWhatItWasBoundTo) {
+  SecretBox box(SecretBox::Key{7});
+  const std::string sealed = box.seal("glpat-token", "https://gitlab.example.com");
+  EXPECT_TRUE(SecretBox::is_bound(sealed));
+  EXPECT_FALSE(SecretBox::is_bound(box.seal("glpat-token")));
+  EXPECT_EQ(sealed.find("glpat"), std::string::npos);
+  EXPECT_EQ(*box.open(sealed, "https://gitlab.example.com"), "glpat-token");
+  EXPECT_FALSE(box.open(sealed, "https://attacker.example"));
+  EXPECT_FALSE(box.open(sealed, "https://gitlab.example.com/"));
+  EXPECT_FALSE(box.open(sealed)) << "v2 values are never opened without what they are bound to";
+  EXPECT_FALSE(SecretBox(SecretBox::Key{8}).open(sealed, "https://gitlab.example.com"));
+  std::string altered = sealed;
+  altered[altered.size() - 3] = altered[altered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(box.open(altered, "https://gitlab.example.com"));
+  // A value sealed before binding existed still opens (the store binds it at its next migration).
+  EXPECT_EQ(*box.open(box.seal("old"), "anything"), "old");
+}
+
 TEST(DatabaseUrl, ParsesTheTwoSchemesAndRedactsPasswords) {
   auto s = parse_database_url("sqlite:data/provisio.db");
   ASSERT_TRUE(s);

@@ -1,7 +1,7 @@
 // The one place that talks HTTP to the server. Sessions are cookies; state-changing calls echo
 // the CSRF cookie in X-XSRF-TOKEN (api.md). Errors come back as ApiError with the server's own
 // message, whichever shape (v1 `errors[].msg`, v2 `message`) it used.
-import { readCookie } from "../logic/cookies";
+import { readServerCookie } from "../logic/cookies";
 
 export const CSRF_COOKIE = "XSRF-TOKEN";
 const CSRF_HEADER = "X-XSRF-TOKEN";
@@ -59,7 +59,7 @@ async function call<T>(method: string, path: string, body?: Body): Promise<T> {
     payload = JSON.stringify(body.value);
   }
   if (method !== "GET") {
-    const token = readCookie(document.cookie, CSRF_COOKIE);
+    const token = readServerCookie(document.cookie, CSRF_COOKIE)?.value;
     if (token) headers[CSRF_HEADER] = token;
   }
   let response: Response;

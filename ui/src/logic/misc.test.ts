@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Project, Task } from "../api/types";
-import { readCookie } from "./cookies";
+import { expireCookie, readCookie, readServerCookie } from "./cookies";
 import { deleteGroupBlocked, permissionRowMode, untilKnown, visibilityBlocked } from "./managed";
 import { matchRoute, safeReturnPath } from "./routes";
 import {
@@ -38,6 +38,18 @@ describe("cookies", () => {
     expect(readCookie(jar, "provisio_auth_error")).toBe("You are not allowed");
     expect(readCookie(jar, "XSRF-TOKEN")).toBe("abc");
     expect(readCookie(jar, "missing")).toBeNull();
+  });
+
+  it("are found under the __Host- prefix the server uses over https", () => {
+    const jar = "__Host-XSRF-TOKEN=secure; __Host-provisio_auth_error=Refused";
+    expect(readServerCookie(jar, "XSRF-TOKEN")).toEqual({
+      name: "__Host-XSRF-TOKEN",
+      value: "secure",
+    });
+    expect(readServerCookie("XSRF-TOKEN=plain", "XSRF-TOKEN")?.value).toBe("plain");
+    expect(readServerCookie("", "XSRF-TOKEN")).toBeNull();
+    expect(expireCookie("__Host-provisio_auth_error")).toContain("; Secure");
+    expect(expireCookie("provisio_auth_error")).not.toContain("Secure");
   });
 });
 

@@ -5,14 +5,15 @@ import { ApiError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { LoginProvider } from "../api/types";
 import { Field, Notice } from "../components/widgets";
-import { AUTH_ERROR_COOKIE, expireCookie, readCookie } from "../logic/cookies";
+import { AUTH_ERROR_COOKIE, expireCookie, readServerCookie } from "../logic/cookies";
 import { safeReturnPath } from "../logic/routes";
 
 // Read and cleared once per page load, so a reload does not show an old message again.
 function takeAuthError(): string | null {
-  const message = readCookie(document.cookie, AUTH_ERROR_COOKIE);
-  if (message !== null) document.cookie = expireCookie(AUTH_ERROR_COOKIE);
-  return message;
+  const found = readServerCookie(document.cookie, AUTH_ERROR_COOKIE);
+  if (found === null) return null;
+  document.cookie = expireCookie(found.name);
+  return found.value;
 }
 
 export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
