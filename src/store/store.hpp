@@ -275,9 +275,9 @@ class Store {
   // Queues the event sync of `scope`: merged into the event task still pending if there is one
   // (a burst of events becomes one run), else a new pending task. Atomic across nodes. The
   // pending scope stays bounded: when the merge would name more than `max_ids` groups, projects,
-  // users and members in all, the pending event task is canceled and one full sync is queued instead
-  // (or the one already pending is returned); while a full sync is pending, it covers any event
-  // and is returned. The returned task's type says which it is.
+  // users and members in all, the pending event task is canceled and one full sync is queued
+  // instead (or the one already pending is returned); while a full sync is pending, it covers any
+  // event and is returned. The returned task's type says which it is.
   virtual Result<Task> queue_event_scope(const SyncScope& scope, const std::string& submitter,
                                          Millis now, std::size_t max_ids) = 0;
   virtual Result<Task> get_task(TaskId id) = 0;
