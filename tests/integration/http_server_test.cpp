@@ -378,18 +378,27 @@ TEST_F(ServerTest, StopLetsARequestInFlightFinish) {
 
 TEST_F(ServerTest, ADelayedAnswerDoesNotHoldUpOtherConnections) {
   std::atomic<bool> slow_answered{false};
+  std::promise<void> received;
   Router router = test_router();
-  router.add("GET", "/delayed", [](const HttpRequest&) {
+  router.add("GET", "/delayed", [&received](const HttpRequest&) {
+    received.set_value();
     HttpResponse response = json_response(200, {{"late", true}});
     response.delay = 30s;  // cut short by stop() below
     return response;
   });
-  const auto port = start(loopback(), std::move(router));
+  ServerOptions options = loopback();
+  // The handler runs on the I/O thread, which goes straight on to hold its answer: once it has
+  // run, every other request is served while the answer is held.
+  options.worker_threads = 0;
+  const auto port = start(options, std::move(router));
   auto slow = std::async(std::launch::async, [&] {
     auto response = HttpClient(port, 60s).request("GET", "/delayed");
     slow_answered = true;
     return response;
   });
+  // The held request must be in before stop(): a stop() that came first would close the
+  // listener before it connects (connection refused) or close its connection while idle.
+  ASSERT_EQ(received.get_future().wait_for(10s), std::future_status::ready);
   // While /delayed is held back, the single I/O thread keeps answering other connections.
   for (int i = 0; i < 3; ++i) EXPECT_EQ(http_get(port, "/api/system/health").status, 200);
   EXPECT_FALSE(slow_answered);
