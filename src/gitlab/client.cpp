@@ -294,6 +294,12 @@ Result<std::map<gl::Id, std::vector<gl::Group>>> Client::descendant_groups(
                    "the subgroups of the GitLab group", &to_group);
 }
 
+Result<std::map<gl::Id, std::vector<gl::Group>>> Client::groups_invited_into(
+    const std::vector<gl::Id>& ids) {
+  return list_many(ids, "/groups/", "/groups/shared", "", "/groups/:id/groups/shared",
+                   "the groups the GitLab group was invited into", &to_group);
+}
+
 Result<std::map<gl::Id, std::vector<gl::Member>>> Client::group_members(
     const std::vector<gl::Id>& ids) {
   return list_many(ids, "/groups/", "/members", "", "/groups/:id/members",

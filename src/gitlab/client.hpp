@@ -59,6 +59,11 @@ class Client {
   // The same for many groups, side by side (by group).
   Result<std::map<gl::Id, std::vector<gl::Group>>> descendant_groups(
       const std::vector<gl::Id>& ids);
+  // GET /groups/:id/groups/shared for many groups, side by side (by group): the groups each was
+  // invited into (added in 2024: issue 424959, MR 155251; an older GitLab answers 404). Without
+  // the share's level.
+  Result<std::map<gl::Id, std::vector<gl::Group>>> groups_invited_into(
+      const std::vector<gl::Id>& ids);
   // GET /groups/:id/members (direct members) for many groups, side by side.
   Result<std::map<gl::Id, std::vector<gl::Member>>> group_members(const std::vector<gl::Id>& ids);
   // GET /projects/:id/members (direct members) for many projects, side by side.

@@ -93,28 +93,6 @@ int cost(const Work& w) {
   return alias_for(w, 0, variables, values).complexity();
 }
 
-// The number after `marker` in `message`, if any.
-std::optional<int> number_after(const std::string& message, std::string_view marker) {
-  const auto at = message.find(marker);
-  if (at == std::string::npos) return std::nullopt;
-  int n = 0;
-  const char* begin = message.data() + at + marker.size();
-  const auto [end, ec] = std::from_chars(begin, message.data() + message.size(), n);
-  if (ec != std::errc() || end == begin) return std::nullopt;
-  return n;
-}
-
-// GitLab's refusal: "Query has complexity of 264, which exceeds max complexity of 250".
-struct Refusal {
-  int score = 0;
-  int limit = 0;
-};
-std::optional<Refusal> refusal_in(const std::string& message) {
-  const auto limit = number_after(message, "exceeds max complexity of ");
-  if (!limit) return std::nullopt;
-  return Refusal{number_after(message, "Query has complexity of ").value_or(0), *limit};
-}
-
 const json& empty_list() {
   static const json kEmpty = json::array();
   return kEmpty;
@@ -234,7 +212,7 @@ class Reader {
     if (gq::at(body, "errors").is_array()) {
       for (const json& e : body.at("errors")) {
         const std::string message = gq::string_at(e, "message");
-        if (const auto refused = refusal_in(message)) {
+        if (const auto refused = gq::complexity_refusal(message)) {
           // GitLab scored it higher than we did, or its limit is lower: learn both, so the
           // pieces are packed to fit.
           limit_ = std::min(limit_, std::max(1, refused->limit));

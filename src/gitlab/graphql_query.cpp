@@ -1,8 +1,24 @@
 #include "gitlab/graphql_query.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
 
 namespace provisio::gitlab::graphql {
+namespace {
+
+// The number after `marker` in `message`, if any.
+std::optional<int> number_after(const std::string& message, std::string_view marker) {
+  const auto at = message.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  int n = 0;
+  const char* begin = message.data() + at + marker.size();
+  const auto [end, ec] = std::from_chars(begin, message.data() + message.size(), n);
+  if (ec != std::errc() || end == begin) return std::nullopt;
+  return n;
+}
+
+}  // namespace
 
 int Field::complexity() const {
   int child = 0;
@@ -39,6 +55,12 @@ std::string Query::text() const {
   out += " {";
   for (const Field& f : fields) out += " " + f.text();
   return out + " }";
+}
+
+std::optional<ComplexityRefusal> complexity_refusal(const std::string& message) {
+  const auto limit = number_after(message, "exceeds max complexity of ");
+  if (!limit) return std::nullopt;
+  return ComplexityRefusal{number_after(message, "Query has complexity of ").value_or(0), *limit};
 }
 
 }  // namespace provisio::gitlab::graphql

@@ -11,6 +11,7 @@
 // (Types::BaseField#complexity_for, Resolvers::BaseResolver.resolver_complexity and
 // .complexity_multiplier in GitLab's app/graphql.) Pure.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,5 +52,13 @@ struct Query {
   int complexity() const;
   std::string text() const;
 };
+
+// GitLab's refusal of a query for its complexity, "Query has complexity of 264, which exceeds
+// max complexity of 250": the score (0 when not given) and the limit.
+struct ComplexityRefusal {
+  int score = 0;
+  int limit = 0;
+};
+std::optional<ComplexityRefusal> complexity_refusal(const std::string& message);
 
 }  // namespace provisio::gitlab::graphql

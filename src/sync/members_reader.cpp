@@ -104,7 +104,7 @@ std::optional<MembersApi> parse_members_api(std::string_view text) {
 }
 
 Status read_members(gitlab::Client& client, Snapshot& s, const std::set<gl::Id>& groups,
-                    MembersApi api) {
+                    MembersApi api, const std::optional<Error>& graphql_error) {
   std::vector<gl::Id> all_groups(groups.begin(), groups.end());
   std::vector<gl::Id> all_projects;
   for (const auto& [id, p] : s.projects) all_projects.push_back(id);
@@ -113,6 +113,9 @@ Status read_members(gitlab::Client& client, Snapshot& s, const std::set<gl::Id>&
     return read_rest(client, s, all_groups, all_projects);
   };
   if (api == MembersApi::kRest) return all_over_rest("REST");
+  if (graphql_error && rest_may_do_better(*graphql_error)) {
+    return all_over_rest("REST (GraphQL could not be used: " + graphql_error->message + ")");
+  }
 
   // 1. What GraphQL cannot say, per root.
   std::set<std::string> root_paths;

@@ -34,7 +34,9 @@ enum class MembersApi {
 std::optional<MembersApi> parse_members_api(std::string_view text);
 
 // Fills s.group_members (for `groups`) and s.project_members (for every project of s).
+// `graphql_error`: what GraphQL answered earlier in the same read, when it could not be used
+// (then it is not asked again).
 Status read_members(gitlab::Client& client, Snapshot& s, const std::set<gl::Id>& groups,
-                    MembersApi api);
+                    MembersApi api, const std::optional<Error>& graphql_error = std::nullopt);
 
 }  // namespace provisio::sync

@@ -29,18 +29,22 @@ Result<std::vector<gl::Id>> read_chain(gitlab::Client& client, Snapshot& s, gl::
 // Marks in scope every group read whose root is one of the allowed root groups (by its full
 // path's first segment, compared ignoring case as GitLab resolves paths and as the full sync's
 // read of each allowed root does): the project's own chain, and invited groups from inside.
-void mark_scope(Snapshot& s, const std::vector<std::string>& allowed_roots) {
+bool under_allowed_root(const std::string& full_path,
+                        const std::vector<std::string>& allowed_roots) {
   const auto same = [](std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
              return std::tolower(static_cast<unsigned char>(x)) ==
                     std::tolower(static_cast<unsigned char>(y));
            });
   };
+  const std::string_view root = std::string_view(full_path).substr(0, full_path.find('/'));
+  return std::any_of(allowed_roots.begin(), allowed_roots.end(),
+                     [&](const std::string& slug) { return same(slug, root); });
+}
+
+void mark_scope(Snapshot& s, const std::vector<std::string>& allowed_roots) {
   for (const auto& [id, g] : s.groups) {
-    const std::string_view root = std::string_view(g.full_path).substr(0, g.full_path.find('/'));
-    const bool allowed = std::any_of(allowed_roots.begin(), allowed_roots.end(),
-                                     [&](const std::string& slug) { return same(slug, root); });
-    if (!allowed) continue;
+    if (!under_allowed_root(g.full_path, allowed_roots)) continue;
     s.groups_in_scope.insert(id);
     if (!g.parent_id) s.roots.push_back(id);
   }

@@ -19,8 +19,13 @@ namespace provisio::sync {
 // nearest first. Shared with the event sync's reader.
 Result<std::vector<gl::Id>> read_chain(gitlab::Client& client, Snapshot& s, gl::Group first);
 
-// Marks in scope every group read whose root is one of the allowed root groups (by its full
-// path's first segment, ignoring case), and those without a parent as roots.
+// True when the group at `full_path` is under one of the allowed root groups (its full path's
+// first segment, ignoring case).
+bool under_allowed_root(const std::string& full_path,
+                        const std::vector<std::string>& allowed_roots);
+
+// Marks in scope every group read that is under an allowed root group, and those without a
+// parent as roots.
 void mark_scope(Snapshot& s, const std::vector<std::string>& allowed_roots);
 
 // The neighbourhood of GitLab project `project` for `user`. The project is in

@@ -205,6 +205,27 @@ Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
         share_groups.insert(l.target);
       }
     }
+    // And where GitLab says the named groups are invited now: the full sync does not read the
+    // shares into a group no invited group's member reaches (sync/group_shares_reader.hpp), so
+    // the links it kept lack the shares of groups that had no members then, as they lack shares
+    // made since. A GitLab without the listing (404) leaves the kept links.
+    std::vector<gl::Id> present;
+    for (const gl::Id id : named_groups) {
+      if (gone_groups.count(id) == 0) present.push_back(id);
+    }
+    if (!present.empty()) {
+      auto invited = client.groups_invited_into(present);
+      if (!invited && !is_not_found(invited.error())) return tl::unexpected(invited.error());
+      std::map<gl::Id, std::vector<gl::Group>> now;
+      if (invited) now = std::move(*invited);
+      for (const auto& [invitee, targets] : now) {
+        for (const gl::Group& t : targets) {
+          if (under_allowed_root(t.full_path, allowed_roots) && touched.count(t.id) == 0) {
+            share_groups.insert(t.id);
+          }
+        }
+      }
+    }
     auto into = read_present<gl::Group>(share_groups, many_groups, one_group, gone_groups);
     if (!into) return tl::unexpected(into.error());
     if (auto read = add_trees(std::move(*into)); !read) return tl::unexpected(read.error());

@@ -3,6 +3,8 @@
 #include <ctime>
 #include <set>
 
+#include "sync/group_shares_reader.hpp"
+
 namespace provisio::sync {
 namespace {
 
@@ -65,15 +67,12 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
       s.groups[g.id] = std::move(g);
     }
   }
-  // 3. Each subgroup's details: the groups invited into it (list items do not carry them).
-  step("reading GitLab: group details");
-  std::vector<gl::Id> need_details;
-  for (const gl::Id id : s.groups_in_scope) {
-    if (!s.groups[id].shares_known) need_details.push_back(id);
+  // 3. The groups invited into each subgroup (list items do not carry them).
+  step("reading GitLab: group shares");
+  std::optional<Error> graphql_error;
+  if (auto read = read_group_shares(client, s, members_api, &graphql_error); !read) {
+    return tl::unexpected(read.error());
   }
-  auto details = client.groups(need_details);
-  if (!details) return tl::unexpected(details.error());
-  for (auto& [id, g] : *details) s.groups[id] = std::move(g);
   // 4. The projects of each tree, with the groups invited into them.
   step("reading GitLab: projects");
   for (const gl::Id root : s.roots) {
@@ -122,7 +121,7 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
   step("reading GitLab: members");
   std::set<gl::Id> member_groups(s.groups_in_scope.begin(), s.groups_in_scope.end());
   member_groups.insert(outside_members.begin(), outside_members.end());
-  if (auto read = read_members(client, s, member_groups, members_api); !read) {
+  if (auto read = read_members(client, s, member_groups, members_api, graphql_error); !read) {
     return tl::unexpected(read.error());
   }
   s.gitlab_requests = client.counters().total_requests();

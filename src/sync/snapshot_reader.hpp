@@ -1,6 +1,6 @@
 #pragma once
 // Reads a complete Snapshot of the allowed root groups through the GitLab client: the group
-// trees, every group's details (for the groups invited into it), direct members of every group
+// trees, the groups invited into each (sync/group_shares_reader.hpp), direct members of every group
 // and project, the projects with their shares, and the groups invited from outside (with the
 // ancestors of those invited into projects). Direct memberships only: inheritance is resolved
 // locally, so the request count stays near the pages that must be read at all. The member lists

@@ -219,6 +219,7 @@ Result<SyncService::Computed> SyncService::compute(std::optional<std::int64_t> o
     }
     spdlog::info("GitLab requests by endpoint: {}; retries {}; {} bytes read", by_endpoint,
                  client.counters().retries, client.counters().bytes);
+    spdlog::info("Group shares: {}", snapshot->shares_read_by);
     spdlog::info("Member lists: {}", snapshot->members_read_by);
   }
 #ifdef __GLIBC__

@@ -270,5 +270,89 @@ TEST_F(Graphql, GitLabsErrors) {
   EXPECT_EQ(query("{ group(fullPath: \"top\") { id } }", nullptr, "alice-readuser").status, 403);
 }
 
+// Groups 1 top and 2 top/sub; 3 team, invited into top as Reporter; 4 other, into which 5 empty
+// (no members) and 6 lapsed (an expired share) are invited. alice owns top directly.
+constexpr const char* kSharedWorld = R"({
+ "users": [
+  {"id":1,"username":"root","name":"Root","is_admin":true},
+  {"id":2,"username":"alice"}, {"id":3,"username":"bob"}, {"id":5,"username":"dave"},
+  {"id":6,"username":"erin"}, {"id":9,"username":"heidi"}],
+ "groups": [
+  {"id":1,"path":"top","name":"Top"}, {"id":2,"path":"sub","name":"Sub","parent_id":1},
+  {"id":3,"path":"team","name":"Team"}, {"id":4,"path":"other","name":"Other"},
+  {"id":5,"path":"empty","name":"Empty"}, {"id":6,"path":"lapsed","name":"Lapsed"}],
+ "group_members": [
+  {"group_id":1,"members":[[2,50,null,null]]},
+  {"group_id":3,"members":[[3,40,null,null],[5,10,null,null],[6,5,null,null]]},
+  {"group_id":6,"members":[[9,30,null,null]]}],
+ "group_shares": [
+  {"shared_group_id":1,"invited_group_id":3,"group_access_level":20},
+  {"shared_group_id":4,"invited_group_id":5,"group_access_level":30},
+  {"shared_group_id":4,"invited_group_id":6,"group_access_level":30,"expires_at":"2025-01-01"}],
+ "tokens": [
+  {"id":1,"token":"admin","user_id":1,"scopes":["read_api"]},
+  {"id":2,"token":"alice","user_id":2,"scopes":["read_api"]}]
+})";
+
+class SharedGraphql : public Graphql {
+ protected:
+  void SetUp() override {
+    auto world = parse_world(kSharedWorld);
+    ASSERT_TRUE(world) << world.error().message;
+    sim_ = std::make_unique<Simulator>(std::move(*world), testing::fixed_clock());
+    router_ = sim_->router();
+  }
+};
+
+constexpr const char* kSharedFrom =
+    "query($ids: [ID!]) { groups(ids: $ids, first: 100) { nodes { id maxAccessLevel { "
+    "integerValue } groupMembers(relations: [SHARED_FROM_GROUPS], first: 100) { nodes { "
+    "accessLevel { integerValue } user { id } } } } } }";
+
+// GroupMembersFinder's shared_from_groups: the direct members of the groups invited into the
+// group or an ancestor, at the lower of their level and the share's, without Minimal Access;
+// maxAccessLevel is the caller's direct level only (User#max_member_access_for_group_ids).
+TEST_F(SharedGraphql, SharedFromGroupsListsInvitedGroupsMembersCapped) {
+  const Answer a =
+      query(kSharedFrom, {{"ids", json::array({"gid://gitlab/Group/1", "gid://gitlab/Group/2"})}});
+  ASSERT_EQ(a.status, 200) << a.raw;
+  ASSERT_FALSE(a.body.contains("errors")) << a.raw;
+  const json& groups = a.body["data"]["groups"]["nodes"];
+  ASSERT_EQ(groups.size(), 2u) << a.raw;
+  const json invited = json::array(
+      {{{"accessLevel", {{"integerValue", 20}}}, {"user", {{"id", "gid://gitlab/User/3"}}}},
+       {{"accessLevel", {{"integerValue", 10}}}, {"user", {{"id", "gid://gitlab/User/5"}}}}});
+  // Sorted by name: Sub, then Top. Sub has no share of its own: Top's reaches it.
+  EXPECT_EQ(groups[0]["id"], "gid://gitlab/Group/2");
+  EXPECT_EQ(groups[0]["maxAccessLevel"]["integerValue"], 0);
+  EXPECT_EQ(groups[0]["groupMembers"]["nodes"], invited);
+  EXPECT_EQ(groups[1]["id"], "gid://gitlab/Group/1");
+  EXPECT_EQ(groups[1]["maxAccessLevel"]["integerValue"], 50);
+  EXPECT_EQ(groups[1]["groupMembers"]["nodes"], invited);
+  // A share of a group without members, and an expired one, list nobody.
+  const Answer other =
+      query(kSharedFrom, {{"ids", json::array({"gid://gitlab/Group/4"})}}, "admin");
+  ASSERT_EQ(other.status, 200) << other.raw;
+  const json& nodes = other.body["data"]["groups"]["nodes"];
+  ASSERT_EQ(nodes.size(), 1u) << other.raw;
+  EXPECT_EQ(nodes[0]["maxAccessLevel"]["integerValue"], 0);  // an administrator, no member
+  EXPECT_EQ(nodes[0]["groupMembers"]["nodes"], json::array());
+}
+
+// GET /groups/:id/groups/shared: the groups a group was invited into.
+TEST_F(SharedGraphql, RestListsTheGroupsAGroupWasInvitedInto) {
+  const Answer team = call(router_, "GET", "/api/v4/groups/3/groups/shared", "admin");
+  ASSERT_EQ(team.status, 200) << team.raw;
+  ASSERT_EQ(team.body.size(), 1u) << team.raw;
+  EXPECT_EQ(team.body[0]["id"], 1);
+  EXPECT_EQ(team.body[0]["full_path"], "top");
+  const Answer empty = call(router_, "GET", "/api/v4/groups/5/groups/shared", "admin");
+  ASSERT_EQ(empty.status, 200) << empty.raw;
+  ASSERT_EQ(empty.body.size(), 1u) << empty.raw;
+  EXPECT_EQ(empty.body[0]["id"], 4);
+  const Answer top = call(router_, "GET", "/api/v4/groups/1/groups/shared", "admin");
+  EXPECT_EQ(top.body, json::array()) << top.raw;
+}
+
 }  // namespace
 }  // namespace provisio::sim

@@ -357,13 +357,19 @@ class Executor {
     if (name == "webUrl") return ordered_json(ctx_.base_url + "/groups/" + g.full_path);
     if (name == "createdAt") return ordered_json(g.created_at);
     if (name == "maxAccessLevel") {
-      // The caller's own level in the group (0 for an administrator who is no member).
+      // The caller's own direct level in the group: GroupType#max_access_level reads
+      // User#max_member_access_for_group_ids, the user's group_members rows of that group alone
+      // (0 for an inherited member, and for an administrator who is no member).
       Node a;
       a.kind = Node::Kind::kAccess;
-      a.level = ctx_.viewer.user == nullptr ? 0
-                                            : effective_member(ctx_.world, SourceKind::kGroup, g.id,
-                                                               ctx_.viewer.user->id, ctx_.today)
-                                                  .access_level;
+      a.level = 0;
+      if (ctx_.viewer.user != nullptr) {
+        for (const Member& m : ctx_.world.members(SourceKind::kGroup, g.id)) {
+          if (m.user_id == ctx_.viewer.user->id && !is_expired(m.expires_at, ctx_.today)) {
+            a.level = std::max(a.level, m.access_level);
+          }
+        }
+      }
       return a;
     }
     if (name == "groupMembersCount") {
@@ -614,9 +620,11 @@ class Executor {
     std::set<std::string> relations;
     for (const json& r : args.at("relations")) relations.insert(r.get<std::string>());
     for (const std::string& r : relations) {
-      if (r != "DIRECT" && r != "INHERITED") {
-        return tl::unexpected(Failure{
-            "gitlab-sim simulates groupMembers relations DIRECT and INHERITED only, not " + r});
+      if (r != "DIRECT" && r != "INHERITED" && r != "SHARED_FROM_GROUPS") {
+        return tl::unexpected(
+            Failure{"gitlab-sim simulates groupMembers relations DIRECT, INHERITED and "
+                    "SHARED_FROM_GROUPS only, not " +
+                    r});
       }
     }
     std::set<int> levels;
@@ -638,6 +646,28 @@ class Executor {
     if (relations.count("DIRECT")) consider(g.id);
     if (relations.count("INHERITED")) {
       for (const Id a : ctx_.world.ancestors(g.id)) consider(a);
+    }
+    if (relations.count("SHARED_FROM_GROUPS")) {
+      // GroupMembersFinder: the direct members of every group invited into the group or one of
+      // its ancestors (Group.shared_into_ancestors), each at min(their level, the share's), no
+      // Minimal Access rows (non_minimal_access). Like the simulator's shared_with_groups, every
+      // share is listed whoever asks: GitLab hides an invited group the caller may not see
+      // only from a caller who is no member of the group.
+      std::vector<Id> chain{g.id};
+      for (const Id a : ctx_.world.ancestors(g.id)) chain.push_back(a);
+      for (const Id target : chain) {
+        for (const GroupShare* share : ctx_.world.shares_into_group(target)) {
+          if (is_expired(share->expires_at, ctx_.today)) continue;
+          for (const Member& m : ctx_.world.members(SourceKind::kGroup, share->invited_group_id)) {
+            if (m.access_level == kMinimalAccess || is_expired(m.expires_at, ctx_.today)) continue;
+            const int level = std::min(m.access_level, share->group_access_level);
+            auto [it, inserted] = best.try_emplace(m.user_id);
+            if (inserted || level > it->second.level) {
+              it->second = member_node(m, SourceKind::kGroup, share->invited_group_id, level);
+            }
+          }
+        }
+      }
     }
     std::vector<Item> items;
     for (auto& [user, node] : best) {

@@ -76,6 +76,7 @@ http::HttpResponse list_groups(const RestContext& ctx);
 http::HttpResponse get_group(const RestContext& ctx);
 http::HttpResponse list_subgroups(const RestContext& ctx);
 http::HttpResponse list_descendant_groups(const RestContext& ctx);
+http::HttpResponse list_groups_invited_into(const RestContext& ctx);
 http::HttpResponse list_group_projects(const RestContext& ctx);
 // rest_projects.cpp
 http::HttpResponse list_projects(const RestContext& ctx);

@@ -34,6 +34,7 @@ const std::vector<RestRoute>& rest_routes() {
       {"GET", "/api/v4/groups/{id}", kPublicReadApi, get_group},
       {"GET", "/api/v4/groups/{id}/subgroups", kPublicReadApi, list_subgroups},
       {"GET", "/api/v4/groups/{id}/descendant_groups", kPublicReadApi, list_descendant_groups},
+      {"GET", "/api/v4/groups/{id}/groups/shared", kPublicReadApi, list_groups_invited_into},
       {"GET", "/api/v4/groups/{id}/projects", kPublicReadApi, list_group_projects},
       {"GET", "/api/v4/groups/{id}/members", kPublicReadApi, list_group_members},
       {"GET", "/api/v4/groups/{id}/members/all", kPublicReadApi, list_all_group_members},

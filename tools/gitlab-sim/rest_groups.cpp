@@ -1,5 +1,5 @@
 // GET /groups, /groups/:id, /groups/:id/subgroups, /groups/:id/descendant_groups,
-// /groups/:id/projects (CONTRACT.md §4, §7.1).
+// /groups/:id/groups/shared, /groups/:id/projects (CONTRACT.md §4, §7.1).
 
 #include <charconv>
 #include <set>
@@ -135,6 +135,23 @@ http::HttpResponse list_descendant_groups(const RestContext& ctx) {
   for (Id id : ctx.world.descendants(group->id)) {
     const Group* g = ctx.world.group(id);
     if (listed(ctx, *g, false) && !filtered_out(ctx, *g)) groups.push_back(g);
+  }
+  return group_list(ctx, std::move(groups), std::nullopt);
+}
+
+// GET /groups/:id/groups/shared: the groups `id` was invited into, those the caller can see
+// (Namespaces::Groups::SharedGroupsFinder: shared_groups.public_or_visible_to_user), expired
+// shares included as GitLab keeps them until they are removed.
+http::HttpResponse list_groups_invited_into(const RestContext& ctx) {
+  const Group* group = find_visible_group(ctx);
+  if (group == nullptr) return not_found("Group");
+  std::vector<const Group*> groups;
+  for (const GroupShare* share : ctx.world.shares_of_invited_group(group->id)) {
+    const Group* g = ctx.world.group(share->shared_group_id);
+    if (g != nullptr && can_see_group(ctx.world, ctx.viewer, *g, ctx.today()) &&
+        !filtered_out(ctx, *g)) {
+      groups.push_back(g);
+    }
   }
   return group_list(ctx, std::move(groups), std::nullopt);
 }
