@@ -31,10 +31,10 @@ gq::Field alias_for(const Ids& ids, int n, std::string& variables, json& values)
                    1,
                    false,
                    // accessLevel: every GitLab's MemberInterface has it (`id` came later).
-                   {gq::object("nodes", {gq::object("accessLevel", {gq::leaf("integerValue")})})}};
-  gq::Field nodes =
-      gq::object("nodes", {gq::leaf("id"), gq::object("maxAccessLevel", {gq::leaf("integerValue")}),
-                           std::move(shared)});
+                   // hasNextPage: a row GitLab hid from the page still leaves the next one.
+                   {gq::object("nodes", {gq::object("accessLevel", {gq::leaf("integerValue")})}),
+                    gq::object("pageInfo", {gq::leaf("hasNextPage")})}};
+  gq::Field nodes = gq::object("nodes", {gq::leaf("id"), std::move(shared)});
   // groups(...) has a `sort` argument GitLab defaults (name_asc): it counts in its complexity.
   return gq::Field{"a" + std::to_string(n),
                    "groups",
@@ -154,10 +154,11 @@ class Prober {
       for (const json& node : nodes.is_array() ? nodes : json::array()) {
         const auto id = id_of_gid(gq::at(node, "id"));
         if (!id || std::find(batch[i].begin(), batch[i].end(), *id) == batch[i].end()) continue;
-        const json& level = gq::at(gq::at(node, "maxAccessLevel"), "integerValue");
-        const json& listed = gq::at(gq::at(node, "groupMembers"), "nodes");
-        if (!level.is_number_integer() || !listed.is_array()) continue;
-        out_.groups[*id] = SharedMembersAnswer{level.get<int>(), !listed.empty()};
+        const json& members = gq::at(node, "groupMembers");
+        const json& listed = gq::at(members, "nodes");
+        const json& more = gq::at(gq::at(members, "pageInfo"), "hasNextPage");
+        if (!listed.is_array() || !more.is_boolean()) continue;
+        out_.groups[*id] = SharedMembersAnswer{!listed.empty() || more.get<bool>()};
       }
     }
   }

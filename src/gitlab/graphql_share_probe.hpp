@@ -5,19 +5,13 @@
 //
 // Per group, in aliases of `groups(ids:)`:
 //
-//   maxAccessLevel { integerValue }      the token user's *direct* level in the group
-//                                        (GroupType#max_access_level reads the user's
-//                                        group_members rows of that group)
 //   groupMembers(relations: [SHARED_FROM_GROUPS], first: 1)
-//     { nodes { accessLevel { integerValue } } }
-//                                        a member of a group invited into the group or one of
-//                                        its ancestors, if there is one (GroupMembersFinder:
-//                                        Group.shared_into_ancestors, every such group for a
-//                                        member of the group, else those the user may see)
+//     { nodes { accessLevel { integerValue } } pageInfo { hasNextPage } }
 //
-// What the caller may conclude is its own (sync/group_shares_reader.cpp): an empty list means no
-// share into the group gives anyone access, when the token's user is a member of the group (a
-// direct level of Guest or more on the group or an ancestor) or an administrator.
+// a member of a group invited into the group or one of its ancestors, if there is one
+// (GroupMembersFinder: Group.shared_into_ancestors). What the caller may conclude is its own
+// (sync/group_shares_reader.cpp): asked by an administrator, an empty list means that no share
+// into the group gives anyone access.
 //
 // Threading: one thread (the client's).
 
@@ -33,8 +27,7 @@
 namespace provisio::gitlab {
 
 struct SharedMembersAnswer {
-  int own_level = 0;           // the token user's direct level in the group (0: none)
-  bool shared_members = true;  // a member of an invited group is listed
+  bool shared_members = true;  // a member of an invited group is listed (or a next page is)
 };
 
 struct SharedMembersProbe {

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include "core/access_level.hpp"
 #include "gitlab/graphql_share_probe.hpp"
 
 namespace provisio::sync {
@@ -18,49 +17,31 @@ std::string thousands(std::size_t n) {
 }
 
 // The groups whose shares need no reading: GraphQL lists no member of a group invited into them
-// or their ancestors, and it lists every such group's members to this token. GroupMembersFinder
-// lists all of them to a member of the group (Group#member?: an administrator, or a level of
-// Guest or more on the group or an ancestor) and to anyone else only those of the invited groups
-// the user may see, so for anyone else an empty list proves nothing.
-std::set<gl::Id> without_shares(gitlab::Client& client, const Snapshot& s,
-                                const std::vector<gl::Id>& candidates, std::int64_t& requests,
-                                std::optional<Error>& why_not) {
-  // The roots are asked too: their direct level makes the token's user a member of every group
-  // below them.
-  std::vector<gl::Id> asked(candidates);
-  for (const gl::Id root : s.roots) asked.push_back(root);
-  auto probe = gitlab::probe_shared_members(client, asked);
+// or their ancestors. Asked with an administrator's token only: GitLab lists an administrator
+// every invited group's members, but to anyone else it hides the rows of invited groups they may
+// not read, after keeping one row per user (the highest level), so for anyone else an empty list
+// does not prove that no share counts (a user of a visible invited group may be shown by their
+// row from a hidden one). `why_not` gets why none were found.
+std::set<gl::Id> without_shares(gitlab::Client& client, const std::vector<gl::Id>& candidates,
+                                std::int64_t& requests, std::optional<Error>& why_not,
+                                std::string& not_admin) {
+  auto me = client.current_user();
+  if (!me || !me->is_admin) {
+    not_admin = me ? "the token's user is no GitLab administrator"
+                   : "who the token's user is could not be read: " + me.error().message;
+    return {};
+  }
+  auto probe = gitlab::probe_shared_members(client, candidates);
   if (!probe) {
     why_not = probe.error();
     return {};
   }
   requests = probe->requests;
-  const auto member_of = [&](gl::Id id) {
-    for (int depth = 0; depth < 64; ++depth) {  // GitLab nests 20 levels at most
-      const auto answer = probe->groups.find(id);
-      if (answer != probe->groups.end() &&
-          answer->second.own_level >= static_cast<int>(AccessLevel::kGuest)) {
-        return true;
-      }
-      const auto group = s.groups.find(id);
-      if (group == s.groups.end() || !group->second.parent_id) return false;
-      id = *group->second.parent_id;
-    }
-    return false;
-  };
   std::set<gl::Id> empty;
-  bool all_members = true;
   for (const gl::Id id : candidates) {
     const auto answer = probe->groups.find(id);
-    if (answer == probe->groups.end() || answer->second.shared_members) continue;
-    empty.insert(id);
-    all_members = all_members && member_of(id);
+    if (answer != probe->groups.end() && !answer->second.shared_members) empty.insert(id);
   }
-  if (all_members) return empty;
-  // Some are not the token user's groups: only an administrator is shown every share there.
-  auto me = client.current_user();
-  if (me && me->is_admin) return empty;
-  std::erase_if(empty, [&](gl::Id id) { return !member_of(id); });
   return empty;
 }
 
@@ -75,8 +56,9 @@ Status read_group_shares(gitlab::Client& client, Snapshot& s, MembersApi api,
   std::set<gl::Id> skip;
   std::int64_t graphql_requests = 0;
   std::optional<Error> why_not;
+  std::string not_admin;
   if (api == MembersApi::kGraphql && !unknown.empty()) {
-    skip = without_shares(client, s, unknown, graphql_requests, why_not);
+    skip = without_shares(client, unknown, graphql_requests, why_not, not_admin);
   }
   std::vector<gl::Id> read;
   for (const gl::Id id : unknown) {
@@ -91,16 +73,25 @@ Status read_group_shares(gitlab::Client& client, Snapshot& s, MembersApi api,
   auto details = client.groups(read);
   if (!details) return tl::unexpected(details.error());
   for (auto& [id, g] : *details) s.groups[id] = std::move(g);
-  if (api == MembersApi::kRest) {
+  if (api == MembersApi::kRest || unknown.empty()) {
     s.shares_read_by = "REST";
+  } else if (!not_admin.empty()) {
+    s.shares_read_by = "REST (" + not_admin + ")";
   } else if (why_not) {
     s.shares_read_by = "REST (GraphQL could not be used: " + why_not->message + ")";
-    if (graphql_error != nullptr) *graphql_error = why_not;
+    // GraphQL not there, or the token refused: the member lists need not ask again. Any other
+    // failure (an answer it did not understand, a timeout) leaves them to try.
+    const ErrorCode c = why_not->code;
+    if (graphql_error != nullptr &&
+        (c == ErrorCode::kNotFound || c == ErrorCode::kUnauthenticated ||
+         c == ErrorCode::kPermissionDenied)) {
+      *graphql_error = why_not;
+    }
   } else {
     s.shares_read_by = "GraphQL found no invited group's member in " + thousands(skip.size()) +
                        " of " + thousands(unknown.size()) + " groups (" +
                        thousands(static_cast<std::size_t>(graphql_requests)) +
-                       " requests); GET /groups/:id for " + thousands(read.size());
+                       " GraphQL requests); GET /groups/:id for " + thousands(read.size());
   }
   return {};
 }

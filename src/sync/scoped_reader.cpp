@@ -217,7 +217,16 @@ Result<ScopedRead> read_scoped(gitlab::Client& client, const SyncScope& scope,
       auto invited = client.groups_invited_into(present);
       if (!invited && !is_not_found(invited.error())) return tl::unexpected(invited.error());
       std::map<gl::Id, std::vector<gl::Group>> now;
-      if (invited) now = std::move(*invited);
+      if (invited) {
+        now = std::move(*invited);
+      } else if (present.size() > 1) {
+        // One of them is gone or hidden since, or this GitLab has no such listing: one at a time.
+        for (const gl::Id id : present) {
+          auto one = client.groups_invited_into({id});
+          if (!one && !is_not_found(one.error())) return tl::unexpected(one.error());
+          if (one) now.merge(*one);
+        }
+      }
       for (const auto& [invitee, targets] : now) {
         for (const gl::Group& t : targets) {
           if (under_allowed_root(t.full_path, allowed_roots) && touched.count(t.id) == 0) {

@@ -193,6 +193,7 @@ INSTANTIATE_TEST_SUITE_P(Worlds, Differential,
 // members of roots it does not own: their lists go over REST. Whatever REST makes of it (the
 // owner may not see the groups invited from `outside`), GraphQL makes the same.
 TEST(DifferentialOwner, AnOwnersTokenReadsTheSameSnapshot) {
+  int compared = 0;
   for (const bool roles : {true, false}) {
     const Read rest = read(world_of("S", roles), sync::MembersApi::kRest, "sim-owner-token");
     const Read graphql = read(world_of("S", roles), sync::MembersApi::kGraphql, "sim-owner-token");
@@ -201,27 +202,44 @@ TEST(DifferentialOwner, AnOwnersTokenReadsTheSameSnapshot) {
       EXPECT_EQ(rest.error->message, graphql.error->message);
       continue;
     }
-    expect_same_snapshot(rest.snapshot, graphql.snapshot);
+    // Not an administrator: GitLab may hide invited groups' rows from it, so every group's
+    // shares are read, none left out.
+    EXPECT_EQ(graphql.snapshot.shares_read_by,
+              "REST (the token's user is no GitLab administrator)");
+    EXPECT_EQ(expect_same_snapshot(rest.snapshot, graphql.snapshot), 0);
     EXPECT_LT(graphql.requests, rest.requests);
+    ++compared;
   }
+  // gitlab-sim lists in shared_with_groups the invited groups the caller may not see (GitLab
+  // hides them), so today the owner's reads of S both end at such a group (a 404) and nothing
+  // is compared; the number says so.
+  RecordProperty("worlds_compared", compared);
 }
 
-// A GitLab without a GraphQL API (404 on /api/graphql): the member lists go over REST, the
-// snapshot is REST's, and the log says why.
-TEST(Fallback, NoGraphqlApiMeansRest) {
+// A GitLab without a GraphQL API (404 on /api/graphql), or one that refuses the token there
+// (401, 403): the shares and member lists go over REST, the snapshot is REST's, the log says why.
+class Fallback : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Fallback, NoGraphqlApiMeansRest) {
   sim::FaultConfig faults;
   faults.fail_paths = {"/api/graphql"};
-  faults.fail_kind = "404";
+  faults.fail_kind = GetParam();
   const Read rest = read(world_of("S", false), sync::MembersApi::kRest);
   const Read fallback =
       read(world_of("S", false), sync::MembersApi::kGraphql, "sim-admin-token", faults);
   ASSERT_FALSE(fallback.error) << fallback.error->message;
   EXPECT_EQ(fallback.snapshot.members_read_by.rfind("REST (GraphQL could not be used: ", 0), 0u)
       << fallback.snapshot.members_read_by;
-  expect_same_snapshot(rest.snapshot, fallback.snapshot);
-  // One refused GraphQL request, then REST's requests.
-  EXPECT_EQ(fallback.requests, rest.requests + 1);
+  EXPECT_EQ(fallback.snapshot.shares_read_by.rfind("REST (GraphQL could not be used: ", 0), 0u)
+      << fallback.snapshot.shares_read_by;
+  EXPECT_EQ(expect_same_snapshot(rest.snapshot, fallback.snapshot), 0);
+  // Who the token's user is (GET /user: an administrator?), one refused GraphQL request, then
+  // REST's requests.
+  EXPECT_EQ(fallback.requests, rest.requests + 2);
 }
+
+INSTANTIATE_TEST_SUITE_P(Refusals, Fallback, ::testing::Values("404", "401", "403"),
+                         [](const auto& info) { return "status_" + info.param; });
 
 // A batch GitLab refuses for its complexity is split and sent again until every list is read:
 // here Provisio believes it may spend 2,000 a request and GitLab (a group owner's 250) refuses.

@@ -117,7 +117,8 @@ Status apply_json(FaultConfig& c, const nlohmann::json& patch) {
         return make_error(ErrorCode::kInvalidArgument, "unknown failure kind '" + kind + "'");
       }
     }
-    if (next.fail_kind != "500" && next.fail_kind != "404" && next.fail_kind != "malformed" &&
+    if (next.fail_kind != "500" && next.fail_kind != "404" && next.fail_kind != "401" &&
+        next.fail_kind != "403" && next.fail_kind != "malformed" &&
         next.fail_kind != "truncated_json") {
       return make_error(ErrorCode::kInvalidArgument, "unknown fail kind '" + next.fail_kind + "'");
     }
@@ -192,6 +193,9 @@ FaultInjector::Decision FaultInjector::before(std::string_view endpoint, std::st
     if (config_.fail_kind == "truncated_json") return {std::nullopt, false, true};
     // A path this GitLab does not serve (a GitLab whose GraphQL API is not there).
     if (config_.fail_kind == "404") return {json_answer(404, R"({"error":"404 Not Found"})")};
+    // A token this path refuses (GraphQL disabled for tokens, say; GitLab's API error bodies).
+    if (config_.fail_kind == "401") return {json_answer(401, R"({"message":"401 Unauthorized"})")};
+    if (config_.fail_kind == "403") return {json_answer(403, R"({"message":"403 Forbidden"})")};
     return {json_answer(500, R"({"message":"500 Internal Server Error"})")};
   }
   if (config_.rate_limit > 0) {

@@ -11,7 +11,8 @@
 //                 requests fail follows a PRNG seeded by `seed`, so a run is reproducible
 //   fail paths    request paths that always fail ('*' matches any run of characters), as
 //                 `fail_kind` says: "500", "404" (a path GitLab does not serve, e.g.
-//                 /api/graphql on a GitLab without it), "malformed" (200 with a body that is not
+//                 /api/graphql on a GitLab without it), "401" or "403" (a token the path
+//                 refuses), "malformed" (200 with a body that is not
 //                 JSON) or "truncated_json" (200 with half the real body and a Content-Length that
 //                 matches it, as a proxy that gave up would send: the transfer itself looks
 //                 complete)
@@ -66,7 +67,7 @@ struct FaultConfig {
   std::vector<std::string> failure_kinds{"500", "502", "timeout", "truncated"};
   std::chrono::milliseconds timeout_delay{60000};
   std::vector<std::string> fail_paths;
-  std::string fail_kind = "500";  // "500", "404", "malformed" or "truncated_json"
+  std::string fail_kind = "500";  // "500", "404", "401", "403", "malformed", "truncated_json"
   // RateLimit-* headers on every answer (true), or only on the 429 answers (false), as GitLab's
   // Rack::Attack does unless rate limit headers for unthrottled requests are turned on.
   bool rate_limit_headers_on_every_answer = true;
