@@ -31,7 +31,7 @@ ordered_json shares_of(const RenderContext& ctx, std::vector<std::pair<Id, const
   ordered_json out = ordered_json::array();
   for (const auto& [group_id, share] : in) {
     const Group* g = ctx.world.group(group_id);
-    if (g == nullptr) continue;
+    if (g == nullptr || !can_see_group(ctx.world, ctx.viewer, *g, ctx.today)) continue;
     out.push_back({{"group_id", g->id},
                    {"group_name", g->name},
                    {"group_full_path", g->full_path},
@@ -45,7 +45,7 @@ ordered_json project_shares(const RenderContext& ctx, const Project& project) {
   ordered_json out = ordered_json::array();
   for (const ProjectShare* share : ctx.world.shares_of_project(project.id)) {
     const Group* g = ctx.world.group(share->group_id);
-    if (g == nullptr) continue;
+    if (g == nullptr || !can_see_group(ctx.world, ctx.viewer, *g, ctx.today)) continue;
     out.push_back({{"group_id", g->id},
                    {"group_name", g->name},
                    {"group_full_path", g->full_path},

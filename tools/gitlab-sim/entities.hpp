@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "effective_access.hpp"
+#include "visibility.hpp"
 #include "world.hpp"
 
 namespace provisio::sim {
@@ -19,6 +20,9 @@ struct RenderContext {
   std::string base_url;  // "http://127.0.0.1:PORT": the instance's external URL
   std::string_view today;
   bool admin = false;  // the caller is an administrator
+  // Who asks: GitLab lists in `shared_with_groups` only the invited groups the caller may read
+  // (Group#shared_with_group_links_visible_to_user, Project#visible_group_links).
+  Viewer viewer{};
 };
 
 // GET /users list rows for non-admins (users_list.json); admins get user_admin().

@@ -102,10 +102,11 @@ http::HttpResponse Simulator::serve_rest(const RestRoute& route, const http::Htt
       return caller.error();
     }
     const Viewer viewer{caller->user};
-    RestContext ctx{world_,    request,
-                    *caller,   RenderContext{world_, base_url_of(request), today, viewer.admin()},
-                    viewer,    cache_,
-                    &counters_};
+    RestContext ctx{
+        world_,    request,
+        *caller,   RenderContext{world_, base_url_of(request), today, viewer.admin(), viewer},
+        viewer,    cache_,
+        &counters_};
     return route.handler(ctx);
   });
 }
