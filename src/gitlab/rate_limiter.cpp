@@ -30,7 +30,10 @@ void RateLimiter::refill(Millis now) {
   const double r = rate(*limit_, share_);
   // A bucket of one second's worth: short bursts, never a minute's quota at once.
   const double capacity = std::max(1.0, r * 1'000.0);
-  if (now > refilled_at_) tokens_ = std::min(capacity, tokens_ + (now - refilled_at_) * r);
+  // What RateLimit-Remaining allowed beyond a second's worth (observe) is kept, not cut back.
+  if (now > refilled_at_ && tokens_ < capacity) {
+    tokens_ = std::min(capacity, tokens_ + (now - refilled_at_) * r);
+  }
   refilled_at_ = std::max(refilled_at_, now);
 }
 
@@ -46,7 +49,29 @@ void RateLimiter::observe(const TransportResponse& response, Millis now) {
   }
   const auto remaining = number(response.header("ratelimit-remaining"));
   const auto reset = number(response.header("ratelimit-reset"));  // Unix seconds
-  if (remaining && *remaining <= 0 && reset) {
+  if (!remaining || !reset) return;
+  if (*remaining <= 0) {
+    paused_until_ = std::max<Millis>(paused_until_, *reset * 1'000);
+    return;
+  }
+  if (!limit_ || *reset * 1'000 <= now) return;
+  // GitLab counts in fixed windows and says what is left of this one: spend it down to our
+  // reserve at once, rather than a share of the limit spread evenly, then wait for the next
+  // window. The reserve, the rest of the share of the window's quota (Observed + Remaining, or
+  // the per-minute limit), is left to other clients of the same user, and covers the requests
+  // already on their way, which this answer did not count yet.
+  const auto observed = number(response.header("ratelimit-observed"));
+  const double quota = observed && *observed >= 0 ? static_cast<double>(*observed + *remaining)
+                                                  : static_cast<double>(*limit_);
+  const double spendable = static_cast<double>(*remaining) - (1.0 - share_) * quota;
+  if (spendable >= 1.0) {
+    // The first answer of a window grants it; later ones can only take back (what we started
+    // since is already counted in our tokens, not yet in their Remaining).
+    const bool new_window = *reset * 1'000 > refilled_at_;
+    tokens_ = new_window ? spendable : std::min(tokens_, spendable);
+    // Nothing more comes in before the window resets; the next window's answers say again.
+    refilled_at_ = std::max(refilled_at_, *reset * 1'000);
+  } else {
     paused_until_ = std::max<Millis>(paused_until_, *reset * 1'000);
   }
 }
@@ -71,7 +96,8 @@ Millis RateLimiter::next_start(Millis now) {
   refill(at);
   if (tokens_ >= 1.0) return at;
   const double missing = 1.0 - tokens_;
-  return at + static_cast<Millis>(missing / rate(*limit_, share_)) + 1;
+  // The bucket fills from refilled_at_ on: the reset of a window already spent down.
+  return std::max(at, refilled_at_) + static_cast<Millis>(missing / rate(*limit_, share_)) + 1;
 }
 
 void RateLimiter::on_start(Millis now) {

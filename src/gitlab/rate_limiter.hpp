@@ -1,9 +1,9 @@
 #pragma once
 // Pacing against GitLab's rate limits (CONTRACT.md §2). GitLab tells its limit in the
-// RateLimit-* headers of every answer (per minute) and answers 429 with Retry-After when it is
-// exceeded. We keep a token bucket at a share of the observed limit so that we slow down before
-// the limit instead of hitting it, hold back when RateLimit-Remaining runs out, and pause every
-// request after a 429 until the time GitLab names. Pure: time comes in as arguments.
+// RateLimit-* headers (per minute) and answers 429 with Retry-After when it is exceeded. Told what
+// is left of the window (Remaining, Reset), we spend it down to a reserve, then wait for the next
+// window; told only the limit, we keep a token bucket at a share of it. We hold back when nothing
+// remains, and pause every request after a 429 until the time GitLab names. Pure (time as args).
 
 #include <optional>
 

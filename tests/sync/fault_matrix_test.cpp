@@ -119,6 +119,27 @@ TEST_P(FaultMatrixTest, A429StormWithRetryAfterCompletesWithoutSendingFasterThan
   EXPECT_GT(throttled, 0) << "no 429 at all: the storm did not happen";
 }
 
+TEST_P(FaultMatrixTest, ToldWhatIsLeftOfEachWindowTheSyncIsNeverRefused) {
+  // 100 requests a second in windows aligned on the second, RateLimit-* on every answer (as
+  // GitLab.com sends them): the client spends each window down to its reserve and waits for the
+  // next, so no request is refused; the sync needs several windows.
+  constexpr int kLimit = 100;
+  sim_->control("faults", {{"rate_limit", kLimit},
+                           {"rate_limit_period_s", 1},
+                           {"rate_limit_aligned", true},
+                           {"rate_limit_headers_on_every_answer", true}});
+  const Task t = full_sync();
+  ASSERT_EQ(t.status, TaskStatus::kSuccess) << t.error_message.value_or("");
+  const json windows = sim_->control_get("faults")["rate_windows"];
+  sim_->control("faults", {{"rate_limit", 0}});
+  expect_matches_gitlab();
+  ASSERT_GT(windows.size(), 1u);
+  for (const json& w : windows) {
+    EXPECT_EQ(w["throttled"].get<std::int64_t>(), 0) << w.dump();
+    EXPECT_LE(w["observed"].get<std::int64_t>(), kLimit) << w.dump();
+  }
+}
+
 TEST_P(FaultMatrixTest, MalformedJsonFailsTheRunAndChangesNothing) {
   synced_then_changed();
   sim_->control("faults",

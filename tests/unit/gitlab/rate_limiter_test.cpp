@@ -35,6 +35,40 @@ TEST(RateLimiter, KeepsToItsShareOfTheAnnouncedLimit) {
   EXPECT_GE(started, 58);
 }
 
+// GitLab.com's 2,000 a minute, in windows aligned on the minute (Rack::Attack's), with what is
+// left of the window on every answer: the rest of 80% of the window at once, then nothing
+// until the window resets, where a bucket at 80% of the limit would start 27 a second.
+std::map<std::string, std::string> window(int observed, int remaining, Millis reset_s) {
+  return {{"ratelimit-limit", "2000"},
+          {"ratelimit-observed", std::to_string(observed)},
+          {"ratelimit-remaining", std::to_string(remaining)},
+          {"ratelimit-reset", std::to_string(reset_s)}};
+}
+
+TEST(RateLimiter, SpendsWhatIsLeftOfTheWindowDownToItsReserveAtOnce) {
+  RateLimiter limiter;  // a share of 0.8: 400 of the 2,000 are the reserve
+  limiter.observe(with(window(100, 1'900, 60)), 1'000);
+  int started = 0;
+  while (limiter.next_start(1'000) == 1'000) {
+    limiter.on_start(1'000);
+    ++started;
+  }
+  EXPECT_EQ(started, 1'500);
+  // The reserve is kept until the window resets at 60 s; then the bucket's first token (and
+  // the next answer says what the new window holds).
+  EXPECT_GE(limiter.next_start(1'000), 60'000);
+  EXPECT_LT(limiter.next_start(1'000), 61'000);
+}
+
+TEST(RateLimiter, WaitsForTheNextWindowOnceOnlyTheReserveIsLeft) {
+  RateLimiter limiter;
+  limiter.observe(with(window(1'650, 350, 60)), 30'000);
+  EXPECT_EQ(limiter.next_start(30'000), 60'000);
+  // A window that has already ended says nothing about the next one.
+  limiter.observe(with(window(1'990, 10, 60)), 61'000);
+  EXPECT_LT(limiter.next_start(61'000), 62'000);
+}
+
 TEST(RateLimiter, A429PausesEverythingForRetryAfter) {
   RateLimiter limiter;
   const Millis until = limiter.on_throttled(with({{"retry-after", "30"}}, 429), 5'000);
