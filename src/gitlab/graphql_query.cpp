@@ -63,4 +63,11 @@ std::optional<ComplexityRefusal> complexity_refusal(const std::string& message) 
   return ComplexityRefusal{number_after(message, "Query has complexity of ").value_or(0), *limit};
 }
 
+bool query_too_large(const Error& error) {
+  // errors.cpp words it "GitLab answered 422 while reading <subject> (<url>)." (the subject may
+  // hold numbers of its own, so only the start counts).
+  return error.code == ErrorCode::kInvalidResponse &&
+         error.message.rfind("GitLab answered 422 ", 0) == 0;
+}
+
 }  // namespace provisio::gitlab::graphql

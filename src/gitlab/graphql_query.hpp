@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace provisio::gitlab::graphql {
 
 // GitLab's maximum (and default) page size of a connection.
@@ -60,5 +62,9 @@ struct ComplexityRefusal {
   int limit = 0;
 };
 std::optional<ComplexityRefusal> complexity_refusal(const std::string& message);
+
+// GitLab's 422 for a query text past its size limit ("Query too large"): the same questions go
+// again in smaller requests. Never expected at the sizes we send.
+bool query_too_large(const Error& error);
 
 }  // namespace provisio::gitlab::graphql

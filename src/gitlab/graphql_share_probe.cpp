@@ -107,9 +107,7 @@ class Prober {
   void on_answer(std::vector<Ids> batch, Result<json> answer) {
     if (fatal_) return;
     if (!answer) {
-      // 422 "Query too large": never expected at these sizes; smaller requests then.
-      if (answer.error().code == ErrorCode::kInvalidResponse &&
-          answer.error().message.find(" 422 ") != std::string::npos) {
+      if (gq::query_too_large(answer.error())) {
         split(std::move(batch));
         return;
       }

@@ -159,6 +159,20 @@ TEST(GraphqlMembers, AnErrorOnOneSourceLeavesItToRest) {
   EXPECT_EQ(read->unanswered_projects, std::vector<gl::Id>{6});
 }
 
+// What errors.cpp makes of GitLab's 422 for a query text past its size limit is what the member
+// reader and the share probe split on; other failures are not.
+TEST(GraphqlQuery, A422IsAQueryTooLargeAndNoOtherFailureIs) {
+  const auto failure = [](int status) {
+    return classify_failure(json_answer(R"({"errors":[{"message":"Query too large"}]})", status),
+                            "https://gitlab.test/api/graphql",
+                            Subject{"the members of 422 GitLab groups and projects"});
+  };
+  EXPECT_TRUE(gq::query_too_large(failure(422)));
+  for (const int status : {400, 404, 409, 413, 500, 502}) {
+    EXPECT_FALSE(gq::query_too_large(failure(status))) << status;
+  }
+}
+
 TEST(GraphqlMembers, ARefusalForComplexityIsSplitNotFailed) {
   FakeGitlab gitlab;
   int refused = 0;
