@@ -8,7 +8,9 @@
 #   (default M 20 sqlite 50)
 # Environment: BENCH_READ_API=graphql|rest (how member lists are read, PROVISIO_GITLAB_READ_API;
 # default graphql), BENCH_PROFILE=gitlab.com (gitlab-sim serves GitLab.com's rate limits),
-# BENCH_NO_CUSTOM_ROLES=1 (the world without its custom roles, where GraphQL answers every list).
+# BENCH_NO_CUSTOM_ROLES=1 (the world without its custom roles, where GraphQL answers every list),
+# BENCH_TOKEN=sim-owner-token (the provisioning token of a group owner, as on GitLab.com, where
+# nobody outside GitLab is an administrator; default sim-admin-token).
 # BENCH_KEEP_DATA=DIR keeps the SQLite data directory there afterwards (bench/api.sh uses it);
 # the admin's password is then "bench-admin-password".
 set -euo pipefail
@@ -37,7 +39,8 @@ GEN_FLAGS=()
 SIM_FLAGS=()
 [ -n "${BENCH_PROFILE:-}" ] && SIM_FLAGS+=(--profile "$BENCH_PROFILE")
 export PROVISIO_GITLAB_READ_API="${BENCH_READ_API:-graphql}"
-echo "(members read with $PROVISIO_GITLAB_READ_API${BENCH_PROFILE:+, gitlab-sim profile $BENCH_PROFILE}${BENCH_NO_CUSTOM_ROLES:+, world without custom roles})"
+TOKEN="${BENCH_TOKEN:-sim-admin-token}"
+echo "(members read with $PROVISIO_GITLAB_READ_API${BENCH_PROFILE:+, gitlab-sim profile $BENCH_PROFILE}${BENCH_NO_CUSTOM_ROLES:+, world without custom roles}, token $TOKEN)"
 "$BIN/gitlab-sim" generate --preset "$PRESET" "${GEN_FLAGS[@]}" --output "$WORK/world.json"
 "$BIN/bench_sync_bound" "$WORK/world.json" acme umbrella | tee "$WORK/bound"
 "$BIN/gitlab-sim" serve --world "$WORK/world.json" --port 0 --latency-ms "$LATENCY" "${SIM_FLAGS[@]}" > "$WORK/sim.out" 2> "$WORK/sim.err" &
@@ -61,7 +64,7 @@ export PROVISIO_LOG_LEVEL=warn  # the commands below are quiet; the syncs log at
 bind_projects "$P" "$WORK/world.json" "$BOUND" bench "$WORK"
 # Automatic mode last: binding a project while it is on queues a sync of that project.
 "$P" gitlab configure --url "http://127.0.0.1:$PORT" --secret s --application-id sim-client-id \
-  --mode auto --token sim-admin-token --allowed-groups acme,umbrella > /dev/null 2>&1
+  --mode auto --token "$TOKEN" --allowed-groups acme,umbrella > /dev/null 2>&1
 
 # One sync, then its figures. $1: the label.
 run_sync() {
