@@ -20,6 +20,13 @@ std::optional<Millis> number(const std::string& s) {
   return v;
 }
 
+// Requests that may be on their way while an answer is read (the engine's concurrency): kept in
+// reserve at least, since the window's count may already hold them and the answer does not.
+constexpr double kOnTheirWay = 16;
+
+// A RateLimit-Reset further away is nonsense (GitLab's windows are a minute, an hour at most).
+constexpr Millis kLongestWindowMs = 24LL * 3'600'000;
+
 // Requests per millisecond that the bucket refills at.
 double rate(int limit_per_minute, double share) { return share * limit_per_minute / 60'000.0; }
 
@@ -30,10 +37,9 @@ void RateLimiter::refill(Millis now) {
   const double r = rate(*limit_, share_);
   // A bucket of one second's worth: short bursts, never a minute's quota at once.
   const double capacity = std::max(1.0, r * 1'000.0);
-  // What RateLimit-Remaining allowed beyond a second's worth (observe) is kept, not cut back.
-  if (now > refilled_at_ && tokens_ < capacity) {
-    tokens_ = std::min(capacity, tokens_ + (now - refilled_at_) * r);
-  }
+  // Before a granted window's reset (refilled_at_, see observe) nothing comes in; after it what
+  // is left of the grant is cut back to a second's worth.
+  if (now > refilled_at_) tokens_ = std::min(capacity, tokens_ + (now - refilled_at_) * r);
   refilled_at_ = std::max(refilled_at_, now);
 }
 
@@ -54,7 +60,12 @@ void RateLimiter::observe(const TransportResponse& response, Millis now) {
     paused_until_ = std::max<Millis>(paused_until_, *reset * 1'000);
     return;
   }
-  if (!limit_ || *reset * 1'000 <= now) return;
+  // A window that has ended, or that ended before the one we were granted (an answer that took
+  // long), says nothing about the window now.
+  if (!limit_ || *reset * 1'000 <= now || *reset * 1'000 < refilled_at_ ||
+      *reset * 1'000 > now + kLongestWindowMs) {
+    return;
+  }
   // GitLab counts in fixed windows and says what is left of this one: spend it down to our
   // reserve at once, rather than a share of the limit spread evenly, then wait for the next
   // window. The reserve, the rest of the share of the window's quota (Observed + Remaining, or
@@ -63,7 +74,8 @@ void RateLimiter::observe(const TransportResponse& response, Millis now) {
   const auto observed = number(response.header("ratelimit-observed"));
   const double quota = observed && *observed >= 0 ? static_cast<double>(*observed + *remaining)
                                                   : static_cast<double>(*limit_);
-  const double spendable = static_cast<double>(*remaining) - (1.0 - share_) * quota;
+  const double spendable =
+      static_cast<double>(*remaining) - std::max((1.0 - share_) * quota, kOnTheirWay);
   if (spendable >= 1.0) {
     // The first answer of a window grants it; later ones can only take back (what we started
     // since is already counted in our tokens, not yet in their Remaining).
@@ -85,8 +97,8 @@ Millis RateLimiter::on_throttled(const TransportResponse& response, Millis now) 
   }
   paused_until_ = std::max(paused_until_, until);
   observe(response, now);
-  tokens_ = 0;  // start again slowly after the pause
-  refilled_at_ = std::max(refilled_at_, paused_until_);
+  tokens_ = 0;  // start again slowly after the pause, until an answer grants its window again
+  refilled_at_ = paused_until_;
   return paused_until_;
 }
 

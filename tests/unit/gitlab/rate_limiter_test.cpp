@@ -69,6 +69,48 @@ TEST(RateLimiter, WaitsForTheNextWindowOnceOnlyTheReserveIsLeft) {
   EXPECT_LT(limiter.next_start(61'000), 62'000);
 }
 
+// Found by a reviewer's read: a 429 (an endpoint's own limit) in a granted window of an hour
+// held everything back until the hour ended, not for the minute GitLab asked.
+TEST(RateLimiter, A429InAGrantedWindowHoldsBackOnlyAsLongAsGitlabAsks) {
+  RateLimiter limiter;
+  limiter.observe(with(window(100, 1'900, 3'600)), 1'000);  // a window of an hour
+  EXPECT_EQ(limiter.on_throttled(with({{"retry-after", "60"}}, 429), 2'000), 62'000);
+  EXPECT_LT(limiter.next_start(62'000), 63'000);
+  // The next answer of the same window grants what is left of it again.
+  limiter.observe(with(window(500, 1'500, 3'600)), 62'100);
+  EXPECT_EQ(limiter.next_start(62'100), 62'100);
+}
+
+// Found by a reviewer's read: with the client's clock behind GitLab's, a late answer of the
+// window before cut the new window's grant to what the old one had left.
+TEST(RateLimiter, ALateAnswerOfTheWindowBeforeDoesNotCutTheNewGrant) {
+  RateLimiter limiter;
+  limiter.observe(with(window(0, 2'000, 120)), 59'000);   // GitLab is already at 61 s
+  limiter.observe(with(window(1'590, 410, 60)), 59'500);  // answered in the window before
+  int started = 0;
+  while (limiter.next_start(59'500) == 59'500 && started < 2'000) {
+    limiter.on_start(59'500);
+    ++started;
+  }
+  EXPECT_EQ(started, 1'600);
+}
+
+// A small limit: the reserve holds at least the requests that may be on their way (16).
+TEST(RateLimiter, TheReserveCoversTheRequestsOnTheirWay) {
+  RateLimiter limiter;
+  limiter.observe(with({{"ratelimit-limit", "60"},
+                        {"ratelimit-observed", "0"},
+                        {"ratelimit-remaining", "60"},
+                        {"ratelimit-reset", "60"}}),
+                  1'000);
+  int started = 0;
+  while (limiter.next_start(1'000) == 1'000 && started < 100) {
+    limiter.on_start(1'000);
+    ++started;
+  }
+  EXPECT_EQ(started, 44);  // 60 - 16, not 60 - 12
+}
+
 TEST(RateLimiter, A429PausesEverythingForRetryAfter) {
   RateLimiter limiter;
   const Millis until = limiter.on_throttled(with({{"retry-after", "30"}}, 429), 5'000);
