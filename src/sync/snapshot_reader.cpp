@@ -3,12 +3,35 @@
 #include <ctime>
 #include <set>
 
+#include "gitlab/graphql_group_details.hpp"
 #include "sync/group_shares_reader.hpp"
 
 namespace provisio::sync {
 namespace {
 
 std::vector<gl::Id> keys(const std::set<gl::Id>& ids) { return {ids.begin(), ids.end()}; }
+
+// The details of groups from outside the roots: over GraphQL, 100 a request, when the member
+// lists are read there, and GET /groups/:id (one request each, 400 a minute on GitLab.com) only
+// for any GraphQL does not answer. Their shares are never needed: sharing is not transitive, only
+// an invited group's own members (and, invited into a project, its ancestors' members) count
+// (behaviour.md §3), so a group read over GraphQL keeps shares_known false.
+Result<std::map<gl::Id, gl::Group>> describe_outside(gitlab::Client& client,
+                                                     const std::set<gl::Id>& ids, bool graphql) {
+  std::map<gl::Id, gl::Group> out;
+  std::vector<gl::Id> rest = keys(ids);
+  if (graphql) {
+    // A GraphQL failure here costs only requests: the same groups over REST.
+    if (auto read = gitlab::read_group_details_graphql(client, rest); read) {
+      out = std::move(*read);
+      std::erase_if(rest, [&out](gl::Id id) { return out.count(id) != 0; });
+    }
+  }
+  auto read = client.groups(rest);
+  if (!read) return tl::unexpected(read.error());
+  out.merge(*read);
+  return out;
+}
 
 }  // namespace
 
@@ -102,8 +125,9 @@ Result<Snapshot> read_snapshot(gitlab::Client& client,
   std::set<gl::Id> to_describe = outside;
   to_describe.insert(outside_for_projects.begin(), outside_for_projects.end());
   std::set<gl::Id> outside_members(to_describe.begin(), to_describe.end());
+  const bool graphql = members_api == MembersApi::kGraphql && !graphql_error;
   while (!to_describe.empty()) {
-    auto read = client.groups(keys(to_describe));
+    auto read = describe_outside(client, to_describe, graphql);
     if (!read) return tl::unexpected(read.error());
     to_describe.clear();
     for (auto& [id, g] : *read) {
