@@ -349,6 +349,30 @@ TEST(Generator, SameOptionsGiveTheSameBytesAndWorldSHasItsShape) {
   EXPECT_EQ(w.application_by_client_id("sim-client-id")->client_secret, "sim-client-secret");
 }
 
+// GitLab allows no subgroup or project more open than its group, so whoever sees a group may
+// read its ancestors. The generator gave private groups public subgroups (an owner's sync of M met
+// a 404 on the private root `outside` above an invited public subgroup).
+TEST(Generator, NothingIsMoreOpenThanTheGroupItIsIn) {
+  const auto rank = [](const std::string& v) {
+    return v == "public" ? 2 : v == "internal" ? 1 : 0;
+  };
+  for (const char* name : {"S", "M"}) {
+    const auto w = generate_world(*preset(name));
+    ASSERT_TRUE(w);
+    int checked = 0;
+    for (const auto& [id, g] : w->groups()) {
+      if (!g.parent_id) continue;
+      EXPECT_LE(rank(g.visibility), rank(w->group(*g.parent_id)->visibility)) << g.full_path;
+      ++checked;
+    }
+    for (const auto& [id, p] : w->projects()) {
+      EXPECT_LE(rank(p.visibility), rank(w->group(p.namespace_id)->visibility)) << p.path;
+      ++checked;
+    }
+    EXPECT_GT(checked, 0) << name;
+  }
+}
+
 }  // namespace
 }  // namespace provisio::sim
 

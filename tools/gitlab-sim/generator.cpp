@@ -73,6 +73,16 @@ std::string visibility(SplitMix64& rng) {
   return r < 7 ? "private" : r < 9 ? "internal" : "public";
 }
 
+// GitLab allows no subgroup or project more open than the group it is in ("the visibility level
+// ... is not allowed since the parent group has a ... visibility"), so a visible group always has
+// readable ancestors.
+std::string no_more_open_than(std::string vis, const std::string& container) {
+  const auto rank = [](const std::string& v) {
+    return v == "public" ? 2 : v == "internal" ? 1 : 0;
+  };
+  return rank(vis) > rank(container) ? container : vis;
+}
+
 // Picks `count` distinct users among [first, last].
 std::vector<Id> pick_users(SplitMix64& rng, Id first, Id last, std::int64_t count) {
   std::set<Id> picked;
@@ -188,8 +198,10 @@ Result<World> generate_world(const GeneratorOptions& o) {
     depth_of[static_cast<std::size_t>(id)] = depth;
     root_of[static_cast<std::size_t>(id)] = root;
     const std::string team = kTeams[rng.below(kTeams.size())];
-    add_group(id, team + " " + std::to_string(id), team + "-" + std::to_string(id), parent,
-              visibility(rng));
+    std::string vis = visibility(rng);
+    add_group(
+        id, team + " " + std::to_string(id), team + "-" + std::to_string(id), parent,
+        no_more_open_than(std::move(vis), groups[static_cast<std::size_t>(parent - 1)].visibility));
     if (depth < o.depth) open.push_back(id);
   }
   const Id group_count = static_cast<Id>(groups.size());
@@ -204,7 +216,8 @@ Result<World> generate_world(const GeneratorOptions& o) {
     const std::string team = kTeams[rng.below(kTeams.size())];
     p.path = team + "-service-" + std::to_string(id);
     p.name = team + " service " + std::to_string(id);
-    p.visibility = visibility(rng);
+    p.visibility = no_more_open_than(
+        visibility(rng), groups[static_cast<std::size_t>(p.namespace_id - 1)].visibility);
     p.archived = rng.chance(0.05);
     p.description = "Project " + p.name;
     p.created_at = stamp(200000 + id);
