@@ -72,9 +72,9 @@ Result<std::map<gl::Id, gl::Group>> read_group_details_graphql(Client& client,
         text, json{{"ids", std::move(ids)}},
         Subject{"the details of " + std::to_string(asked.size()) + " GitLab groups"},
         [&out, &fatal, asked](Result<json> answer) {
-          if (fatal) return;
+          // A batch that fails leaves its groups to REST; the others still count.
           if (!answer) {
-            fatal = answer.error();
+            if (!fatal) fatal = answer.error();
             return;
           }
           const json& data = gq::at(*answer, "data");
@@ -84,8 +84,10 @@ Result<std::map<gl::Id, gl::Group>> read_group_details_graphql(Client& client,
                     ? gq::at(*answer, "errors")[0]
                     : json(),
                 "message", "no data");
-            fatal = Error{ErrorCode::kInvalidResponse,
-                          "GitLab's GraphQL API refused the group details query: " + message};
+            if (!fatal) {
+              fatal = Error{ErrorCode::kInvalidResponse,
+                            "GitLab's GraphQL API refused the group details query: " + message};
+            }
             return;
           }
           const json& nodes = gq::at(gq::at(data, "groups"), "nodes");
@@ -99,7 +101,7 @@ Result<std::map<gl::Id, gl::Group>> read_group_details_graphql(Client& client,
         });
   }
   client.run();
-  if (fatal) return tl::unexpected(*fatal);
+  if (fatal && out.empty()) return tl::unexpected(*fatal);
   return out;
 }
 

@@ -15,8 +15,9 @@
 
 namespace provisio::gitlab {
 
-// The groups GraphQL answered for (one it does not show, or a node it answers without an id, is
-// left out: read it over REST). Fails when GraphQL answers no data at all, or not at all.
+// The groups GraphQL answered for (one it does not show, a node it answers without an id, or the
+// groups of a request that failed, are left out: read them over REST). Fails when no request was
+// answered with data.
 Result<std::map<gl::Id, gl::Group>> read_group_details_graphql(Client& client,
                                                                const std::vector<gl::Id>& groups);
 

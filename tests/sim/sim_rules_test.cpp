@@ -370,6 +370,17 @@ TEST(Generator, NothingIsMoreOpenThanTheGroupItIsIn) {
       ++checked;
     }
     EXPECT_GT(checked, 0) << name;
+    // Still every visibility below the roots (umbrella is public).
+    std::set<std::string> group_kinds;
+    std::set<std::string> project_kinds;
+    for (const auto& [id, g] : w->groups()) {
+      if (g.parent_id) group_kinds.insert(g.visibility);
+    }
+    for (const auto& [id, p] : w->projects()) project_kinds.insert(p.visibility);
+    if (std::string(name) == "M") {  // S has too few subgroups below umbrella to hold all three
+      EXPECT_EQ(group_kinds, (std::set<std::string>{"internal", "private", "public"})) << name;
+    }
+    EXPECT_EQ(project_kinds, (std::set<std::string>{"internal", "private", "public"})) << name;
   }
 }
 

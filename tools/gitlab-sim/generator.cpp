@@ -182,7 +182,9 @@ Result<World> generate_world(const GeneratorOptions& o) {
     groups.push_back(std::move(g));
   };
   add_group(kAcme, "Acme", "acme", std::nullopt, "private");
-  add_group(kUmbrella, "Umbrella", "umbrella", std::nullopt, "internal");
+  // Public, so that the worlds hold public groups and projects below it (nothing may be more
+  // open than its group); acme and outside are private.
+  add_group(kUmbrella, "Umbrella", "umbrella", std::nullopt, "public");
   add_group(kOutside, "Outside", "outside", std::nullopt, "private");
   std::vector<Id> root_of(static_cast<std::size_t>(o.groups) + 1, 0);
   for (Id r = 1; r <= 3; ++r) {
