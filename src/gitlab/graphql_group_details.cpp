@@ -15,7 +15,7 @@ using nlohmann::json;
 namespace gq = graphql;
 
 // groups(ids:) { nodes { id name path fullPath visibility parent { id } } }: GroupType's fields
-// (docs/gitlab-graphql.md "Groups from outside"); complexity 24, far under any limit.
+// (docs/gitlab-graphql.md, "What is read, and how", item 4); complexity 24, far under any limit.
 std::string query_text() {
   gq::Query q;
   q.variables = "$ids: [ID!]";

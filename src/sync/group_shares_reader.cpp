@@ -4,17 +4,10 @@
 #include <vector>
 
 #include "gitlab/graphql_share_probe.hpp"
+#include "sync/thousands.hpp"
 
 namespace provisio::sync {
 namespace {
-
-std::string thousands(std::size_t n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
-}
 
 // The groups whose shares need no reading: GraphQL lists no member of a group invited into them
 // or their ancestors. Asked with an administrator's token only: GitLab lists an administrator

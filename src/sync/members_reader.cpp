@@ -4,6 +4,7 @@
 
 #include "gitlab/graphql_members.hpp"
 #include "gitlab/graphql_screen.hpp"
+#include "sync/thousands.hpp"
 
 namespace provisio::sync {
 namespace {
@@ -33,14 +34,6 @@ Status read_rest(gitlab::Client& client, Snapshot& s, const std::vector<gl::Id>&
     for (auto& [id, members] : *read) s.project_members[id] = std::move(members);
   }
   return {};
-}
-
-std::string thousands(std::size_t n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
 }
 
 // With an administrator's token REST's member rows carry the user's email; the members GraphQL
